@@ -1,0 +1,33 @@
+# The two commands of the quickstart: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint fuzz bench clean install
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/icpmap --db $(CURDIR)/icpmap-demo/store demo --out $(CURDIR)/icpmap-demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+fuzz: $(STAMP)
+	ICPMAP_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -m "not browser" tests -k "fuzz or hypothesis or property"
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) icpmap-demo build *.egg-info

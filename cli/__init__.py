@@ -1,0 +1,27 @@
+"""The `icpmap` command line: one module per group of commands, all on one Typer app."""
+
+from __future__ import annotations
+
+import sys
+
+from ..errors import UserError
+
+# Each module registers its commands on `app` when imported.
+from . import demo_cmd, load_cmd, store_cmds  # noqa: F401
+from .app import app, err_console, fail
+
+
+def main() -> None:
+    """Entry point: no traceback ever reaches the user."""
+    try:
+        app(standalone_mode=True)
+    except UserError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        err_console.print("Interrupted.")
+        sys.exit(130)
+    except Exception as exc:  # last resort: a message, not a traceback
+        fail(f"Unexpected error: {type(exc).__name__}: {exc}", code=2)
+
+
+__all__ = ["app", "main"]

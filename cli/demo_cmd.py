@@ -1,0 +1,1 @@
+"""`icpmap demo`: load the bundled sample and write everything the product can produce."""

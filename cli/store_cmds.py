@@ -1,0 +1,86 @@
+"""Commands on the store and the query library: `info`, `query`, `queries`, `run`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from .. import cypher
+from ..graph.model import NODES
+from .app import app, console, fail, state
+from .output import emit
+
+FORMAT_HELP = "table, csv or json (xlsx with --output)"
+
+
+def parse_params(pairs: list[str] | None) -> dict[str, Any]:
+    """`NAME=VALUE` pairs; a value is JSON when it parses as JSON, else a string."""
+    params: dict[str, Any] = {}
+    for pair in pairs or []:
+        name, sep, raw = pair.partition("=")
+        if not sep or not name.strip():
+            fail(f"--param takes NAME=VALUE; got {pair!r}.")
+        try:
+            value: Any = json.loads(raw)
+        except ValueError:
+            value = raw
+        params[name.strip()] = value
+    return params
+
+
+@app.command()
+def info() -> None:
+    """Show the engine, where the store is, and what it holds."""
+    with state.store() as store:
+        counts = store.counts()
+        console.print(Text(f"Engine:   {store.engine}"))
+        console.print(Text(f"Location: {store.location}"))
+    table = Table("kind", "name", "count", title="Contents")
+    for name, count in counts.items():
+        kind = "node" if name in NODES else "relationship"
+        table.add_row(kind, name, str(count))
+    console.print(table)
+
+
+@app.command()
+def query(
+    cypher_text: str = typer.Argument(..., metavar="CYPHER", help="A read-only Cypher query."),
+    param: list[str] = typer.Option(None, "--param", "-p", help="NAME=VALUE (JSON when it parses, else a string)."),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+    output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal."),
+) -> None:
+    """Run your own read-only Cypher. Writes are refused and change nothing."""
+    with state.store() as store:
+        result = store.user_query(cypher_text, parse_params(param))
+    emit(result.columns, result.rows, fmt, output)
+
+
+@app.command("queries")
+def list_queries() -> None:
+    """List the query library."""
+    table = Table("name", "parameters", "description", title="Query library")
+    for q in cypher.queries().values():
+        params = ", ".join(f"{p.name}{'*' if p.required else ''}:{p.type}" for p in q.params)
+        table.add_row(Text(q.name), Text(params), Text(q.description))
+    console.print(table)
+    console.print("* required. Run one with: icpmap run NAME --param NAME=VALUE", style="dim")
+
+
+@app.command()
+def run(
+    name: str = typer.Argument(..., help="A query name from `icpmap queries`."),
+    param: list[str] = typer.Option(None, "--param", "-p", help="NAME=VALUE"),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+    output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal."),
+) -> None:
+    """Run a named query from the library."""
+    q = cypher.get(name)
+    params = q.bind(parse_params(param))
+    with state.store() as store:
+        result = store.read(q.text, params)
+    emit(result.columns, result.rows, fmt, output, title=q.name)

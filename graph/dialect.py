@@ -1,0 +1,149 @@
+"""Where the two Cypher dialects differ, in one place.
+
+Query files in `cypher/` are written once in the portable subset. What cannot be
+(schema statements, typed parameters, bulk-write statements) is generated here from
+the model, for the engine at hand. Labels, types and property names come only from
+`model.py`, never from input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .model import NODES, RELS, Node, Prop, PropType
+
+LADYBUG_TYPES: dict[PropType, str] = {
+    "string": "STRING", "date": "DATE", "bool": "BOOL", "int": "INT64", "float": "DOUBLE",
+}
+
+
+def q(name: str) -> str:
+    """Quote a property name (`from`, `to` and `on` are keywords)."""
+    return f"`{name}`"
+
+
+def ladybug_schema() -> list[str]:
+    statements = []
+    for node in NODES.values():
+        cols = ", ".join(f"{q(p.name)} {LADYBUG_TYPES[p.type]}" for p in node.props)
+        statements.append(f"CREATE NODE TABLE IF NOT EXISTS {q(node.label)}({cols}, PRIMARY KEY({q(node.key)}))")
+    for rel in RELS.values():
+        ends = ", ".join(f"FROM {q(a)} TO {q(b)}" for a, b in rel.ends)
+        cols = "".join(f", {q(p.name)} {LADYBUG_TYPES[p.type]}" for p in rel.props)
+        statements.append(f"CREATE REL TABLE IF NOT EXISTS {q(rel.type)}({ends}{cols})")
+    return statements
+
+
+def ladybug_macros() -> list[str]:
+    """Neo4j's conversion functions, so query files can use them on both engines."""
+    return [
+        "CREATE MACRO toInteger(x) AS cast(x AS INT64)",
+        "CREATE MACRO toFloat(x) AS cast(x AS DOUBLE)",
+    ]
+
+
+def neo4j_schema() -> list[str]:
+    """A uniqueness constraint per key, and an index per vocabulary property."""
+    statements = []
+    for node in NODES.values():
+        name = f"{node.label.lower()}_{node.key}_unique"
+        statements.append(
+            f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{q(node.label)}) REQUIRE n.{q(node.key)} IS UNIQUE"
+        )
+        for prop in node.props[1:]:
+            if prop.vocabulary:
+                statements.append(
+                    f"CREATE INDEX {node.label.lower()}_{prop.name} IF NOT EXISTS FOR (n:{q(node.label)}) ON (n.{q(prop.name)})"
+                )
+    return statements
+
+
+class Dialect:
+    """Builds the write statements of the loaders for one engine."""
+
+    def __init__(self, engine: str) -> None:
+        self.engine = engine
+
+    def typed(self, expr: str, prop: Prop) -> str:
+        """A parameter expression typed as the model says.
+
+        Ladybug infers a column's type from the values and takes an all-null column
+        for a string, so it needs an explicit cast; Neo4j takes the driver's types.
+        """
+        if self.engine == "ladybug" and prop.type != "string":
+            return f"CAST({expr} AS {LADYBUG_TYPES[prop.type]})"
+        return expr
+
+    def _assign(self, var: str, props: Iterable[Prop]) -> str:
+        return ", ".join(f"{var}.{q(p.name)} = {self.typed('r.' + p.name, p)}" for p in props)
+
+    # -- nodes ----------------------------------------------------------------------
+
+    def merge_nodes(self, node: Node, props: Sequence[str]) -> str:
+        key = node.key
+        rest = [node.prop(p) for p in props if p != key]
+        sets = f" SET {self._assign('n', rest)}" if rest else ""
+        return f"UNWIND $rows AS r MERGE (n:{q(node.label)} {{{q(key)}: r.{key}}}){sets}"
+
+    def update_nodes(self, node: Node, props: Sequence[str]) -> str:
+        key = node.key
+        rest = [node.prop(p) for p in props if p != key]
+        return f"UNWIND $rows AS r MATCH (n:{q(node.label)} {{{q(key)}: r.{key}}}) SET {self._assign('n', rest)}"
+
+    def create_nodes(self, node: Node, props: Sequence[str]) -> str:
+        fields = ", ".join(f"{q(p)}: {self.typed('r.' + p, node.prop(p))}" for p in props)
+        return f"UNWIND $rows AS r CREATE (n:{q(node.label)} {{{fields}}})"
+
+    def fetch_nodes(self, node: Node, props: Sequence[str]) -> str:
+        cols = ", ".join(f"n.{q(p)} AS {p}" for p in props)
+        return f"UNWIND $keys AS k MATCH (n:{q(node.label)} {{{q(node.key)}: k}}) RETURN {cols}"
+
+    # -- relationships --------------------------------------------------------------
+
+    def _ends(self, src: str, dst: str) -> tuple[Node, Node]:
+        return NODES[src], NODES[dst]
+
+    def create_rels(self, rel: str, src: str, dst: str, props: Sequence[str]) -> str:
+        a, b = self._ends(src, dst)
+        model = RELS[rel]
+        fields = ", ".join(f"{q(p)}: {self.typed('r.' + p, model.prop(p))}" for p in props)
+        body = f" {{{fields}}}" if fields else ""
+        return (
+            f"UNWIND $rows AS r MATCH (a:{q(src)} {{{q(a.key)}: r.src}}) MATCH (b:{q(dst)} {{{q(b.key)}: r.dst}}) "
+            f"CREATE (a)-[x:{q(rel)}{body}]->(b)"
+        )
+
+    def _identity(self, model_rel: str, identity: Sequence[str]) -> str:
+        model = RELS[model_rel]
+        terms = []
+        for p in identity:
+            value = self.typed("r." + p, model.prop(p))
+            terms.append(f"(x.{q(p)} = {value} OR (x.{q(p)} IS NULL AND r.{p} IS NULL))")
+        return f" WHERE {' AND '.join(terms)}" if terms else ""
+
+    def update_rels(self, rel: str, src: str, dst: str, identity: Sequence[str], props: Sequence[str]) -> str:
+        a, b = self._ends(src, dst)
+        model = RELS[rel]
+        sets = self._assign("x", [model.prop(p) for p in props if p not in identity])
+        return (
+            f"UNWIND $rows AS r MATCH (a:{q(src)} {{{q(a.key)}: r.src}})-[x:{q(rel)}]->(b:{q(dst)} {{{q(b.key)}: r.dst}})"
+            f"{self._identity(rel, identity)} SET {sets}"
+        )
+
+    def delete_rels(self, rel: str, src: str, dst: str, identity: Sequence[str]) -> str:
+        a, b = self._ends(src, dst)
+        return (
+            f"UNWIND $rows AS r MATCH (a:{q(src)} {{{q(a.key)}: r.src}})-[x:{q(rel)}]->(b:{q(dst)} {{{q(b.key)}: r.dst}})"
+            f"{self._identity(rel, identity)} DELETE x"
+        )
+
+    def fetch_rels(self, rel: str, src: str, dst: str, side: str) -> str:
+        """Existing relationships whose `side` ('src' or 'dst') end is in `$keys`."""
+        a, b = self._ends(src, dst)
+        cols = "".join(f", x.{q(p.name)} AS {p.name}" for p in RELS[rel].props)
+        left = f"(a:{q(src)} {{{q(a.key)}: k}})" if side == "src" else f"(a:{q(src)})"
+        right = f"(b:{q(dst)} {{{q(b.key)}: k}})" if side == "dst" else f"(b:{q(dst)})"
+        return (
+            f"UNWIND $keys AS k MATCH {left}-[x:{q(rel)}]->{right} "
+            f"RETURN a.{q(a.key)} AS src, b.{q(b.key)} AS dst{cols}"
+        )

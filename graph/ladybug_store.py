@@ -1,0 +1,216 @@
+"""The embedded engine: LadybugDB (the maintained fork of Kùzu), a database directory.
+
+LadybugDB allows one writer: a second write transaction in the process fails at once
+and a second read-write process cannot open the files. So this module keeps one
+`Database` per path per process, serialises write transactions with a lock, gives
+each thread its own connection for reads, and turns the engine's lock error into a
+clear "in use by another process" message.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import ladybug
+
+from . import dialect
+from .store import ReadOnlyViolation, Result, Store, StoreBusy, StoreError, Tx, plain
+
+_DATABASES: dict[str, ladybug.Database] = {}
+_DATABASES_LOCK = threading.Lock()
+_WRITE_LOCKS: dict[str, threading.RLock] = {}
+_USERS: dict[str, int] = {}
+
+BUFFER_POOL_MB = int(os.environ.get("ICPMAP_BUFFER_POOL_MB", "2048"))
+READ_RETRIES = 5
+
+
+def _database(path: str, read_only: bool) -> ladybug.Database:
+    with _DATABASES_LOCK:
+        db = _DATABASES.get(path)
+        if db is None or db.is_closed:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                db = ladybug.Database(path, buffer_pool_size=BUFFER_POOL_MB * 1024 * 1024, read_only=read_only)
+            except RuntimeError as exc:
+                message = str(exc)
+                if "lock" in message.lower():
+                    raise StoreBusy(
+                        f"The store at {path} is in use by another process; "
+                        "close the other icpmap command or service and try again."
+                    ) from None
+                raise StoreError(f"Cannot open the store at {path}: {message}") from None
+            _DATABASES[path] = db
+            _WRITE_LOCKS[path] = threading.RLock()
+        _USERS[path] = _USERS.get(path, 0) + 1
+        return db
+
+
+def _release(path: str) -> None:
+    """Close the Database when its last store in this process closes."""
+    with _DATABASES_LOCK:
+        _USERS[path] = _USERS.get(path, 1) - 1
+        if _USERS[path] <= 0:
+            db = _DATABASES.pop(path, None)
+            _WRITE_LOCKS.pop(path, None)
+            _USERS.pop(path, None)
+            if db is not None and not db.is_closed:
+                db.close()
+
+
+def _fetch(result: Any) -> Result:
+    if isinstance(result, list):  # several statements: keep the last result
+        result = result[-1]
+    columns = list(result.get_column_names())
+    rows = []
+    while result.has_next():
+        rows.append([plain(v) for v in result.get_next()])
+    result.close()
+    return Result(columns, rows)
+
+
+def _engine_error(exc: Exception) -> StoreError:
+    message = str(exc)
+    if "read-only" in message or "read only" in message.lower():
+        return ReadOnlyViolation("This query writes to the store, and only reads are allowed here.")
+    if "Only one write transaction" in message:
+        return StoreBusy("Another write is in progress on this store; try again when it has finished.")
+    return StoreError(message)
+
+
+class LadybugTx(Tx):
+    def __init__(self, conn: ladybug.Connection) -> None:
+        self.conn = conn
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+        try:
+            return _fetch(self.conn.execute(cypher, params or {}))
+        except RuntimeError as exc:
+            raise _engine_error(exc) from None
+
+    def copy_frame(self, table: str, frame: Any, ends: tuple[str, str] | None = None) -> None:
+        """Bulk-insert a DataFrame with `COPY FROM` (columns in the table's order)."""
+        if len(frame) == 0:
+            return
+        options = f" (from='{ends[0]}', to='{ends[1]}')" if ends else ""
+        try:  # Ladybug finds the DataFrame by its variable name, `frame`
+            self.conn.execute(f"COPY {table} FROM frame{options}")
+        except RuntimeError as exc:
+            raise _engine_error(exc) from None
+
+
+class LadybugStore(Store):
+    engine = "ladybug"
+
+    def __init__(self, path: str | os.PathLike[str], read_only: bool = False) -> None:
+        self.location = str(Path(path).expanduser().resolve())
+        self.read_only = read_only
+        self._db = _database(self.location, read_only)
+        self._write_lock = _WRITE_LOCKS[self.location]
+        self._local = threading.local()
+        self._schema_ready = False
+        self._closed = False
+
+    def _conn(self) -> ladybug.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.is_closed:
+            conn = ladybug.Connection(self._db)
+            self._local.conn = conn
+        return conn
+
+    def ensure_schema(self) -> None:
+        if self._schema_ready or self.read_only:
+            return
+        with self.transaction() as tx:
+            for statement in dialect.ladybug_schema():
+                tx.run(statement)
+        with self._write_lock:
+            conn = self._conn()
+            for statement in dialect.ladybug_macros():
+                try:
+                    conn.execute(statement)
+                except RuntimeError as exc:
+                    if "already exists" not in str(exc):
+                        raise StoreError(str(exc)) from None
+        self._schema_ready = True
+
+    def read(self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None) -> Result:
+        conn = self._conn()
+        if timeout:
+            conn.set_query_timeout(int(timeout * 1000))
+        try:
+            for attempt in range(READ_RETRIES):
+                try:
+                    conn.execute("BEGIN TRANSACTION READ ONLY")
+                    break
+                except RuntimeError as exc:  # a checkpoint may hold the store briefly
+                    if attempt == READ_RETRIES - 1:
+                        raise _engine_error(exc) from None
+                    time.sleep(0.05 * (attempt + 1))
+            try:
+                result = _fetch(conn.execute(cypher, params or {}))
+            except RuntimeError as exc:
+                self._rollback(conn)
+                raise _engine_error(exc) from None
+            try:
+                conn.execute("COMMIT")
+            except RuntimeError as exc:
+                raise _engine_error(exc) from None
+            return result
+        finally:
+            if timeout:
+                conn.set_query_timeout(0)
+
+    @staticmethod
+    def _rollback(conn: ladybug.Connection) -> None:
+        try:
+            conn.execute("ROLLBACK")
+        except RuntimeError:
+            pass  # Ladybug already rolled back after the failing statement
+
+    @contextmanager
+    def transaction(self) -> Iterator[LadybugTx]:
+        if self.read_only:
+            raise ReadOnlyViolation(f"The store at {self.location} is open read-only.")
+        with self._write_lock:
+            conn = self._conn()
+            try:
+                conn.execute("BEGIN TRANSACTION")
+            except RuntimeError as exc:
+                raise _engine_error(exc) from None
+            try:
+                yield LadybugTx(conn)
+            except BaseException:
+                self._rollback(conn)
+                raise
+            try:
+                conn.execute("COMMIT")
+            except RuntimeError as exc:
+                raise _engine_error(exc) from None
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and not conn.is_closed:
+            conn.close()
+        self._local = threading.local()
+        _release(self.location)
+
+
+def close_all() -> None:
+    """Close every Database of this process (tests, and before forking a loader)."""
+    with _DATABASES_LOCK:
+        for db in _DATABASES.values():
+            if not db.is_closed:
+                db.close()
+        _DATABASES.clear()
+        _WRITE_LOCKS.clear()
+        _USERS.clear()

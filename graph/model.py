@@ -1,0 +1,289 @@
+"""The graph model and the input-file contract, as data.
+
+Everything else is derived from this module: both engines' schema, the loaders'
+column contract, the exports and the model section of the docs. Adding a property
+is one edit here. Names follow `shared/docs/model-and-inputs.md` exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+PropType = Literal["string", "date", "bool", "int", "float"]
+
+
+@dataclass(frozen=True)
+class Prop:
+    name: str
+    type: PropType = "string"
+    vocabulary: str | None = None  # key into VOCABULARIES
+
+
+@dataclass(frozen=True)
+class Node:
+    label: str
+    props: tuple[Prop, ...]  # the key is the first property
+
+    @property
+    def key(self) -> str:
+        return self.props[0].name
+
+    def prop(self, name: str) -> Prop:
+        return next(p for p in self.props if p.name == name)
+
+
+@dataclass(frozen=True)
+class Rel:
+    type: str
+    ends: tuple[tuple[str, str], ...]  # (from label, to label) pairs
+    props: tuple[Prop, ...] = ()
+
+    def prop(self, name: str) -> Prop:
+        return next(p for p in self.props if p.name == name)
+
+
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "sector": (
+        "nhs_trust", "nhs_commissioner", "primary_care", "local_authority", "social_care",
+        "public_health", "mental_health", "community_health", "housing", "voluntary",
+        "police", "fire", "faith", "education", "business", "healthwatch", "other",
+    ),
+    "board_kind": (
+        "health_and_wellbeing_board", "place_partnership_board", "place_collaborative_forum",
+        "ics_partnership", "safeguarding_adults_board", "safeguarding_children_partnership",
+        "community_safety_partnership", "local_enterprise_partnership", "other",
+    ),
+    "agreement_kind": ("mou", "place_agreement", "section_75", "other"),
+    "plan_kind": (
+        "shared_vision", "place_plan", "development_plan", "od_plan", "engagement_plan", "jsna",
+    ),
+    "commissioning_kind": ("pooled_budget", "joint_post", "joint_team", "lead_commissioning"),
+    "membership_role": ("core", "wider"),
+    "person_role": ("place_lead", "comms_link", "chair", "member"),
+}
+
+S, D, B, INT, F = "string", "date", "bool", "int", "float"
+
+
+def _props(*spec: str | tuple[str, PropType] | tuple[str, PropType, str]) -> tuple[Prop, ...]:
+    out = []
+    for s in spec:
+        out.append(Prop(s) if isinstance(s, str) else Prop(*s))
+    return tuple(out)
+
+
+NODES: dict[str, Node] = {
+    n.label: n
+    for n in (
+        Node("ICS", _props("code", "name")),
+        Node("Place", _props("code", "name")),
+        Node("Neighbourhood", _props("code", "name")),
+        Node("PCN", _props("code", "name")),
+        Node("Practice", _props("code", "name", "postcode")),
+        Node("Organisation", _props("code", "name", ("sector", S, "sector"), ("statutory", B))),
+        Node("Board", _props("code", "name", ("kind", S, "board_kind"))),
+        Node("Agreement", _props("code", "title", ("kind", S, "agreement_kind"), ("effective_from", D))),
+        Node("Person", _props("id", "name", "role_title")),
+        Node("Plan", _props("code", "title", ("kind", S, "plan_kind"), ("covers_seldom_heard", B))),
+        Node("Commissioning", _props("code", "name", ("kind", S, "commissioning_kind"), ("value_gbp", F))),
+        Node("Area", _props("code", "name", "kind")),
+        Node("Milestone", _props("code", "title", ("due", D))),
+    )
+}
+
+RELS: dict[str, Rel] = {
+    r.type: r
+    for r in (
+        Rel("PART_OF", (("Place", "ICS"), ("Neighbourhood", "Place"))),
+        Rel(
+            "MEMBER_OF",
+            (("Practice", "PCN"), ("Organisation", "Board")),
+            _props(("role", S, "membership_role"), ("from", D), ("to", D)),
+        ),
+        Rel("LOCATED_IN", (("Practice", "Place"),)),
+        Rel("LEADS", (("PCN", "Neighbourhood"),)),
+        Rel("SERVES", (("Board", "Place"), ("Board", "ICS"))),
+        Rel("SUBGROUP_OF", (("Board", "Board"),)),
+        Rel("WORKS_WITH", (("Board", "Board"),), _props("how")),
+        Rel("FOR", (("Agreement", "Place"), ("Plan", "Place"), ("Commissioning", "Place"))),
+        Rel("PARTY_TO", (("Organisation", "Agreement"),), _props(("signed_on", D))),
+        Rel("WORKS_FOR", (("Person", "Organisation"),)),
+        Rel("HOLDS", (("Person", "Place"), ("Person", "Board")), _props(("role", S, "person_role"), ("from", D))),
+        Rel("ENDORSED", (("Organisation", "Person"),), _props(("on", D))),
+        Rel("APPROVED", (("Board", "Plan"),), _props(("on", D))),
+        Rel("CONTRIBUTES_TO", (("Organisation", "Commissioning"),), _props(("value_gbp", F))),
+        Rel("REGISTERS", (("Practice", "Area"),), _props(("patients", INT))),
+        Rel("IN", (("Area", "Neighbourhood"), ("Area", "Place"))),
+    )
+}
+
+
+# ---------------------------------------------------------------------------
+# The input-file contract: how each file's columns become nodes and relationships.
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an input file and the model property it fills."""
+
+    name: str
+    required: bool = False
+    prop: str | None = None  # property name on the node/relationship (default: name)
+    many: bool = False  # a `;`-separated list of references
+
+    @property
+    def target_prop(self) -> str:
+        return self.prop or self.name
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference column of a node file: it becomes a relationship to other nodes.
+
+    `outgoing` means (row's node)-[rel]->(referenced node). `history` marks a
+    relationship whose rows are kept as dated history (identified by its dated
+    columns) rather than replaced when the row is loaded again.
+    """
+
+    column: Column
+    rel: str
+    targets: tuple[str, ...]
+    outgoing: bool = True
+    props: tuple[Column, ...] = ()
+    history: bool = False
+
+
+@dataclass(frozen=True)
+class NodeFile:
+    name: str
+    label: str
+    refs: tuple[Ref, ...] = ()
+    required: tuple[str, ...] = ()  # required node properties besides the key
+
+    @property
+    def node(self) -> Node:
+        return NODES[self.label]
+
+    def columns(self) -> tuple[Column, ...]:
+        cols = [Column(p.name, p.name == self.node.key or p.name in self.required) for p in self.node.props]
+        for ref in self.refs:
+            cols.append(ref.column)
+            cols.extend(ref.props)
+        return tuple(cols)
+
+
+@dataclass(frozen=True)
+class End:
+    column: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LinkFile:
+    """A file whose every row is one relationship."""
+
+    name: str
+    rel: str
+    source: End
+    target: End
+    props: tuple[Column, ...] = ()
+    identity: tuple[str, ...] = ()  # relationship properties that tell two rows apart
+
+    def columns(self) -> tuple[Column, ...]:
+        return (Column(self.source.column, True), Column(self.target.column, True), *self.props)
+
+
+def _c(name: str, required: bool = False, prop: str | None = None, many: bool = False) -> Column:
+    return Column(name, required, prop, many)
+
+
+FILES: dict[str, NodeFile | LinkFile] = {
+    f.name: f
+    for f in (
+        NodeFile("ics", "ICS", required=("name",)),
+        NodeFile("places", "Place", (Ref(_c("ics_code", True), "PART_OF", ("ICS",)),), ("name",)),
+        NodeFile("neighbourhoods", "Neighbourhood", (Ref(_c("place_code", True), "PART_OF", ("Place",)),), ("name",)),
+        NodeFile("pcns", "PCN", (Ref(_c("neighbourhood_codes", many=True), "LEADS", ("Neighbourhood",)),), ("name",)),
+        NodeFile(
+            "practices",
+            "Practice",
+            (
+                Ref(_c("pcn_code", True), "MEMBER_OF", ("PCN",), props=(_c("from"), _c("to")), history=True),
+                Ref(_c("place_code"), "LOCATED_IN", ("Place",)),
+            ),
+            ("name",),
+        ),
+        NodeFile("organisations", "Organisation", required=("name", "sector")),
+        NodeFile(
+            "boards",
+            "Board",
+            (
+                Ref(_c("place_code"), "SERVES", ("Place",)),
+                Ref(_c("ics_code"), "SERVES", ("ICS",)),
+                Ref(_c("parent_board_code"), "SUBGROUP_OF", ("Board",)),
+            ),
+            ("name", "kind"),
+        ),
+        LinkFile(
+            "memberships", "MEMBER_OF", End("organisation_code", ("Organisation",)), End("board_code", ("Board",)),
+            (_c("role", True), _c("from"), _c("to")), identity=("from",),
+        ),
+        LinkFile("board_links", "WORKS_WITH", End("board_code", ("Board",)), End("linked_board_code", ("Board",)), (_c("how"),)),
+        NodeFile("agreements", "Agreement", (Ref(_c("place_code", True), "FOR", ("Place",)),), ("title", "kind")),
+        LinkFile(
+            "signatures", "PARTY_TO", End("organisation_code", ("Organisation",)), End("agreement_code", ("Agreement",)),
+            (_c("signed_on"),),
+        ),
+        NodeFile("people", "Person", (Ref(_c("organisation_code"), "WORKS_FOR", ("Organisation",)),), ("name",)),
+        LinkFile(
+            "roles", "HOLDS", End("person_id", ("Person",)), End("target_code", ("Place", "Board")),
+            (_c("role", True), _c("from")), identity=("role",),
+        ),
+        LinkFile(
+            "endorsements", "ENDORSED", End("organisation_code", ("Organisation",)), End("person_id", ("Person",)),
+            (_c("endorsed_on", prop="on"),),
+        ),
+        NodeFile(
+            "plans",
+            "Plan",
+            (
+                Ref(_c("place_code", True), "FOR", ("Place",)),
+                Ref(_c("approved_by_board_code"), "APPROVED", ("Board",), outgoing=False, props=(_c("approved_on", prop="on"),)),
+            ),
+            ("title", "kind"),
+        ),
+        NodeFile(
+            "commissioning",
+            "Commissioning",
+            (
+                Ref(_c("place_code", True), "FOR", ("Place",)),
+                Ref(_c("partner_codes", many=True), "CONTRIBUTES_TO", ("Organisation",), outgoing=False),
+            ),
+            ("name", "kind"),
+        ),
+        NodeFile(
+            "areas",
+            "Area",
+            (
+                Ref(_c("place_code"), "IN", ("Place",)),
+                Ref(_c("neighbourhood_code"), "IN", ("Neighbourhood",)),
+            ),
+            ("name", "kind"),
+        ),
+        LinkFile(
+            "registrations", "REGISTERS", End("practice_code", ("Practice",)), End("area_code", ("Area",)),
+            (_c("patients", True),),
+        ),
+        NodeFile("milestones", "Milestone", required=("title", "due")),
+    )
+}
+
+# Order in which files are written so that references resolve.
+LOAD_ORDER: tuple[str, ...] = tuple(FILES)
+
+
+__all__ = [
+    "FILES", "LOAD_ORDER", "NODES", "RELS", "VOCABULARIES",
+    "Column", "End", "LinkFile", "Node", "NodeFile", "Prop", "Ref", "Rel",
+]

@@ -1,0 +1,152 @@
+"""The one small interface between icpmap and a graph engine.
+
+Everything above `graph/` talks to a `Store`: run a read, run a write, write a batch,
+open a transaction, create the schema. The engines (LadybugDB embedded, Neo4j over
+Bolt) live behind it, and every result comes back as plain Python values (str, int,
+float, bool, None, datetime.date, lists and dicts), never engine objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ..errors import UserError
+from .model import NODES, RELS
+
+T = TypeVar("T")
+
+BATCH_SIZE = 10_000
+
+
+class StoreError(UserError):
+    """A problem the user can act on (bad query, engine refused, store busy...)."""
+
+
+class ReadOnlyViolation(StoreError):
+    """A write was attempted where only reads are allowed."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the embedded store."""
+
+
+@dataclass
+class Result:
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+    def scalar(self) -> Any:
+        return self.rows[0][0] if self.rows else None
+
+
+def plain(value: Any) -> Any:
+    """Convert an engine value to plain Python (the engines disagree on these)."""
+    if value is None or isinstance(value, (str, bool, int, float, dt.date)):
+        return value
+    if isinstance(value, decimal.Decimal):  # Ladybug returns integer sums as Decimal
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items() if not str(k).startswith("_")}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    to_native = getattr(value, "to_native", None)  # neo4j.time.Date / DateTime
+    if callable(to_native):
+        return to_native()
+    items = getattr(value, "items", None)  # neo4j Node / Relationship
+    if callable(items):
+        return {k: plain(v) for k, v in items()}
+    return value
+
+
+def chunks(rows: Sequence[dict[str, Any]], size: int = BATCH_SIZE) -> Iterator[Sequence[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+class Tx(ABC):
+    """An open write transaction: everything in it commits or none of it does."""
+
+    @abstractmethod
+    def run(self, cypher: str, params: dict[str, Any] | None = None) -> Result: ...
+
+    def run_batch(self, cypher: str, rows: Sequence[dict[str, Any]], batch_size: int = BATCH_SIZE, **params: Any) -> None:
+        """Run `cypher` (which reads `UNWIND $rows AS r`) over `rows` in batches."""
+        for batch in chunks(rows, batch_size):
+            if batch:  # Ladybug rejects an empty UNWIND list
+                self.run(cypher, {**params, "rows": list(batch)})
+
+
+class Store(ABC):
+    """A graph store. Open one per location per process (see `open_store`)."""
+
+    engine: str
+    location: str
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create the model's schema if it is missing. Harmless to call again."""
+
+    @abstractmethod
+    def read(self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None) -> Result:
+        """Run a query in a read-only transaction: any write in it is refused."""
+
+    @abstractmethod
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """A write transaction; writes are serialised within the process."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # -- conveniences built on the above -------------------------------------------
+
+    def user_query(self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None) -> Result:
+        """Run Cypher written by a user: one read-only statement, checked, then run read-only."""
+        from .guard import check_read_only
+
+        check_read_only(cypher)
+        return self.read(cypher, params, timeout=timeout)
+
+    def execute_write(self, work: Callable[[Tx], T]) -> T:
+        """Run `work(tx)` in one write transaction, all or nothing.
+
+        Neo4j runs it as a managed transaction and may call `work` again after a
+        transient failure, so `work` must start from scratch each time it is called.
+        """
+        with self.transaction() as tx:
+            return work(tx)
+
+    def write(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+        return self.execute_write(lambda tx: tx.run(cypher, params))
+
+    def write_batch(self, cypher: str, rows: Sequence[dict[str, Any]], batch_size: int = BATCH_SIZE) -> None:
+        self.execute_write(lambda tx: tx.run_batch(cypher, rows, batch_size))
+
+    def counts(self) -> dict[str, int]:
+        """Node count per label of the model (0 for empty labels), then per relationship type."""
+        out: dict[str, int] = {}
+        for label in NODES:
+            out[label] = int(self.read(f"MATCH (n:`{label}`) RETURN count(n) AS n").scalar() or 0)
+        for rel in RELS:
+            out[rel] = int(self.read(f"MATCH ()-[r:`{rel}`]->() RETURN count(r) AS n").scalar() or 0)
+        return out
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def as_rows(records: Iterable[dict[str, Any]], columns: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows with the same keys in the same order, as Ladybug's UNWIND requires."""
+    return [{c: r.get(c) for c in columns} for r in records]

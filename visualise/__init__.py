@@ -1,0 +1,1 @@
+"""icpmap.visualise"""
