@@ -1,0 +1,5 @@
+"""`python -m icpmap`: the same as the `icpmap` command."""
+
+from .cli import main
+
+main()

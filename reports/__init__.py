@@ -1,0 +1,1 @@
+"""The analytic reports: one runner for the CLI and the API."""

@@ -1,0 +1,91 @@
+"""Shared fixtures: real stores in temporary directories, the sample, the shared NHS data.
+
+Every test that takes `store` runs on the embedded engine, and again on Neo4j when
+`ICPMAP_NEO4J_URI` is set. The Neo4j run WIPES the database it points at.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from icpmap.graph import Store, open_store
+from icpmap.sample import SAMPLE_DIR
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("ICPMAP_SHARED_DATA", ROOT.parent / "shared" / "data"))
+NEO4J = bool(os.environ.get("ICPMAP_NEO4J_URI"))
+ENGINES = ["ladybug", "neo4j"] if NEO4J else ["ladybug"]
+
+
+def wipe(store: Store) -> None:
+    store.write("MATCH (n) DETACH DELETE n")
+
+
+def _open(engine: str, path: Path) -> Store:
+    if engine == "neo4j":
+        store = open_store()
+        wipe(store)
+        return store
+    env = os.environ.pop("ICPMAP_NEO4J_URI", None)
+    try:
+        return open_store(path)
+    finally:
+        if env is not None:
+            os.environ["ICPMAP_NEO4J_URI"] = env
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def store(engine: str, tmp_path: Path) -> Iterator[Store]:
+    """An empty store of each engine."""
+    s = _open(engine, tmp_path / "db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sample_dir() -> Path:
+    return SAMPLE_DIR
+
+
+@pytest.fixture
+def sample_store(store: Store) -> Store:
+    """A store with the bundled sample loaded."""
+    from icpmap.loaders import load_paths
+
+    load_paths(store, [SAMPLE_DIR])
+    return store
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared NHS/ONS data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+def run_cli(*args: str, db: Path | None = None, env: dict[str, str] | None = None, input: str | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the real `icpmap` command in a child process."""
+    argv = [sys.executable, "-m", "icpmap"]
+    if db is not None:
+        argv += ["--db", str(db)]
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("ICPMAP_NEO4J")}
+    full_env.update(env or {})
+    full_env.setdefault("COLUMNS", "200")
+    return subprocess.run([*argv, *args], capture_output=True, text=True, env=full_env, input=input, timeout=timeout)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
