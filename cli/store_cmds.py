@@ -84,3 +84,18 @@ def run(
     with state.store() as store:
         result = store.read(q.text, params)
     emit(result.columns, result.rows, fmt, output, title=q.name)
+
+
+@app.command()
+def schema(
+    markdown: bool = typer.Option(False, "--markdown", help="Print the model and input files as Markdown."),
+) -> None:
+    """Show the graph model and the input-file contract (generated from graph/model.py)."""
+    from ..graph.docs import model_markdown
+
+    if markdown:
+        print(model_markdown(), end="")
+        return
+    from rich.markdown import Markdown
+
+    console.print(Markdown(model_markdown()))

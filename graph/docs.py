@@ -1,0 +1,42 @@
+"""The model as Markdown, generated from `model.py` so the docs cannot drift from the code."""
+
+from __future__ import annotations
+
+from .model import FILES, NODES, RELS, VOCABULARIES, LinkFile, NodeFile
+
+
+def model_markdown() -> str:
+    lines = [
+        "# The icpmap graph model and input files",
+        "",
+        "Generated from `graph/model.py` by `icpmap schema --markdown`; do not edit by hand.",
+        "",
+        "## Nodes",
+        "",
+        "| label | key | properties |",
+        "|---|---|---|",
+    ]
+    for node in NODES.values():
+        props = ", ".join(f"{p.name} ({p.type})" for p in node.props[1:])
+        lines.append(f"| {node.label} | {node.key} | {props} |")
+    lines += ["", "## Relationships", "", "| type | from → to | properties |", "|---|---|---|"]
+    for rel in RELS.values():
+        ends = "; ".join(f"{a} → {b}" for a, b in rel.ends)
+        props = ", ".join(f"{p.name} ({p.type})" for p in rel.props)
+        lines.append(f"| {rel.type} | {ends} | {props} |")
+    lines += ["", "## Vocabularies", ""]
+    for name, values in VOCABULARIES.items():
+        lines.append(f"- **{name}**: {', '.join(values)}")
+    lines += ["", "## Input files", "", "Required columns in bold.", "", "| file | columns | becomes |", "|---|---|---|"]
+    for f in FILES.values():
+        cols = ", ".join(f"**{c.name}**" if c.required else c.name for c in f.columns())
+        if isinstance(f, NodeFile):
+            becomes = [f"{f.label} nodes"]
+            for ref in f.refs:
+                arrow = f"-[:{ref.rel}]->" if ref.outgoing else f"<-[:{ref.rel}]-"
+                becomes.append(f"`{ref.column.name}`: ({f.label}){arrow}({'/'.join(ref.targets)})")
+        else:
+            assert isinstance(f, LinkFile)
+            becomes = [f"({'/'.join(f.source.labels)})-[:{f.rel}]->({'/'.join(f.target.labels)})"]
+        lines.append(f"| {f.name}.csv | {cols} | {'; '.join(becomes)} |")
+    return "\n".join(lines) + "\n"
