@@ -86,6 +86,7 @@ def run_cli(*args: str, db: Path | None = None, env: dict[str, str] | None = Non
     return subprocess.run([*argv, *args], capture_output=True, text=True, env=full_env, input=input, timeout=timeout)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def cli():
+    """`run_cli`, the real `icpmap` in a child process."""
     return run_cli
