@@ -14,7 +14,7 @@ def open_store(db: str | os.PathLike[str] | None = None, *, read_only: bool = Fa
     if settings is not None:
         from .neo4j_store import Neo4jStore
 
-        store: Store = Neo4jStore(settings)
+        store: Store = Neo4jStore(settings, read_only=read_only)
     else:
         from .ladybug_store import LadybugStore
 

@@ -56,6 +56,12 @@ def plain(value: Any) -> Any:
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items() if not str(k).startswith("_")}
+    if hasattr(value, "months") and hasattr(value, "iso_format"):  # neo4j.time.Duration (a tuple)
+        if value.months:
+            return value.iso_format()
+        return dt.timedelta(days=value.days, seconds=value.seconds, microseconds=value.nanoseconds // 1000)
+    if hasattr(value, "nodes") and hasattr(value, "relationships"):  # neo4j.graph.Path
+        return {"nodes": [plain(n) for n in value.nodes], "rels": [plain(r) for r in value.relationships]}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     to_native = getattr(value, "to_native", None)  # neo4j.time.Date / DateTime

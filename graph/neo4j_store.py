@@ -1,0 +1,402 @@
+"""The server engine: Neo4j 5 (single server, cluster or Aura) over Bolt.
+
+It uses the official `neo4j` driver, not py2neo: py2neo is end-of-life (its author
+asked users to move to the official driver in 2023, the repository is archived and
+its last release dates from 2021), while the official driver is maintained by Neo4j
+and supports Neo4j 5, clusters and Aura.
+
+How the `Store` interface maps onto the driver, and why:
+
+- One driver per server, user and database per process, shared by every store
+  opened on it and closed when the last of them closes. A driver holds the
+  connection pool (and, on a cluster, the routing table); it is thread-safe, while
+  sessions are not, so each operation opens its own short-lived session. The
+  sessions of one driver share a bookmark manager, so a read sees the writes made
+  before it, even when a cluster sends it to another member.
+- `verify_connectivity()` at open, so a wrong address or password is one clear
+  `StoreError` at once rather than a traceback on the first query.
+- Reads run as managed transactions in READ access mode (`execute_read`). The
+  server then refuses any write in them (`Neo.ClientError.Statement.AccessMode`),
+  which is the main defence for user-written Cypher; on a cluster or Aura, READ
+  mode also routes the read to a reader. A query timeout is the transaction's
+  timeout (`unit_of_work(timeout=...)`): the server stops the query.
+- Writes run as managed write transactions (`execute_write`): all or nothing, and
+  retried by the driver after a transient failure (leader switch, deadlock, lost
+  connection), so a write function must start from scratch each time it is called.
+  `transaction()` gives an explicit transaction for callers that cannot be written
+  as a function; it is not retried.
+- Every record is read inside its transaction, and every value comes back plain
+  (`store.plain`): Node and Relationship become property dicts, `neo4j.time.Date`
+  becomes `datetime.date`. Python `datetime.date` parameters go as Neo4j dates.
+- Values always travel as parameters, never formatted into Cypher.
+- Schema: a uniqueness constraint per node key and an index per vocabulary property
+  (`dialect.neo4j_schema()`), each created in its own transaction, as Neo4j does not
+  let schema and data changes share one. They use IF NOT EXISTS, so creating the
+  schema again is harmless.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import neo4j
+from neo4j.api import BookmarkManager
+from neo4j.exceptions import (
+    AuthError,
+    ConfigurationError,
+    DriverError,
+    ForbiddenOnReadOnlyDatabase,
+    IncompleteCommit,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from . import dialect
+from .config import Neo4jSettings
+from .store import ReadOnlyViolation, Result, Store, StoreError, Tx, plain
+
+T = TypeVar("T")
+
+# Seconds to wait for a TCP connection (and TLS handshake) before giving up. The
+# driver's default is 30 s; a wrong address should fail faster than that.
+CONNECTION_TIMEOUT = 10.0
+
+# Bolt schemes only: the driver's http(s):// Query API support is a preview that
+# needs extra packages, and has no transaction timeouts.
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+# The driver logs (e.g. "Unable to retrieve routing information", "Transaction
+# failed and will be retried") without a handler of its own, so Python would print
+# its warnings on stderr; an application that configures logging still sees them.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
+# Server errors that mean the database or server itself takes no writes. (A write in
+# a READ transaction is Neo.ClientError.Statement.AccessMode.)
+_READ_ONLY_DATABASE_CODES = {
+    "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase",
+    "Neo.ClientError.General.ReadOnly",
+}
+_TIMEOUT_CODES = {
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+}
+
+
+# -- one driver per (uri, user, database) per process ------------------------------
+
+
+@dataclass
+class _Shared:
+    driver: neo4j.Driver
+    bookmarks: BookmarkManager
+    users: int = 0
+
+
+_DRIVERS: dict[tuple[str, str, str | None, str], _Shared] = {}
+_DRIVERS_LOCK = threading.Lock()
+
+
+def _key(settings: Neo4jSettings) -> tuple[str, str, str | None, str]:
+    # The password is part of the key only as a digest, so that a store opened
+    # with other credentials never borrows a driver authenticated with these.
+    digest = hashlib.sha256(settings.password.encode()).hexdigest()
+    return (settings.uri, settings.user, settings.database, digest)
+
+
+def safe_uri(uri: str) -> str:
+    """The URI without any user name or password in it, for messages."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return "the configured Neo4j URI"
+    if "@" not in parts.netloc:
+        return uri
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+
+
+def _connect(settings: Neo4jSettings) -> _Shared:
+    uri = safe_uri(settings.uri)
+    scheme = settings.uri.split("://", 1)[0].lower() if "://" in settings.uri else ""
+    problem = None
+    if scheme not in SCHEMES:
+        problem = "the scheme must be one of " + ", ".join(f"{s}://" for s in SCHEMES)
+    else:
+        try:
+            driver = neo4j.GraphDatabase.driver(
+                settings.uri,
+                auth=(settings.user, settings.password),
+                connection_timeout=CONNECTION_TIMEOUT,
+                user_agent=f"icpmap/{_version()}",
+                # No notifications_min_severity: the server-side filter needs Neo4j 5.7+
+                # (Bolt 5.2), and an older 5.x server would refuse every session.
+            )
+        except (ConfigurationError, ValueError) as exc:  # the driver's text may quote the URI
+            problem = str(exc).replace(settings.uri, uri).rstrip(".")
+    if problem is not None:
+        raise StoreError(
+            f"Cannot use the Neo4j URI {uri}: {problem}. Use bolt://host:7687 for a single server, "
+            "neo4j://host:7687 for a cluster, or neo4j+s://<id>.databases.neo4j.io for Aura."
+        )
+    try:
+        driver.verify_connectivity()
+        # verify_connectivity() checks the address and credentials; a missing
+        # database only shows on the first query, so ask for it now.
+        with driver.session(database=settings.database, default_access_mode=neo4j.READ_ACCESS) as session:
+            session.execute_read(lambda tx: tx.run("RETURN 1").consume())
+    except (Neo4jError, DriverError) as exc:
+        driver.close()  # the driver must be closed even when verification fails
+        raise _connect_error(exc, settings) from None
+    return _Shared(driver, neo4j.GraphDatabase.bookmark_manager())
+
+
+def _version() -> str:
+    try:
+        from .. import __version__
+
+        return str(__version__)
+    except ImportError:  # pragma: no cover - graph/ imported outside the package
+        return "0"
+
+
+def _connect_error(exc: Neo4jError | DriverError, settings: Neo4jSettings) -> StoreError:
+    uri = safe_uri(settings.uri)
+    code = getattr(exc, "code", "") or ""
+    if isinstance(exc, AuthError) or code in {
+        "Neo.ClientError.Security.Unauthorized",
+        "Neo.ClientError.Security.AuthenticationRateLimit",
+    }:
+        hint = "" if settings.password else " (ICPMAP_NEO4J_PASSWORD is not set)"
+        return StoreError(f"Neo4j refused the credentials for user {settings.user!r} at {uri}{hint}: {_message(exc)}")
+    if code == "Neo.ClientError.Security.CredentialsExpired":
+        return StoreError(
+            f"Neo4j at {uri} requires a new password for user {settings.user!r} before it can be used; "
+            "change it (e.g. in Neo4j Browser) and set ICPMAP_NEO4J_PASSWORD."
+        )
+    if code == "Neo.ClientError.Database.DatabaseNotFound":
+        return StoreError(f"Neo4j at {uri} has no database named {settings.database!r}; check ICPMAP_NEO4J_DATABASE.")
+    if isinstance(exc, (ServiceUnavailable, SessionExpired)):
+        return StoreError(f"Cannot reach Neo4j at {uri}: {_message(exc)}")
+    return _translate(exc, uri)
+
+
+# -- errors ---------------------------------------------------------------------------
+
+
+def _message(exc: BaseException) -> str:
+    """The server's own message for a Neo4j error, else the exception's text, on one line."""
+    text = ""
+    if isinstance(exc, Neo4jError):
+        text = str(exc.message or "")
+    text = " ".join((text or str(exc) or type(exc).__name__).split())
+    # "Unable to retrieve routing information" hides why: the driver chains the
+    # failure of each router it tried (as an exception group) as the cause.
+    causes = getattr(exc.__cause__, "exceptions", None)
+    if causes:
+        text += " (" + "; ".join(" ".join(str(c).split()) for c in causes[:3]) + ")"
+    return text
+
+
+def _translate(exc: Neo4jError | DriverError, uri: str, timeout: float | None = None) -> StoreError:
+    code = getattr(exc, "code", "") or ""
+    message = _message(exc)
+    lower = message.lower()
+    if code in _READ_ONLY_DATABASE_CODES or isinstance(exc, ForbiddenOnReadOnlyDatabase):
+        return ReadOnlyViolation(f"The Neo4j database at {uri} is read-only: {message}")
+    if (
+        code == "Neo.ClientError.Statement.AccessMode"
+        or ("write" in lower and "read access mode" in lower)
+        or ("not allowed" in lower and ("access mode" in lower or "accessmode" in lower))
+    ):
+        return ReadOnlyViolation("This query writes to the store, and only reads are allowed here.")
+    if code in _TIMEOUT_CODES or (code == "Neo.ClientError.Transaction.Terminated" and "timeout" in message.lower()):
+        limit = f" of {timeout:g} s" if timeout else ""
+        return StoreError(f"The query ran past its time limit{limit} and Neo4j stopped it.")
+    if isinstance(exc, IncompleteCommit):
+        return StoreError(
+            f"The connection to Neo4j at {uri} was lost while committing; the write may or may not "
+            "have been saved. Check the data before writing again."
+        )
+    if isinstance(exc, (ServiceUnavailable, SessionExpired)):
+        return StoreError(f"Cannot reach Neo4j at {uri}: {message}")
+    return StoreError(message)
+
+
+def _retryable(exc: Neo4jError | DriverError) -> bool:
+    try:
+        return bool(exc.is_retryable())
+    except Exception:  # pragma: no cover - defensive
+        return False
+
+
+def _fetch(result: neo4j.Result) -> Result:
+    """Read a result to the end (inside its transaction) as plain values."""
+    columns = list(result.keys())
+    rows = [[plain(value) for value in record] for record in result]
+    return Result(columns, rows)
+
+
+# -- transactions ---------------------------------------------------------------------
+
+
+class Neo4jTx(Tx):
+    """An open transaction (managed or explicit). Results are read in full by `run`.
+
+    In a managed transaction an error the driver may retry (a transient error, a lost
+    connection) is passed through untouched, so the driver can run the transaction
+    function again; any other error becomes a `StoreError` at once.
+    """
+
+    def __init__(
+        self, tx: neo4j.ManagedTransaction | neo4j.Transaction, uri: str, managed: bool, timeout: float | None = None
+    ) -> None:
+        self.tx = tx
+        self._uri = uri
+        self._managed = managed
+        self._timeout = timeout  # only for the message when the server stops the query
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+        try:
+            return _fetch(self.tx.run(cypher, params or {}))
+        except (Neo4jError, DriverError) as exc:
+            if self._managed and _retryable(exc):
+                raise
+            raise _translate(exc, self._uri, self._timeout) from None
+
+
+class Neo4jStore(Store):
+    engine = "neo4j"
+
+    def __init__(self, settings: Neo4jSettings, *, read_only: bool = False) -> None:
+        self.settings = settings
+        self.read_only = read_only
+        self._uri = safe_uri(settings.uri)
+        database = f"database {settings.database}" if settings.database else "home database"
+        self.location = f"{self._uri} ({database})"
+        self._key = _key(settings)
+        self._schema_ready = False
+        self._closed = False
+        with _DRIVERS_LOCK:
+            shared = _DRIVERS.get(self._key)
+            if shared is None:
+                shared = _connect(settings)
+                _DRIVERS[self._key] = shared
+            shared.users += 1
+        self._shared = shared
+
+    # -- sessions -------------------------------------------------------------------
+
+    def _session(self, read: bool) -> neo4j.Session:
+        if self._closed:
+            raise StoreError(f"The store at {self.location} is closed.")
+        try:
+            return self._shared.driver.session(
+                database=self.settings.database,
+                default_access_mode=neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS,
+                bookmark_manager=self._shared.bookmarks,
+            )
+        except DriverError as exc:
+            raise _translate(exc, self._uri) from None
+
+    def _refuse_writes(self) -> None:
+        if self.read_only:
+            raise ReadOnlyViolation(f"The store at {self.location} is open read-only.")
+
+    # -- the Store interface --------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        if self._schema_ready or self.read_only:
+            return
+        with self._session(read=False) as session:
+            for statement in dialect.neo4j_schema():
+                try:
+                    session.execute_write(lambda tx, s=statement: tx.run(s).consume())
+                except (Neo4jError, DriverError) as exc:
+                    raise _translate(exc, self._uri) from None
+        self._schema_ready = True
+
+    def read(self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None) -> Result:
+        @neo4j.unit_of_work(timeout=timeout)
+        def work(tx: neo4j.ManagedTransaction) -> Result:
+            return Neo4jTx(tx, self._uri, managed=True, timeout=timeout).run(cypher, params)
+
+        with self._session(read=True) as session:
+            try:
+                return session.execute_read(work)
+            except (Neo4jError, DriverError) as exc:
+                raise _translate(exc, self._uri, timeout) from None
+
+    def execute_write(self, work: Callable[[Tx], T]) -> T:
+        """Run `work(tx)` in one managed write transaction, all or nothing.
+
+        The driver calls `work` again after a transient failure, so `work` must
+        start from scratch each time and have no other side effects.
+        """
+        self._refuse_writes()
+        with self._session(read=False) as session:
+            try:
+                return session.execute_write(lambda tx: work(Neo4jTx(tx, self._uri, managed=True)))
+            except (Neo4jError, DriverError) as exc:
+                raise _translate(exc, self._uri) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Neo4jTx]:
+        """An explicit write transaction, committed at the end or rolled back on error.
+
+        Not retried after a transient failure: prefer `execute_write`.
+        """
+        self._refuse_writes()
+        with self._session(read=False) as session:
+            try:
+                tx = session.begin_transaction()
+            except (Neo4jError, DriverError) as exc:
+                raise _translate(exc, self._uri) from None
+            try:
+                yield Neo4jTx(tx, self._uri, managed=False)
+            except BaseException:
+                self._rollback(tx)
+                raise
+            try:
+                tx.commit()
+            except (Neo4jError, DriverError) as exc:
+                raise _translate(exc, self._uri) from None
+            finally:
+                tx.close()
+
+    @staticmethod
+    def _rollback(tx: neo4j.Transaction) -> None:
+        try:
+            if not tx.closed():
+                tx.rollback()
+        except (Neo4jError, DriverError):
+            pass  # the server has already ended a failed transaction
+        finally:
+            tx.close()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        with _DRIVERS_LOCK:
+            shared = _DRIVERS.get(self._key)
+            if shared is not self._shared:
+                return  # close_all() has already closed it
+            shared.users -= 1
+            if shared.users <= 0:
+                _DRIVERS.pop(self._key, None)
+                shared.driver.close()
+
+
+def close_all() -> None:
+    """Close every driver of this process (tests, and before forking a loader)."""
+    with _DRIVERS_LOCK:
+        for shared in _DRIVERS.values():
+            shared.driver.close()
+        _DRIVERS.clear()
