@@ -1,1 +1,69 @@
-"""`icpmap load` (being written)."""
+"""`icpmap load PATH...`: load folders, workbooks and single files, all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from ..loaders import LoadError, LoadReport, load_paths
+from .app import app, console, err_console, state, store_label
+
+
+def summary(report: LoadReport) -> Table:
+    table = Table(title="Loaded", title_justify="left")
+    table.add_column("table")
+    for name in ("rows read", "created", "updated", "unchanged", "deleted"):
+        table.add_column(name, justify="right")
+    for t in report.tables:
+        table.add_row(t.name, *(str(v) for v in (t.rows_read, t.created, t.updated, t.unchanged, t.deleted)))
+    return table
+
+
+def files_table(report: LoadReport) -> Table:
+    table = Table(title="Files", title_justify="left")
+    table.add_column("file")
+    table.add_column("read as")
+    table.add_column("rows", justify="right")
+    table.add_column("sha256")
+    for f in report.files:
+        table.add_row(Text(f.path), f.format, str(f.rows_read), f.sha256[:16])
+    return table
+
+
+@app.command("load")
+def load(
+    paths: list[Path] = typer.Argument(..., metavar="PATH...", help="Folders of CSV files, .xlsx workbooks or single files, in any order."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems and a one-line result."),
+) -> None:
+    """Load the partnership's files and NHS/ONS files as published. Nothing is written if any row is wrong."""
+    with state.store() as store:
+        try:
+            with Progress(
+                TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                console=err_console, transient=True, disable=quiet,
+            ) as bar:
+                task = bar.add_task("Reading files", total=None)
+
+                def progress(what: str, done: int, total: int) -> None:
+                    bar.update(task, description=what, completed=done, total=total)
+
+                report = load_paths(store, paths, progress=progress)
+        except LoadError as exc:
+            err_console.print(Text(f"Nothing was loaded: {exc.total} problem{'s' if exc.total != 1 else ''}.", style="bold red"))
+            for p in exc.problems:
+                err_console.print(Text("  " + str(p)), soft_wrap=True)
+            if exc.total > len(exc.problems):
+                err_console.print(Text(f"  ... and {exc.total - len(exc.problems)} more."))
+            raise typer.Exit(1) from None
+        label = store_label(store)
+    if not quiet:
+        console.print(files_table(report))
+        console.print(summary(report))
+    verdict = "no changes (already loaded)" if not report.changed else (
+        f"{report.created} created, {report.updated} updated, {report.deleted} removed"
+    )
+    console.print(Text(f"Loaded {len(report.files)} file(s) into {label} in {report.seconds:.1f}s: {verdict}."))

@@ -147,3 +147,56 @@ class Dialect:
             f"UNWIND $keys AS k MATCH {left}-[x:{q(rel)}]->{right} "
             f"RETURN a.{q(a.key)} AS src, b.{q(b.key)} AS dst{cols}"
         )
+
+    def fetch_rel_rows(self, rel: str, src: str, dst: str, side: str) -> str:
+        """Like `fetch_rels`, with every alias quoted (`on`, `from` and `to` are keywords)."""
+        a, b = self._ends(src, dst)
+        cols = "".join(f", x.{q(p.name)} AS {q(p.name)}" for p in RELS[rel].props)
+        left = f"(a:{q(src)} {{{q(a.key)}: k}})" if side == "src" else f"(a:{q(src)})"
+        right = f"(b:{q(dst)} {{{q(b.key)}: k}})" if side == "dst" else f"(b:{q(dst)})"
+        return (
+            f"UNWIND $keys AS k MATCH {left}-[x:{q(rel)}]->{right} "
+            f"RETURN a.{q(a.key)} AS src, b.{q(b.key)} AS dst{cols}"
+        )
+
+    # -- relationship writes with quoted parameter fields ---------------------------------
+    # `r.on` does not parse on LadybugDB (`on` is a keyword); `r.\`on\`` does, on both engines.
+
+    def _field(self, p: str) -> str:
+        return f"r.{q(p)}"
+
+    def _rel_identity(self, rel: str, identity: Sequence[str]) -> str:
+        model = RELS[rel]
+        terms = []
+        for p in identity:
+            value = self.typed(self._field(p), model.prop(p))
+            terms.append(f"(x.{q(p)} = {value} OR (x.{q(p)} IS NULL AND {self._field(p)} IS NULL))")
+        return f" WHERE {' AND '.join(terms)}" if terms else ""
+
+    def create_rel_rows(self, rel: str, src: str, dst: str, props: Sequence[str]) -> str:
+        a, b = self._ends(src, dst)
+        model = RELS[rel]
+        fields = ", ".join(f"{q(p)}: {self.typed(self._field(p), model.prop(p))}" for p in props)
+        body = f" {{{fields}}}" if fields else ""
+        return (
+            f"UNWIND $rows AS r MATCH (a:{q(src)} {{{q(a.key)}: r.src}}) MATCH (b:{q(dst)} {{{q(b.key)}: r.dst}}) "
+            f"CREATE (a)-[x:{q(rel)}{body}]->(b)"
+        )
+
+    def update_rel_rows(self, rel: str, src: str, dst: str, identity: Sequence[str], props: Sequence[str]) -> str:
+        a, b = self._ends(src, dst)
+        model = RELS[rel]
+        sets = ", ".join(
+            f"x.{q(p)} = {self.typed(self._field(p), model.prop(p))}" for p in props if p not in identity
+        )
+        return (
+            f"UNWIND $rows AS r MATCH (a:{q(src)} {{{q(a.key)}: r.src}})-[x:{q(rel)}]->(b:{q(dst)} {{{q(b.key)}: r.dst}})"
+            f"{self._rel_identity(rel, identity)} SET {sets}"
+        )
+
+    def delete_rel_rows(self, rel: str, src: str, dst: str, identity: Sequence[str]) -> str:
+        a, b = self._ends(src, dst)
+        return (
+            f"UNWIND $rows AS r MATCH (a:{q(src)} {{{q(a.key)}: r.src}})-[x:{q(rel)}]->(b:{q(dst)} {{{q(b.key)}: r.dst}})"
+            f"{self._rel_identity(rel, identity)} DELETE x"
+        )

@@ -1,0 +1,76 @@
+"""Recognising what a table is: a file of the input contract (by its name), or an NHS/ONS
+file as published (by its headers). Anything else is an error that names it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..graph.model import FILES
+from .parse import vocab_key
+from .problems import Problems
+from .read import RawTable
+from .tables import Table
+
+
+def contract_name(stem: str) -> str | None:
+    key = vocab_key(stem)
+    return key if key in FILES else None
+
+
+def recognise(raw: RawTable, problems: Problems, *, in_workbook_of_published: bool = False) -> list[Table] | None:
+    """The contract tables this raw table holds; None when it is not recognised."""
+    name = contract_name(raw.stem)
+    if name is not None and not raw.headerless:
+        table = contract_table(raw, name, problems)
+        return [table] if table is not None else []
+    from . import nhs
+
+    fmt = nhs.identify(raw)
+    if fmt is not None:
+        return fmt.map(raw, problems)
+    if len(raw.frame.columns) == 0 and len(raw.frame) == 0:
+        return []  # an empty file or sheet: nothing to do
+    return None
+
+
+def recognise_quietly(raw: RawTable) -> bool:
+    """Whether a table is a published NHS/ONS one (no problems recorded)."""
+    from . import nhs
+
+    return nhs.identify(raw) is not None
+
+
+def unknown_message(raw: RawTable) -> str:
+    known = ", ".join(f"{n}.csv" for n in FILES)
+    return (
+        "not a file icpmap knows: its name is not one of the input files "
+        f"({known}) and its headers match no NHS/ONS file icpmap reads"
+    )
+
+
+def contract_table(raw: RawTable, name: str, problems: Problems) -> Table | None:
+    spec = FILES[name]
+    by_key: dict[str, str] = {}
+    for col in raw.frame.columns:
+        by_key.setdefault(vocab_key(col), col)
+    columns: dict[str, str] = {}
+    for c in spec.columns():
+        if c.name in by_key:
+            columns[c.name] = by_key[c.name]
+    missing = [c.name for c in spec.columns() if c.required and c.name not in columns]
+    for m in missing:
+        problems.add(raw.display, 1, m, None, f"missing required column {m!r} (the header row has: "
+                     f"{', '.join(map(str, raw.frame.columns)) or 'nothing'})")
+    if missing:
+        return None
+    import pandas as pd
+
+    frame = pd.DataFrame({c: raw.column(user) for c, user in columns.items()}, index=raw.frame.index)
+    return Table(spec, raw, frame.reset_index(drop=True), raw.lines, columns)
+
+
+def detect_headerless(path: Path, first: list[str], headerless: dict[str, Sequence[str]]) -> list[str] | None:
+    from . import nhs
+
+    return nhs.headerless_columns(path, first)

@@ -1,0 +1,251 @@
+"""Reading input files into tables of strings, remembering each row's line as the user sees it.
+
+CSV files arrive as UTF-8 (with or without BOM) or as Windows-1252 (what Excel's
+"CSV" writes); workbooks give one table per sheet. Nothing is interpreted here: every
+cell stays a string ('' for blank), so the formats module can recognise the table
+and the validation can name the original cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .problems import Problems
+
+CSV_SUFFIXES = {".csv", ".txt"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+@dataclass
+class RawTable:
+    """One CSV file or one workbook sheet, as strings."""
+
+    display: str  # how problems name it: "dir/practices.csv" or "book.xlsx [practices]"
+    stem: str  # file name without extension, or the sheet name
+    frame: pd.DataFrame  # original (whitespace-tidied) headers; cells are str, '' = blank
+    lines: np.ndarray  # per row, its line (CSV) or row (sheet) number as the user sees it
+    file: SourceFile
+    headerless: bool = False
+    cleaned: set[str] = field(default_factory=set)  # columns already stripped
+
+    def column(self, name: str) -> pd.Series:
+        """A column with surrounding spaces removed (done once, on the distinct values)."""
+        if name not in self.cleaned:
+            self.frame[name] = strip_column(self.frame[name])
+            self.cleaned.add(name)
+        return self.frame[name]
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    display: str
+    sha256: str
+    kind: str  # "csv" or "xlsx"
+    tables: list[RawTable] = field(default_factory=list)
+
+
+def strip_column(values: pd.Series) -> pd.Series:
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if len(uniques) == 0:
+        return pd.Series([""] * len(values), index=values.index, dtype=object)
+    cleaned = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
+    return pd.Series(cleaned[codes], index=values.index, dtype=object)
+
+
+def tidy_header(name: object) -> str:
+    return re.sub(r"\s+", " ", str(name if name is not None else "")).strip()
+
+
+def expand(paths: Sequence[Path | str], problems: Problems) -> list[Path]:
+    """Folders become their CSV files and workbooks (recursively, sorted); files stay."""
+    out: list[Path] = []
+    for given in paths:
+        p = Path(given).expanduser()
+        if p.is_dir():
+            found = [
+                f for f in sorted(p.rglob("*"))
+                if f.is_file() and f.suffix.lower() in CSV_SUFFIXES | EXCEL_SUFFIXES
+                and not f.name.startswith((".", "~$"))
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            ]
+            if not found:
+                problems.add(str(given), None, None, None, "folder has no .csv or .xlsx files")
+            out.extend(found)
+        elif p.is_file():
+            out.append(p)
+        else:
+            problems.add(str(given), None, None, None, "no such file or folder")
+    seen: set[Path] = set()
+    unique = []
+    for p in out:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def read_source(path: Path, problems: Problems, headerless: dict[str, Sequence[str]] | None = None) -> SourceFile | None:
+    """Read one file. `headerless` maps a format name to its column names, for files published without a header."""
+    suffix = path.suffix.lower()
+    display = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.add(display, None, None, None, f"cannot read the file: {exc.strerror or exc}")
+        return None
+    source = SourceFile(path, display, hashlib.sha256(data).hexdigest(), "xlsx" if suffix in EXCEL_SUFFIXES else "csv")
+    if suffix in EXCEL_SUFFIXES:
+        source.tables = list(_read_workbook(source, data, problems))
+    elif suffix in CSV_SUFFIXES:
+        table = _read_csv(source, data, problems, headerless or {})
+        source.tables = [table] if table is not None else []
+    else:
+        problems.add(display, None, None, None, "not a CSV file or an Excel workbook (.csv, .xlsx)")
+        return None
+    return source
+
+
+def decode_name(data: bytes) -> str:
+    """The encoding of a CSV file: UTF-8 (BOM or not), else Windows-1252 as Excel writes it."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def _first_record(data: bytes, encoding: str) -> list[str]:
+    head = data[:65536].decode(encoding, errors="replace")
+    for record in csv.reader(io.StringIO(head)):
+        if any(cell.strip() for cell in record):
+            return record
+    return []
+
+
+def _read_csv(source: SourceFile, data: bytes, problems: Problems, headerless: dict[str, Sequence[str]]) -> RawTable | None:
+    encoding = decode_name(data)
+    first = _first_record(data, encoding)
+    if not first:  # an empty file: nothing to load, nothing to recognise
+        frame = pd.DataFrame()
+        return RawTable(source.display, source.path.stem, frame, np.zeros(0, dtype=np.int64), source)
+    names = _headerless_names(source.path, first, headerless)
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False, encoding=encoding,
+            skip_blank_lines=False, header=None if names else 0, names=names, index_col=False,
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        message = str(exc).strip()
+        m = re.search(r"line (\d+)", message)
+        row = int(m.group(1)) if m else None
+        problems.add(source.display, row, None, None, f"not a readable CSV file: {message.splitlines()[-1]}")
+        return None
+    offset = 1 if names else 2  # header = line 1
+    lines = np.arange(offset, offset + len(frame), dtype=np.int64)
+    if not names:
+        frame.columns = [tidy_header(c) for c in frame.columns]
+    frame = frame.fillna("") if frame.isna().to_numpy().any() else frame
+    keep = _non_blank_rows(frame)
+    if keep is not None:
+        frame = frame.loc[keep].reset_index(drop=True)
+        lines = lines[keep]
+    return RawTable(source.display, source.path.stem, frame, lines, source, headerless=bool(names))
+
+
+def _non_blank_rows(frame: pd.DataFrame) -> np.ndarray | None:
+    """Rows with any non-blank cell (Excel leaves `,,,` rows behind); None when all are."""
+    if len(frame) == 0 or len(frame.columns) == 0:
+        return None
+    # Cheap test first: a row is blank only if its first cell is blank.
+    first = frame.iloc[:, 0].to_numpy(dtype=object)
+    candidates = np.flatnonzero([not str(v).strip() for v in first]) if len(frame) < 50_000 else np.flatnonzero(
+        pd.Series(first).astype(str).str.strip().eq("").to_numpy()
+    )
+    if len(candidates) == 0:
+        return None
+    sub = frame.iloc[candidates].astype(str)
+    blank = sub.apply(lambda c: c.str.strip().eq("")).all(axis=1).to_numpy()
+    if not blank.any():
+        return None
+    keep = np.ones(len(frame), dtype=bool)
+    keep[candidates[blank]] = False
+    return keep
+
+
+def _headerless_names(path: Path, first: list[str], headerless: dict[str, Sequence[str]]) -> list[str] | None:
+    """Column names for a file published without a header row (ODS epraccur, etr)."""
+    from .formats import detect_headerless  # the formats module knows the published layouts
+
+    return detect_headerless(path, first, headerless)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_workbook(source: SourceFile, data: bytes, problems: Problems) -> Iterator[RawTable]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or wrong file
+        problems.add(source.display, None, None, None, f"not a readable Excel workbook: {exc}")
+        return
+    try:
+        for sheet in book.worksheets:
+            header: list[str] | None = None
+            rows: list[list[str]] = []
+            lines: list[int] = []
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells = [_cell(v) for v in values]
+                if not any(c.strip() for c in cells):
+                    continue
+                if header is None:
+                    header = [tidy_header(c) for c in cells]
+                    while header and not header[-1]:
+                        header.pop()
+                    continue
+                rows.append(cells)
+                lines.append(number)
+            display = f"{source.display} [{sheet.title}]"
+            if header is None:
+                frame = pd.DataFrame()
+            else:
+                width = len(header)
+                rows = [(r + [""] * width)[:width] for r in rows]
+                names = [h or f"column {i + 1}" for i, h in enumerate(header)]
+                frame = pd.DataFrame(rows, columns=names, dtype=object) if rows else pd.DataFrame(columns=names, dtype=object)
+            yield RawTable(display, sheet.title, frame, np.asarray(lines, dtype=np.int64), source)
+    finally:
+        book.close()

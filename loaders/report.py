@@ -1,0 +1,63 @@
+"""What a load did: the files it read (with their SHA-256) and, per graph table, the counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FileReport:
+    path: str  # as the user named it; "book.xlsx [sheet]" for a sheet
+    format: str  # the contract file ("practices") or the published format it was read as
+    rows_read: int
+    sha256: str
+
+
+@dataclass
+class TableCounts:
+    """Counts for one node label or one relationship type between two labels."""
+
+    name: str
+    kind: str  # "node" or "relationship"
+    rows_read: int = 0  # input rows that gave this table something
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+
+@dataclass
+class LoadReport:
+    files: list[FileReport] = field(default_factory=list)
+    tables: list[TableCounts] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def created(self) -> int:
+        return sum(t.created for t in self.tables)
+
+    @property
+    def updated(self) -> int:
+        return sum(t.updated for t in self.tables)
+
+    @property
+    def deleted(self) -> int:
+        return sum(t.deleted for t in self.tables)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    def table(self, name: str) -> TableCounts | None:
+        return next((t for t in self.tables if t.name == name), None)
+
+    def as_dict(self) -> dict:
+        return {
+            "files": [vars(f) for f in self.files],
+            "tables": [vars(t) for t in self.tables],
+            "seconds": round(self.seconds, 3),
+        }
