@@ -1,0 +1,126 @@
+"""The web service: `create_app()` builds it; `icpmap serve` runs it with uvicorn.
+
+The store is opened once, when the service starts (or passed in, as the tests do), and
+shared by every request: reads run concurrently on per-thread connections in the
+threadpool, writes (loads) are serialised by the store.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__
+from ..graph import Store, open_store
+from . import auth, errors
+from .auth import KeyFile
+from .data import Cache
+from .deps import Settings
+from .security import EdgeMiddleware
+
+HERE = Path(__file__).parent
+UPLOAD_PATHS = ("/loads", "/dashboard/upload")
+DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+DESCRIPTION = """\
+Integrated care partnerships as a graph: Places, their partnerships, agreements,
+footprints and assurance.
+
+**Access.** Send an API key as `Authorization: Bearer <key>` or `X-API-Key: <key>`.
+Roles: *viewer* (Places, diagrams, reports), *analyst* (+ `POST /query`), *admin*
+(+ `POST /loads`, `GET /loads`). Without a key: 401; with too small a role: 403.
+Errors are RFC 9457 problem details (`application/problem+json`).
+"""
+
+
+def audit_path(location: str | None = None) -> Path:
+    env = os.environ.get("ICPMAP_AUDIT", "").strip()
+    if env:
+        return Path(env).expanduser()
+    return auth.beside_store(".loads.jsonl", None, location)
+
+
+def create_app(
+    store: Store | None = None,
+    *,
+    db: str | os.PathLike[str] | None = None,
+    keys_path: str | os.PathLike[str] | None = None,
+    audit: str | os.PathLike[str] | None = None,
+    allow_anonymous: bool = False,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    max_upload_rows: int = 2_000_000,
+    max_query_rows: int = 10_000,
+    cache_ttl_s: float | None = None,
+) -> FastAPI:
+    """Build the service.
+
+    `store`: an open store to share (it stays open afterwards); else the configured store
+    (`db`, `ICPMAP_DB` or Neo4j) is opened at start-up and closed at shutdown.
+    `allow_anonymous`: callers without a key act as the local admin while no active key
+    exists (single-user mode; `icpmap serve` allows it only on a loopback address).
+    """
+    owned = store is None
+    location = store.location if store is not None else None
+    if location is None and db is not None:
+        from ..graph.config import resolve_db_path
+
+        location = str(resolve_db_path(db).resolve())
+    key_file = Path(keys_path) if keys_path else auth.keys_path(db, location)
+    is_neo4j = (store is not None and store.engine != "ladybug") or (store is None and _neo4j_configured())
+    settings = Settings(
+        keys=KeyFile(key_file),
+        audit_path=Path(audit) if audit else audit_path(location),
+        allow_anonymous=allow_anonymous,
+        max_upload_bytes=max_upload_bytes,
+        max_upload_rows=max_upload_rows,
+        max_query_rows=max_query_rows,
+        cache_ttl_s=cache_ttl_s if cache_ttl_s is not None else (10.0 if is_neo4j else None),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if owned:
+            from starlette.concurrency import run_in_threadpool
+
+            app.state.store = await run_in_threadpool(open_store, db)
+        try:
+            yield
+        finally:
+            if owned and getattr(app.state, "store", None) is not None:
+                app.state.store.close()
+                app.state.store = None
+
+    app = FastAPI(
+        title="icpmap",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # /docs is our own page: Swagger UI would load scripts from a CDN
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.cache = Cache(settings.cache_ttl_s)
+
+    errors.install(app)
+    from . import pages, routes_api, routes_loads, routes_reports
+
+    app.include_router(routes_api.router)
+    app.include_router(routes_reports.router)
+    app.include_router(routes_loads.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(EdgeMiddleware, upload_paths=UPLOAD_PATHS, upload_limit=max_upload_bytes)
+    return app
+
+
+def _neo4j_configured() -> bool:
+    from ..graph.config import Neo4jSettings
+
+    return Neo4jSettings.from_env() is not None

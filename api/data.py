@@ -1,0 +1,96 @@
+"""What the API and the dashboard read from the store (plain values, shared by both).
+
+Also a small cache of finished answers. On the embedded store only this process can
+write, and it writes only through a load, so answers stay valid until the next load
+(the cache's generation moves on). On Neo4j other clients may write: entries expire.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from .. import cypher
+from ..graph import Store
+
+T = TypeVar("T")
+
+
+class Cache:
+    def __init__(self, ttl_s: float | None = None, max_entries: int = 512) -> None:
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self.generation = 0
+        self._items: dict[Any, tuple[int, float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, compute: Callable[[], T]) -> T:
+        now = time.monotonic()
+        hit = self._items.get(key)
+        if hit is not None and hit[0] == self.generation and (self.ttl_s is None or now - hit[1] < self.ttl_s):
+            return hit[2]
+        generation = self.generation
+        value = compute()
+        with self._lock:
+            if len(self._items) >= self.max_entries:
+                self._items.clear()
+            self._items[key] = (generation, now, value)
+        return value
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self.generation += 1
+            self._items.clear()
+
+
+def records(store: Store, text: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    return store.read(text, params or {}).records()
+
+
+def places(store: Store) -> list[dict[str, Any]]:
+    q = cypher.get("places")
+    return store.read(q.text, q.bind({})).records()
+
+
+def place_exists(store: Store, code: str) -> dict[str, Any] | None:
+    rows = records(store, "MATCH (p:Place {code: $code}) RETURN p.code AS code, p.name AS name", {"code": code})
+    return rows[0] if rows else None
+
+
+def place_detail(store: Store, code: str) -> dict[str, Any] | None:
+    """A Place with its ICS, boards, members, neighbourhoods, agreements and people."""
+    head = records(store, """
+        MATCH (p:Place {code: $code})
+        OPTIONAL MATCH (p)-[:PART_OF]->(i:ICS)
+        RETURN p.code AS code, p.name AS name, i.code AS ics_code, i.name AS ics_name""", {"code": code})
+    if not head:
+        return None
+    detail = dict(head[0])
+    detail["boards"] = records(store, """
+        MATCH (b:Board)-[:SERVES]->(p:Place {code: $code})
+        RETURN b.code AS code, b.name AS name, b.kind AS kind ORDER BY code""", {"code": code})
+    members = cypher.get("place-members")
+    detail["members"] = store.read(members.text, members.bind({"place": code})).records()
+    neighbourhoods = records(store, """
+        MATCH (n:Neighbourhood)-[:PART_OF]->(p:Place {code: $code})
+        OPTIONAL MATCH (pcn:PCN)-[:LEADS]->(n)
+        RETURN n.code AS code, n.name AS name, collect(pcn.code) AS pcn_codes ORDER BY code""", {"code": code})
+    for n in neighbourhoods:
+        n["pcn_codes"] = sorted(c for c in n["pcn_codes"] or [] if c)
+    detail["neighbourhoods"] = neighbourhoods
+    agreements = records(store, """
+        MATCH (a:Agreement)-[:`FOR`]->(p:Place {code: $code})
+        OPTIONAL MATCH (o:Organisation)-[s:PARTY_TO]->(a)
+        RETURN a.code AS code, a.title AS title, a.kind AS kind, a.effective_from AS effective_from,
+               count(o) AS parties, count(s.signed_on) AS signed
+        ORDER BY code""", {"code": code})
+    detail["agreements"] = agreements
+    detail["people"] = records(store, """
+        MATCH (x:Person)-[h:HOLDS]->(p:Place {code: $code})
+        OPTIONAL MATCH (x)-[:WORKS_FOR]->(o:Organisation)
+        RETURN x.id AS person_id, x.name AS name, x.role_title AS role_title, h.role AS role, h.`from` AS `from`,
+               o.code AS organisation_code
+        ORDER BY role, `from`, person_id""", {"code": code})
+    return detail
