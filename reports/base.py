@@ -1,0 +1,144 @@
+"""What every report shares: its options, the context it runs in, and its result.
+
+A report is a name, a one-line description, its options, the `.cypher` files it runs
+(under `cypher/reports/`) and a small `build` function. The Cypher does the matching
+and the aggregation; `build` only does what the portable Cypher subset cannot (set
+differences with a settings list, ranking with ties, betweenness, sentences).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import cypher
+from ..errors import UserError
+from ..graph.store import Result, Store
+from .settings import ReportSettings
+
+
+class ReportError(UserError, ValueError):
+    """An unknown report, or an option that does not fit it."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """An option of a report, as the CLI (`--as-at`) and the API (`?as_at=`) take it."""
+
+    name: str
+    type: str  # string | date | float | choice
+    help: str
+    choices: tuple[str, ...] = ()
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def convert(self, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if self.type == "date":
+            if isinstance(value, dt.datetime):
+                return value.date()
+            if isinstance(value, dt.date):
+                return value
+            try:
+                return dt.date.fromisoformat(str(value).strip())
+            except ValueError:
+                raise ReportError(f"{self.flag} must be a date as YYYY-MM-DD; got {value!r}.") from None
+        if self.type == "float":
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise ReportError(f"{self.flag} must be a number; got {value!r}.") from None
+            if not 0 < number <= 1:
+                raise ReportError(f"{self.flag} must be a share above 0 and at most 1 (e.g. 0.95); got {value!r}.")
+            return number
+        text = str(value).strip()
+        if self.type == "choice":
+            lowered = text.lower()
+            if lowered not in self.choices:
+                raise ReportError(f"{self.flag} must be one of {', '.join(self.choices)}; got {value!r}.")
+            return lowered
+        return text
+
+
+PLACE = Option("place", "string", "a Place's ONS code, e.g. E08000014 (default: every Place)")
+AS_AT = Option("as_at", "date", "the as-at date, YYYY-MM-DD: memberships and roles current then (default: today)")
+COMMON = (PLACE, AS_AT)
+
+
+@dataclass
+class Context:
+    """One run: the store, the settings, the resolved options, and a cache of query results."""
+
+    store: Store
+    settings: ReportSettings
+    place: str | None
+    as_at: dt.date
+    options: dict[str, Any] = field(default_factory=dict)
+    cache: dict[tuple[Any, ...], Result] = field(default_factory=dict)
+
+    def query(self, name: str, **params: Any) -> Result:
+        """Run a query of the library with this run's place and as-at date (when it takes them)."""
+        q = cypher.get(name)
+        declared = {p.name for p in q.params}
+        given: dict[str, Any] = {}
+        if "place" in declared:
+            given["place"] = self.place
+        if "as_at" in declared:
+            given["as_at"] = self.as_at
+        given.update(params)
+        bound = q.bind(given)
+        key = (name, *sorted((k, repr(v)) for k, v in bound.items()))
+        if key not in self.cache:
+            self.cache[key] = self.store.read(q.text, bound)
+        return self.cache[key]
+
+    def records(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return self.query(name, **params).records()
+
+
+Build = Callable[[Context], tuple[Sequence[str], list[list[Any]]]]
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    description: str
+    columns: tuple[str, ...]
+    queries: tuple[str, ...]
+    build: Build
+    options: tuple[Option, ...] = COMMON
+    definition: str = ""  # a longer explanation, for `icpmap reports` and the docs
+
+    def option(self, name: str) -> Option | None:
+        return next((o for o in self.options if o.name == name), None)
+
+
+@dataclass
+class ReportResult:
+    name: str
+    columns: list[str]
+    rows: list[list[Any]]
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+
+def count(value: Any) -> int:
+    """Counts are integers, never blank."""
+    return int(value or 0)
+
+
+def sorted_list(values: Any) -> list[str]:
+    return sorted({str(v) for v in (values or []) if v is not None and v != ""})
+
+
+__all__ = [
+    "AS_AT", "COMMON", "PLACE", "Context", "Option", "Report", "ReportError", "ReportResult",
+    "count", "sorted_list",
+]

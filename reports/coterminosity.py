@@ -1,0 +1,100 @@
+"""Coterminosity: does each PCN sit inside one footprint, and does each neighbourhood have one PCN?"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from .base import COMMON, Context, Option, Report, ReportError, count, sorted_list
+
+PCN_COLUMNS = ("pcn_code", "pcn_name", "main_footprint", "share", "footprints", "coterminous", "main_count", "total")
+NEIGHBOURHOOD_COLUMNS = ("neighbourhood_code", "neighbourhood_name", "place_code", "pcn_codes", "one_to_one")
+UNKNOWN = "unknown"
+
+BY = Option("by", "choice", "count practices or registered patients (default: patients when registrations are loaded)",
+            ("practices", "patients"))
+LEVEL = Option("level", "choice", "footprints are Places or neighbourhoods (default: place)", ("place", "neighbourhood"))
+THRESHOLD = Option("threshold", "float", "share in the main footprint needed to be coterminous (default: 0.95)")
+VIEW = Option("view", "choice", "one row per PCN, or per neighbourhood (default: pcns)", ("pcns", "neighbourhoods"))
+
+
+def main_footprint(counts: dict[str, int]) -> tuple[str | None, int, int, int]:
+    """(main footprint, its count, total, footprints with a count > 0); ties go to the smallest code."""
+    positive = {fp: n for fp, n in counts.items() if n > 0}
+    total = sum(positive.values())
+    if not positive:
+        return None, 0, 0, 0
+    main = min(positive, key=lambda fp: (-positive[fp], fp))
+    return main, positive[main], total, len(positive)
+
+
+def pcn_rows(ctx: Context, by: str, level: str, threshold: float) -> list[list[Any]]:
+    if by == "practices":
+        result = ctx.query("report-coterminosity-practices")
+        measure = "practices"
+    else:
+        result = ctx.query("report-coterminosity-patients", level=level)
+        measure = "patients"
+    names: dict[str, str] = {}
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in result.records():
+        names[r["pcn_code"]] = r["pcn_name"]
+        counts[r["pcn_code"]]  # every PCN gets a row, even with nothing to count
+        if r["footprint"] is not None:
+            counts[r["pcn_code"]][r["footprint"]] = count(r[measure])
+    rows = []
+    for code in sorted(names):
+        main, top, total, footprints = main_footprint(counts[code])
+        share = top / total if total else None
+        coterminous = share is not None and share >= threshold  # compared unrounded
+        rows.append([
+            code, names[code], main, None if share is None else round(share, 3), footprints, coterminous, top, total,
+        ])
+    return rows
+
+
+def neighbourhood_rows(ctx: Context) -> list[list[Any]]:
+    rows = []
+    for r in ctx.records("report-coterminosity-neighbourhoods"):
+        rows.append([
+            r["neighbourhood_code"], r["neighbourhood_name"], r["place_code"], sorted_list(r["pcn_codes"]),
+            bool(r["one_to_one"]),
+        ])
+    return rows
+
+
+def has_registrations(ctx: Context) -> bool:
+    return count(ctx.query("report-has-registrations").scalar()) > 0
+
+
+def build(ctx: Context) -> tuple[tuple[str, ...], list[list[Any]]]:
+    view = ctx.options.get("view") or "pcns"
+    if view == "neighbourhoods":
+        return NEIGHBOURHOOD_COLUMNS, neighbourhood_rows(ctx)
+    level = ctx.options.get("level") or "place"
+    by = ctx.options.get("by")
+    if by is None:
+        by = "patients" if has_registrations(ctx) else "practices"
+    if by == "practices" and level == "neighbourhood":
+        raise ReportError(
+            "Coterminosity by practices works at place level only (a practice is LOCATED_IN a Place, "
+            "not a neighbourhood); use --by patients for --level neighbourhood."
+        )
+    threshold = ctx.options.get("threshold")
+    if threshold is None:
+        threshold = ctx.settings.coterminosity_threshold
+    ctx.options.update(view=view, level=level, by=by, threshold=threshold)
+    return PCN_COLUMNS, pcn_rows(ctx, by, level, threshold)
+
+
+COTERMINOSITY = Report(
+    "coterminosity",
+    "Each PCN's share in its main footprint (Place or neighbourhood), or each neighbourhood's leading PCNs.",
+    PCN_COLUMNS,
+    (
+        "report-coterminosity-patients", "report-coterminosity-practices",
+        "report-coterminosity-neighbourhoods", "report-has-registrations",
+    ),
+    build,
+    options=(*COMMON, BY, LEVEL, THRESHOLD, VIEW),
+)
