@@ -83,7 +83,7 @@ UPLOAD_BODY = {
                     "type": "object",
                     "required": ["files"],
                     "properties": {
-                        "files": {"type": "array", "items": {"type": "string", "format": "binary"},
+                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}, "minItems": 1,
                                   "description": "CSV files of the input format, or a workbook (.xlsx)."},
                     },
                 }
@@ -220,6 +220,8 @@ def run_load(request: Request, store: Store, upload: Upload, principal: Principa
 
 @router.post("/loads", response_model=LoadOut, tags=["loads"], openapi_extra=UPLOAD_BODY,
              responses={**ERRORS,
+                        400: {"description": "No files, or two with one name.",
+                              "content": {"application/problem+json": {}}},
                         409: {"description": "Another load is running.", "content": {"application/problem+json": {}}},
                         413: {"description": "Upload too large.", "content": {"application/problem+json": {}}},
                         415: {"description": "Not CSV or XLSX.", "content": {"application/problem+json": {}}},
