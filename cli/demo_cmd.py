@@ -17,9 +17,9 @@ from .app import app, console, state, store_label
 
 # Producers beyond the query library, each `(store, out_dir) -> list[Path]`, found by
 # import path so the demo grows as the product does.
-PRODUCERS: tuple[tuple[str, str, str], ...] = (
-    ("reports", "icpmap.reports", "write_report_pack"),
-    ("diagrams and charts", "icpmap.visualise", "write_all"),
+PRODUCERS: tuple[tuple[str, str, str, str], ...] = (
+    ("reports", "reports", "icpmap.reports", "write_report_pack"),
+    ("diagrams and charts", "", "icpmap.visualise", "write_all"),
 )
 
 
@@ -65,10 +65,10 @@ def demo(
         console.print(f"Loading the bundled sample into {store_label(store)} ...", highlight=False)
         load_paths(store, [SAMPLE_DIR])
         outputs: dict[str, list[Path]] = {"queries": write_queries(store, out)}
-        for label, module, attr in PRODUCERS:
+        for label, folder, module, attr in PRODUCERS:
             producer = _producer(module, attr)
             if producer is not None:
-                outputs[label] = producer(store, out)
+                outputs[label] = producer(store, out / folder if folder else out)
         counts = store.counts()
 
     summary = Table("what", "count", title="icpmap demo: Cheshire and Merseyside (illustrative sample)")
