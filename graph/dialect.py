@@ -200,3 +200,9 @@ class Dialect:
             f"UNWIND $rows AS r MATCH (a:{q(src)} {{{q(a.key)}: r.src}})-[x:{q(rel)}]->(b:{q(dst)} {{{q(b.key)}: r.dst}})"
             f"{self._rel_identity(rel, identity)} DELETE x"
         )
+
+    def scan_rel_rows(self, rel: str, src: str, dst: str) -> str:
+        """Every relationship of a type between two labels, as `fetch_rel_rows` returns them."""
+        a, b = self._ends(src, dst)
+        cols = "".join(f", x.{q(p.name)} AS {q(p.name)}" for p in RELS[rel].props)
+        return f"MATCH (a:{q(src)})-[x:{q(rel)}]->(b:{q(dst)}) RETURN a.{q(a.key)} AS src, b.{q(b.key)} AS dst{cols}"

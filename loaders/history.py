@@ -1,15 +1,112 @@
-"""Dated memberships (practices.pcn_code -> MEMBER_OF with from/to): history is kept.
+"""Dated memberships (practices.pcn_code -> MEMBER_OF {from, to}): history is kept, never replaced.
 
-Rows are identified by (practice, PCN, from); a newer file can set `to`. Rows from
-published snapshots are handled in `snapshot` (being written)."""
+A dated row is identified by (practice, PCN, from): loading it again changes nothing,
+and a newer file can set its `to`. Published snapshots (gp-reg-pat-prac-map says "on
+the extract date this practice is in this PCN") are evidence, not dated rows:
+
+- if a stored or loaded membership of that practice in that PCN covers the date, nothing changes;
+- otherwise the practice has moved: its memberships of other PCNs covering the date end
+  the day before, and a membership of the new PCN starts on the extract date (or with no
+  start date, when this is the first we know of the practice).
+
+Load snapshot editions oldest first; a practice missing from a snapshot keeps its
+memberships (a file may cover only part of the country).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
 from ..graph.dialect import Dialect
+from ..graph.model import RELS
 from ..graph.store import Tx
+from .report import TableCounts
 from .resolve import RelSet
-from .write import RelChanges, diff_rels
+from .write import RelChanges, fetch_rels
+
+
+def _covers(m: dict[str, Any], day: dt.date) -> bool:
+    return (m["from"] is None or m["from"] <= day) and (m["to"] is None or m["to"] >= day)
 
 
 def diff(tx: Tx, dialect: Dialect, rs: RelSet) -> RelChanges:
-    return diff_rels(tx, dialect, rs)
+    props = [p.name for p in RELS[rs.rel].props]
+    frame = rs.frame
+    keys = frame["src"].unique().tolist()
+    existing = fetch_rels(tx, dialect, rs, keys)
+    known: dict[str, list[dict[str, Any]]] = {}
+    for row in existing.to_dict("records"):
+        entry = {**row, "_orig": dict(row)}
+        known.setdefault(row["src"], []).append(entry)
+    is_snap = frame["_is_snap"].to_numpy(dtype=bool) if "_is_snap" in frame.columns else None
+    dated = frame if is_snap is None else frame[~is_snap]
+    snaps = frame.iloc[0:0] if is_snap is None else frame[is_snap]
+
+    # Dated rows: upsert by (src, dst, from), setting only what the file gives.
+    given = [p for p in props if p != "from"]
+    for row in dated.to_dict("records"):
+        entries = known.setdefault(row["src"], [])
+        match = next((e for e in entries if e["dst"] == row["dst"] and _same(e["from"], row["from"])), None)
+        if match is None and row["from"] is not None:
+            # A membership known without a start (from a snapshot) gets its start date.
+            match = next((e for e in entries if e["dst"] == row["dst"] and e["from"] is None
+                          and (e["to"] is None or e["to"] >= row["from"])), None)
+            if match is not None:
+                match["from"] = row["from"]
+        if match is None:
+            entries.append({**{p: row[p] for p in props}, "src": row["src"], "dst": row["dst"], "_orig": None})
+            continue
+        for p in given:
+            if row.get("?" + p):
+                match[p] = row[p]
+
+    # Snapshot evidence, oldest first.
+    today = dt.date.today()
+    snaps = snaps.assign(_day=[d if isinstance(d, dt.date) else today for d in snaps["_snap"]])
+    for row in snaps.sort_values("_day", kind="stable").to_dict("records"):
+        day = row["_day"]
+        entries = known.setdefault(row["src"], [])
+        if any(e["dst"] == row["dst"] and _covers(e, day) for e in entries):
+            continue
+        moved = bool(entries)
+        for e in entries:
+            if e["dst"] != row["dst"] and _covers(e, day):
+                e["to"] = day - dt.timedelta(days=1)
+        new = {p: None for p in props}
+        new.update({"src": row["src"], "dst": row["dst"], "from": day if moved else None, "_orig": None})
+        if not moved and "role" in row:
+            new["role"] = row.get("role")
+        entries.append(new)
+
+    creates, updates, deletes = [], [], []
+    unchanged = 0
+    for entries in known.values():
+        for e in entries:
+            if e["_orig"] is not None and not _same(e["from"], e["_orig"]["from"]):
+                deletes.append(e["_orig"])  # its start date is now known: replace it
+                e["_orig"] = None
+            if e["_orig"] is None:
+                creates.append({k: e[k] for k in ("src", "dst", *props)})
+                continue
+            changed = [p for p in given if not _same(e[p], e["_orig"][p])]
+            if changed:
+                updates.append({"src": e["src"], "dst": e["dst"], **{p: e[p] for p in props},
+                                **{"?" + p: p in changed for p in props}})
+            else:
+                unchanged += 1
+    columns = ["src", "dst", *props]
+    create = pd.DataFrame(creates, columns=columns)
+    update = pd.DataFrame(updates, columns=[*columns, *("?" + p for p in props)])
+    delete = pd.DataFrame(deletes, columns=columns)
+    counts = TableCounts(f"{rs.rel} ({rs.src}->{rs.dst})", "relationship", rows_read=rs.rows_read,
+                         created=len(create) - len(delete), updated=len(update) + len(delete), unchanged=unchanged)
+    return RelChanges(rs, create, update, delete, counts, delete_identity=("from",))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return bool(a == b)

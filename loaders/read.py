@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,8 @@ import pandas as pd
 
 from .problems import Problems
 
-CSV_SUFFIXES = {".csv", ".txt"}
+CSV_SUFFIXES = {".csv", ".txt"}  # a .txt file is read only when named; folders give their .csv files
+FOLDER_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 
 
@@ -36,14 +38,59 @@ class RawTable:
     lines: np.ndarray  # per row, its line (CSV) or row (sheet) number as the user sees it
     file: SourceFile
     headerless: bool = False
-    cleaned: set[str] = field(default_factory=set)  # columns already stripped
+    _codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def coded(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, distinct stripped values) of a column, -1 for a missing cell."""
+        if name not in self._codes:
+            codes, uniques = pd.factorize(self.frame[name])
+            cleaned = np.array([str(u).strip() for u in uniques], dtype=object)
+            if len(set(cleaned)) != len(cleaned):  # " A" and "A" are one value once stripped
+                recoded, distinct = pd.factorize(cleaned)
+                codes = np.where(codes >= 0, recoded[np.maximum(codes, 0)], -1)
+                cleaned = np.asarray(distinct, dtype=object)
+            self._codes[name] = (np.asarray(codes), cleaned)
+        return self._codes[name]
 
     def column(self, name: str) -> pd.Series:
-        """A column with surrounding spaces removed (done once, on the distinct values)."""
-        if name not in self.cleaned:
-            self.frame[name] = strip_column(self.frame[name])
-            self.cleaned.add(name)
-        return self.frame[name]
+        """A column with surrounding spaces removed, as a categorical ('' for blank).
+
+        Stripping and every later test work on the distinct values, and the codes make
+        deduplication and reference checks cheap on a million rows."""
+        codes, uniques = self.coded(name)
+        return pd.Series(_categorical(codes, uniques), index=self.frame.index)
+
+    def subset(self, name: str, rows: np.ndarray | None) -> pd.Series:
+        """`column(name)` at the positions `rows` (all when None), without factorising a
+        whole big column when only a few of its rows are wanted."""
+        if rows is None:
+            return self.column(name).reset_index(drop=True)
+        if name not in self._codes and len(rows) * 4 < len(self.frame):
+            part = self.frame[name].iloc[rows].reset_index(drop=True)
+            codes, uniques = pd.factorize(part)
+            cleaned = np.array([str(u).strip() for u in uniques], dtype=object)
+            recoded, distinct = pd.factorize(cleaned)
+            codes = np.where(codes >= 0, recoded[np.maximum(codes, 0)] if len(recoded) else codes, -1)
+            return pd.Series(_categorical(np.asarray(codes), np.asarray(distinct, dtype=object)))
+        codes, uniques = self.coded(name)
+        return pd.Series(_categorical(codes[rows], uniques))
+
+    def matches(self, name: str, test) -> np.ndarray:  # type: ignore[no-untyped-def]
+        """Rows whose (stripped) value passes `test`, evaluated once per distinct value."""
+        codes, uniques = self.coded(name)
+        ok = np.array([bool(test(u)) for u in uniques] + [bool(test(""))], dtype=bool)
+        return ok[codes]
+
+
+def _categorical(codes: np.ndarray, uniques: np.ndarray) -> pd.Categorical:
+    """Codes and distinct values as a Categorical whose blank is the category ''."""
+    cats = list(uniques)
+    if "" not in cats:
+        cats.append("")
+    blank = cats.index("")
+    if len(codes) and codes.min(initial=0) < 0:
+        codes = np.where(codes < 0, blank, codes)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(cats, dtype=object))
 
 
 @dataclass
@@ -53,14 +100,6 @@ class SourceFile:
     sha256: str
     kind: str  # "csv" or "xlsx"
     tables: list[RawTable] = field(default_factory=list)
-
-
-def strip_column(values: pd.Series) -> pd.Series:
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    if len(uniques) == 0:
-        return pd.Series([""] * len(values), index=values.index, dtype=object)
-    cleaned = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
-    return pd.Series(cleaned[codes], index=values.index, dtype=object)
 
 
 def tidy_header(name: object) -> str:
@@ -75,7 +114,7 @@ def expand(paths: Sequence[Path | str], problems: Problems) -> list[Path]:
         if p.is_dir():
             found = [
                 f for f in sorted(p.rglob("*"))
-                if f.is_file() and f.suffix.lower() in CSV_SUFFIXES | EXCEL_SUFFIXES
+                if f.is_file() and f.suffix.lower() in FOLDER_SUFFIXES
                 and not f.name.startswith((".", "~$"))
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             ]
@@ -149,10 +188,15 @@ def _read_csv(source: SourceFile, data: bytes, problems: Problems, headerless: d
         return RawTable(source.display, source.path.stem, frame, np.zeros(0, dtype=np.int64), source)
     names = _headerless_names(source.path, first, headerless)
     try:
-        frame = pd.read_csv(
-            io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False, encoding=encoding,
-            skip_blank_lines=False, header=None if names else 0, names=names, index_col=False,
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False, encoding=encoding,
+                skip_blank_lines=False, header=None if names else 0, names=names, index_col=False,
+            )
+        if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+            _too_wide(source, data, encoding, len(frame.columns), bool(names), problems)
+            return None
     except (pd.errors.ParserError, ValueError) as exc:
         message = str(exc).strip()
         m = re.search(r"line (\d+)", message)
@@ -163,7 +207,6 @@ def _read_csv(source: SourceFile, data: bytes, problems: Problems, headerless: d
     lines = np.arange(offset, offset + len(frame), dtype=np.int64)
     if not names:
         frame.columns = [tidy_header(c) for c in frame.columns]
-    frame = frame.fillna("") if frame.isna().to_numpy().any() else frame
     keep = _non_blank_rows(frame)
     if keep is not None:
         frame = frame.loc[keep].reset_index(drop=True)
@@ -171,15 +214,24 @@ def _read_csv(source: SourceFile, data: bytes, problems: Problems, headerless: d
     return RawTable(source.display, source.path.stem, frame, lines, source, headerless=bool(names))
 
 
+def _too_wide(source: SourceFile, data: bytes, encoding: str, width: int, headerless: bool, problems: Problems) -> None:
+    """Name the rows with more cells than the header (pandas only warns, and drops them)."""
+    reader = csv.reader(io.StringIO(data.decode(encoding, errors="replace")))
+    for number, record in enumerate(reader, start=1):
+        if (headerless or number > 1) and len(record) > width and any(c.strip() for c in record[width:]):
+            problems.add(source.display, reader.line_num, None, None,
+                         f"this row has {len(record)} cells but the header row has {width}")
+            if problems.full:
+                return
+
+
 def _non_blank_rows(frame: pd.DataFrame) -> np.ndarray | None:
     """Rows with any non-blank cell (Excel leaves `,,,` rows behind); None when all are."""
     if len(frame) == 0 or len(frame.columns) == 0:
         return None
-    # Cheap test first: a row is blank only if its first cell is blank.
+    # Cheap test first: a row is blank only if its first cell is ('' or missing in a short row).
     first = frame.iloc[:, 0].to_numpy(dtype=object)
-    candidates = np.flatnonzero([not str(v).strip() for v in first]) if len(frame) < 50_000 else np.flatnonzero(
-        pd.Series(first).astype(str).str.strip().eq("").to_numpy()
-    )
+    candidates = np.flatnonzero((first == "") | pd.isna(first))
     if len(candidates) == 0:
         return None
     sub = frame.iloc[candidates].astype(str)

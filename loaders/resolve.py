@@ -73,13 +73,13 @@ class RelSet:
 
 
 def resolve(tx: Tx, plan: Plan, problems: Problems, dialect: Dialect) -> list[RelSet]:
-    in_load = {label: pd.Index(ns.frame["key"]) for label, ns in plan.nodes.items()}
+    in_load = {label: _index(ns.frame["key"]) for label, ns in plan.nodes.items()}
     # 1. The codes each label must supply from the store.
     wanted: dict[str, set[str]] = {}
     for g in plan.groups:
         for side in g.check:
             labels = g.src_labels if side == "src" else g.dst_labels
-            values = pd.Index(g.frame[side].unique())
+            values = _index(g.frame[side].unique())
             for label in labels:
                 loaded = in_load.get(label)
                 missing = values if loaded is None else values.difference(loaded)
@@ -116,6 +116,9 @@ def resolve(tx: Tx, plan: Plan, problems: Problems, dialect: Dialect) -> list[Re
             label_cols[side] = chosen
         if problems:
             continue
+        if len(g.src_labels) == 1 and len(g.dst_labels) == 1:
+            pieces.append((g, g.src_labels[0], g.dst_labels[0], g.frame))
+            continue
         frame = g.frame.assign(_src_label=label_cols["src"], _dst_label=label_cols["dst"])
         for (s, d), part in frame.groupby(["_src_label", "_dst_label"], sort=False):
             pieces.append((g, str(s), str(d), part.drop(columns=["_src_label", "_dst_label"])))
@@ -126,6 +129,10 @@ def resolve(tx: Tx, plan: Plan, problems: Problems, dialect: Dialect) -> list[Re
     if problems:
         return []
     return _merge(pieces, problems)
+
+
+def _index(values: object) -> pd.Index:
+    return pd.Index(np.asarray(values, dtype=object))
 
 
 def _report(g: RelGroup, side: str, mask: np.ndarray, message: str, problems: Problems) -> None:

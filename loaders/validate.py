@@ -102,8 +102,8 @@ def validate(table: Table, number: int, problems: Problems) -> Typed:
             continue
         prop = props[name]
         parser = _parser(prop)
-        if parser is None:  # strings and keys
-            values[name] = raw.where(~blank, None).astype(object) if blank.any() else raw.astype(object)
+        if parser is None:  # strings and keys (categorical: blank becomes missing)
+            values[name] = raw.where(~blank) if blank.any() else raw
             continue
         filled = raw.where(~blank)  # NaN for blank: factorize leaves it out
         parsed, errors = parse.parse_series(filled, parser)
