@@ -19,6 +19,7 @@ from .. import __version__
 from ..graph import Store, open_store
 from . import auth, errors
 from .auth import KeyFile
+from .bounded import DEFAULT_READERS, BoundedStore
 from .data import Cache
 from .deps import Settings
 from .security import EdgeMiddleware
@@ -56,6 +57,8 @@ def create_app(
     max_upload_rows: int = 2_000_000,
     max_query_rows: int = 10_000,
     cache_ttl_s: float | None = None,
+    cache: bool = True,
+    readers: int = DEFAULT_READERS,
 ) -> FastAPI:
     """Build the service.
 
@@ -87,7 +90,7 @@ def create_app(
         if owned:
             from starlette.concurrency import run_in_threadpool
 
-            app.state.store = await run_in_threadpool(open_store, db)
+            app.state.store = BoundedStore(await run_in_threadpool(open_store, db), readers)
         try:
             yield
         finally:
@@ -105,8 +108,8 @@ def create_app(
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
-    app.state.store = store
-    app.state.cache = Cache(settings.cache_ttl_s)
+    app.state.store = BoundedStore(store, readers) if store is not None else None
+    app.state.cache = Cache(settings.cache_ttl_s, enabled=cache)
 
     errors.install(app)
     from . import pages, routes_api, routes_loads, routes_reports

@@ -16,28 +16,58 @@ from .. import cypher
 from ..graph import Store
 
 T = TypeVar("T")
+MISSING = object()
 
 
 class Cache:
-    def __init__(self, ttl_s: float | None = None, max_entries: int = 512) -> None:
+    def __init__(self, ttl_s: float | None = None, max_entries: int = 512, enabled: bool = True) -> None:
+        self.enabled = enabled
         self.ttl_s = ttl_s
         self.max_entries = max_entries
         self.generation = 0
         self._items: dict[Any, tuple[int, float, Any]] = {}
+        self._computing: dict[Any, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: Any, compute: Callable[[], T]) -> T:
-        now = time.monotonic()
-        hit = self._items.get(key)
-        if hit is not None and hit[0] == self.generation and (self.ttl_s is None or now - hit[1] < self.ttl_s):
+    def peek(self, key: Any) -> Any:
+        """The cached answer, or `MISSING` (cheap: for the event loop, before a threadpool hop)."""
+        hit = self._items.get(key) if self.enabled else None
+        if hit is not None and hit[0] == self.generation and (
+                self.ttl_s is None or time.monotonic() - hit[1] < self.ttl_s):
             return hit[2]
-        generation = self.generation
-        value = compute()
+        return MISSING
+
+    async def aget(self, key: Any, compute: Callable[[], T]) -> T:
+        """`get` from async code: a hit is answered at once, a miss computed in the threadpool."""
+        hit = self.peek(key)
+        if hit is not MISSING:
+            return hit
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(self.get, key, compute)
+
+    def get(self, key: Any, compute: Callable[[], T]) -> T:
+        """The answer for `key`, computing it once however many callers ask at the same time."""
+        if not self.enabled:
+            return compute()
+        hit = self.peek(key)
+        if hit is not MISSING:
+            return hit
         with self._lock:
-            if len(self._items) >= self.max_entries:
-                self._items.clear()
-            self._items[key] = (generation, now, value)
-        return value
+            key_lock = self._computing.setdefault(key, threading.Lock())
+        with key_lock:
+            hit = self.peek(key)  # another caller may have just computed it
+            if hit is not MISSING:
+                return hit
+            generation, now = self.generation, time.monotonic()
+            value = compute()
+            with self._lock:
+                if len(self._items) >= self.max_entries:
+                    self._items.clear()
+                if generation == self.generation:
+                    self._items[key] = (generation, now, value)
+                self._computing.pop(key, None)
+            return value
 
     def invalidate(self) -> None:
         with self._lock:

@@ -31,11 +31,15 @@ class Settings:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+async def settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
 def settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     store = getattr(request.app.state, "store", None)
     if store is None:
         raise Problem(503, "The store is not open yet; try again in a moment.", headers={"Retry-After": "2"})

@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from .. import __version__, tabular
@@ -137,7 +136,7 @@ async def health(request: Request) -> Response:
             summary="Every Place")
 async def list_places(request: Request, _: Principal = Depends(viewer), store: Store = Depends(get_store)) -> Response:
     cache: data.Cache = request.app.state.cache
-    body = await run_in_threadpool(cache.get, ("places",), lambda: json_bytes(data.places(store)))
+    body = await cache.aget(("places",), lambda: json_bytes(data.places(store)))
     return Response(body, media_type="application/json")
 
 
@@ -151,7 +150,7 @@ async def get_place(code: PlaceCode, request: Request, _: Principal = Depends(vi
         detail = data.place_detail(store, code)
         return None if detail is None else json_bytes(detail)
 
-    body = await run_in_threadpool(cache.get, ("place", code), compute)
+    body = await cache.aget(("place", code), compute)
     if body is None:
         raise Problem(404, f"No Place has the code {code!r}.")
     return Response(body, media_type="application/json")

@@ -8,7 +8,6 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
 
 from ..graph import Store
@@ -121,7 +120,7 @@ async def list_reports(_: Principal = Depends(viewer)) -> Response:
             responses={**ERRORS, **BAD_OPTION, **TABLE_FORMATS,
                        404: {"description": "No such report.", "content": {"application/problem+json": {}}}},
             summary="Run a report, as JSON, CSV or XLSX")
-def get_report(
+async def get_report(
     request: Request,
     name: str = Path(..., max_length=64, description="A report name from GET /reports."),
     place: str | None = Query(None, pattern=PLACE_CODE, description="A Place's ONS code (default: every Place)."),
@@ -150,16 +149,16 @@ def get_report(
         response = table_response(format, name, result.columns, result.rows)
         return bytes(response.body), response.media_type or "application/json", dict(response.headers)
 
-    body, media_type, headers = _cache(request).get(key, compute)
+    body, media_type, headers = await _cache(request).aget(key, compute)
     headers = {k: v for k, v in headers.items() if k.lower() == "content-disposition"}
     return Response(body, media_type=media_type, headers=headers)
 
 
 @router.get("/assurance", response_model=list[AssuranceRow], tags=["reports"],
             responses={**ERRORS, **TABLE_FORMATS}, summary="Every Place against the seven core features")
-def get_assurance(request: Request, format: Literal["json", "csv", "xlsx"] = Query("json"),
+async def get_assurance(request: Request, format: Literal["json", "csv", "xlsx"] = Query("json"),
                   _: Principal = Depends(viewer), store: Store = Depends(get_store)) -> Response:
-    matrix = _cache(request).get(("assurance", dt.date.today()), lambda: reporting.assurance_matrix(store))
+    matrix = await _cache(request).aget(("assurance", dt.date.today()), lambda: reporting.assurance_matrix(store))
     if format == "json":
         return Response(json_bytes(matrix), media_type="application/json")
     columns = ["place_code", "place_name", "met", "partial", "not_met"] + [
@@ -193,7 +192,7 @@ async def get_network(code: PlaceCode, request: Request, as_at: dt.date | None =
             return None
         return json_bytes(_graph(store, code, as_at).to_dict())
 
-    body = await run_in_threadpool(cache.get, key, compute)
+    body = await cache.aget(key, compute)
     if body is None:
         raise Problem(404, f"No Place has the code {code!r}.")
     return Response(body, media_type="application/json")
@@ -217,7 +216,7 @@ def diagram_csp(html: str) -> str:
             responses={**ERRORS, **NOT_FOUND, 200: {"description": "A self-contained, offline HTML page.",
                                                      "content": {"text/html": {"schema": {"type": "string"}}}}},
             summary="A Place's partnership diagram (self-contained HTML)")
-def get_network_html(code: PlaceCode, request: Request, as_at: dt.date | None = Query(None),
+async def get_network_html(code: PlaceCode, request: Request, as_at: dt.date | None = Query(None),
                      _: Principal = Depends(viewer), store: Store = Depends(get_store)) -> Response:
     from ..visualise.page import render_html
 
@@ -227,7 +226,7 @@ def get_network_html(code: PlaceCode, request: Request, as_at: dt.date | None = 
         html = render_html(_graph(store, code, as_at))
         return html.encode("utf-8"), diagram_csp(html)
 
-    made = _cache(request).get(("network.html", code, as_at or dt.date.today()), compute)
+    made = await _cache(request).aget(("network.html", code, as_at or dt.date.today()), compute)
     if made is None:
         raise Problem(404, f"No Place has the code {code!r}.")
     body, csp = made

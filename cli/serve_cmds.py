@@ -59,13 +59,17 @@ def serve(
         fail(f"No API key exists, and {host} is not a loopback address: the service would be open to anyone "
              "who can reach it. Create a key first (icpmap keys create --role admin --name NAME), "
              "or serve on 127.0.0.1.")
-    application = create_app(db=state.db, keys_path=keys.path, allow_anonymous=single_user,
+    store = state.store()  # opened here, so "in use by another process" is a clear message
+    application = create_app(store, keys_path=keys.path, allow_anonymous=single_user,
                              max_upload_bytes=int(max_upload_mb * 1024 * 1024))
     shown = f"[{host}]" if ":" in host else host
     mode = "single-user mode (no key needed on this computer)" if single_user else f"API keys from {keys.path}"
     console.print(Text(f"icpmap serving on http://{shown}:{port}/ — {mode}. Ctrl+C stops it."))
-    uvicorn.run(application, host=host, port=port, log_level=log_level, proxy_headers=False,
-                server_header=False, date_header=True)
+    try:
+        uvicorn.run(application, host=host, port=port, log_level=log_level, proxy_headers=False,
+                    server_header=False, date_header=True)
+    finally:
+        store.close()
 
 
 @keys_app.command("create")

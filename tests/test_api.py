@@ -529,3 +529,16 @@ def test_loopback_detection() -> None:
 
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost") and is_loopback("127.0.0.2")
     assert not is_loopback("0.0.0.0") and not is_loopback("::") and not is_loopback("10.0.0.1")
+
+
+def test_many_concurrent_uncached_requests_all_succeed(env: Env) -> None:
+    """32 requests at once reach the engine a few at a time (LadybugDB fails with ~32 concurrent queries)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = TestClient(create_app(env.store, keys_path=env.keys.path, audit=env.root / "c.jsonl", cache=False))
+    h = env.headers("viewer")
+    paths = [f"/places/{code}/network" for code in ("E08000014", "E08000012", "E06000049", "E06000006")] * 6
+    paths += ["/reports/unsigned", "/assurance"] * 4
+    with ThreadPoolExecutor(32) as pool:
+        statuses = list(pool.map(lambda p: client.get(p, headers=h).status_code, paths))
+    assert statuses == [200] * len(paths)

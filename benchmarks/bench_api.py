@@ -1,0 +1,241 @@
+"""API under load: 32 concurrent clients against a real uvicorn (a child process) on 127.0.0.1.
+
+The sample is loaded into a fresh embedded store; the service runs with API keys (a
+viewer key is sent with every request, so authentication is in the figures). Each
+endpoint gets `clients` keep-alive connections hammering it for `seconds`:
+`GET /places/{code}/network` (cycling through the 9 Places) and `GET /reports/unsigned`,
+with `GET /health` (no store, no key check) measured the same way as the ceiling.
+Figures: p95 latency, throughput, errors (anything but a 200, or a broken connection).
+The same endpoints are then measured with the answer cache off, for reference.
+
+Only loopback traffic; bounded in time (about 5 x `seconds` plus start-up).
+
+    python -m benchmarks.bench_api [--quick] [--seconds 20] [--clients 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+PLACES = ["E06000049", "E06000050", "E06000006", "E06000007", "E08000011", "E08000012", "E08000013",
+          "E08000014", "E08000015"]
+TARGET_P95_MS = 100.0
+
+SERVER = """
+import sys, uvicorn
+from icpmap.api.app import create_app
+db, keys, audit, port, cache = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] == "1"
+app = create_app(db=db, keys_path=keys, audit=audit, cache=cache)
+uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _prepare(root: Path) -> tuple[Path, Path, str]:
+    """A store with the sample, and a viewer key. Closed again before the server opens it."""
+    from icpmap.api.auth import KeyFile
+    from icpmap.graph import open_store
+    from icpmap.loaders import load_paths
+    from icpmap.sample import SAMPLE_DIR
+
+    db = root / "store"
+    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
+    try:
+        with open_store(db) as store:
+            load_paths(store, [SAMPLE_DIR])
+    finally:
+        if saved is not None:
+            os.environ["ICPMAP_NEO4J_URI"] = saved
+    keys = root / "keys.json"
+    key = KeyFile(keys).create("bench", "viewer")[1]
+    return db, keys, key
+
+
+class Server:
+    def __init__(self, db: Path, keys: Path, audit: Path, cache: bool) -> None:
+        self.port = _free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ICPMAP_NEO4J")}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", SERVER, str(db), str(keys), str(audit), str(self.port), "1" if cache else "0"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                err = self.proc.stderr.read().decode() if self.proc.stderr else ""
+                self.stop()
+                raise RuntimeError(f"the API server did not start: {err[-2000:]}")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+async def _client(port: int, paths: list[str], key: str, stop_at: float, offset: int,
+                  latencies: list[float], errors: list[str]) -> None:
+    """One keep-alive HTTP/1.1 connection sending GETs back to back until `stop_at`."""
+    reader = writer = None
+    i = offset
+    while time.perf_counter() < stop_at:
+        path = paths[i % len(paths)]
+        i += 1
+        try:
+            if writer is None:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            request = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {key}\r\n"
+                       "Accept: application/json\r\n\r\n").encode()
+            start = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            length = 0
+            close = False
+            for line in head.split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.lower() == b"content-length":
+                    length = int(value)
+                elif name.lower() == b"connection" and value.strip().lower() == b"close":
+                    close = True
+            body = await reader.readexactly(length)
+            latencies.append(time.perf_counter() - start)
+            if status != 200:
+                errors.append(f"{path}: HTTP {status} {body[:300].decode('utf-8', 'replace')}")
+            if close:
+                writer.close()
+                reader = writer = None
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            errors.append(f"{path}: {type(exc).__name__}")
+            if writer is not None:
+                writer.close()
+            reader = writer = None
+            await asyncio.sleep(0.01)
+    if writer is not None:
+        writer.close()
+
+
+async def _load(port: int, paths: list[str], key: str, clients: int, seconds: float) -> dict[str, Any]:
+    latencies: list[float] = []
+    errors: list[str] = []
+    started = time.perf_counter()
+    stop_at = started + seconds
+    await asyncio.gather(*(_client(port, paths, key, stop_at, n, latencies, errors) for n in range(clients)))
+    elapsed = time.perf_counter() - started
+    ordered = sorted(latencies)
+    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] if ordered else float("nan")
+    return {
+        "requests": len(latencies),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "p95_ms": p95 * 1000,
+        "p50_ms": statistics.median(ordered) * 1000 if ordered else float("nan"),
+        "rps": len(latencies) / elapsed if elapsed else 0.0,
+    }
+
+
+def measure(server: Server, key: str, clients: int, seconds: float) -> dict[str, dict[str, Any]]:
+    endpoints = {
+        "GET /health": ["/health"],
+        "GET /places/{code}/network": [f"/places/{code}/network" for code in PLACES],
+        "GET /reports/unsigned": ["/reports/unsigned"],
+    }
+    out = {}
+    for name, paths in endpoints.items():
+        asyncio.run(_load(server.port, paths, key, min(clients, 4), min(2.0, seconds)))  # warm up
+        out[name] = asyncio.run(_load(server.port, paths, key, clients, seconds))
+    return out
+
+
+def run(quick: bool = False, seconds: float | None = None, clients: int = 32, uncached: bool = True) -> list[dict]:
+    seconds = seconds if seconds is not None else (3.0 if quick else 20.0)
+    root = Path(tempfile.mkdtemp(prefix="icpmap-bench-api-"))
+    rows: list[dict] = []
+    try:
+        db, keys, key = _prepare(root)
+        runs = {"cached": True, "uncached": False} if uncached and not quick else {"cached": True}
+        results: dict[str, dict[str, dict[str, Any]]] = {}
+        for label, cache in runs.items():
+            server = Server(db, keys, root / "loads.jsonl", cache)
+            try:
+                results[label] = measure(server, key, clients, seconds)
+            finally:
+                server.stop()
+        for label, result in results.items():
+            health = result["GET /health"]
+            suffix = "" if label == "cached" else " (answer cache off)"
+            for name in ("GET /places/{code}/network", "GET /reports/unsigned"):
+                r = result[name]
+                rows.append({
+                    "name": f"p95 {name}, {clients} clients{suffix}", "value": r["p95_ms"], "unit": "ms",
+                    "reference": health["p95_ms"], "ratio": r["p95_ms"] / health["p95_ms"],
+                    "target": f"< {TARGET_P95_MS:g} ms" if label == "cached" else "",
+                    "ok": r["p95_ms"] < TARGET_P95_MS and r["errors"] == 0 if label == "cached" else r["errors"] == 0,
+                })
+                rows.append({
+                    "name": f"throughput {name}{suffix}", "value": r["rps"], "unit": "req/s",
+                    "reference": health["rps"], "ratio": r["rps"] / health["rps"] if health["rps"] else None,
+                    "target": "", "ok": r["errors"] == 0,
+                })
+                rows.append({
+                    "name": f"errors {name}{suffix} ({r['requests']} requests)", "value": r["errors"], "unit": "",
+                    "reference": None, "ratio": None, "target": "0", "ok": r["errors"] == 0,
+                })
+            if label == "cached":
+                rows.append({
+                    "name": f"p95 GET /health (ceiling), {clients} clients", "value": health["p95_ms"], "unit": "ms",
+                    "reference": None, "ratio": None, "target": "", "ok": health["errors"] == 0,
+                })
+                rows.append({
+                    "name": "throughput GET /health (ceiling)", "value": health["rps"], "unit": "req/s",
+                    "reference": None, "ratio": None, "target": "", "ok": health["errors"] == 0,
+                })
+        return rows
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="3 s per endpoint, cached only")
+    parser.add_argument("--seconds", type=float, default=None, help="seconds per endpoint (default 20)")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent clients (default 32)")
+    args = parser.parse_args()
+    for row in run(quick=args.quick, seconds=args.seconds, clients=args.clients):
+        value = row["value"]
+        shown = f"{value:,.1f}" if isinstance(value, float) else str(value)
+        ratio = f"  ratio {row['ratio']:.2f}" if isinstance(row.get("ratio"), float) else ""
+        ref = row.get("reference")
+        ref_shown = f"  (reference {ref:,.1f})" if isinstance(ref, float) else ""
+        print(f"{'ok ' if row['ok'] else 'NO '} {row['name']}: {shown} {row['unit']}{ref_shown}{ratio}"
+              f"{'  target ' + row['target'] if row['target'] else ''}")
+
+
+if __name__ == "__main__":
+    main()
