@@ -30,25 +30,20 @@ def main_footprint(counts: dict[str, int]) -> tuple[str | None, int, int, int]:
 
 def pcn_rows(ctx: Context, by: str, level: str, threshold: float) -> list[list[Any]]:
     if by == "practices":
-        result = ctx.query("report-coterminosity-practices")
-        measure = "practices"
+        result, measure = ctx.query("report-coterminosity-practices"), "practices"
     else:
-        result = ctx.query("report-coterminosity-patients", level=level)
-        measure = "patients"
-    names: dict[str, str] = {}
+        result, measure = ctx.query("report-coterminosity-patients", level=level), "patients"
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for r in result.records():
-        names[r["pcn_code"]] = r["pcn_name"]
-        counts[r["pcn_code"]]  # every PCN gets a row, even with nothing to count
-        if r["footprint"] is not None:
-            counts[r["pcn_code"]][r["footprint"]] = count(r[measure])
+        counts[r["pcn_code"]][r["footprint"]] = count(r[measure])
     rows = []
-    for code in sorted(names):
-        main, top, total, footprints = main_footprint(counts[code])
+    for pcn in ctx.records("report-coterminosity-pcns"):  # every PCN in scope, even with nothing to count
+        code = pcn["pcn_code"]
+        main, top, total, footprints = main_footprint(counts.get(code, {}))
         share = top / total if total else None
         coterminous = share is not None and share >= threshold  # compared unrounded
         rows.append([
-            code, names[code], main, None if share is None else round(share, 3), footprints, coterminous, top, total,
+            code, pcn["pcn_name"], main, None if share is None else round(share, 3), footprints, coterminous, top, total,
         ])
     return rows
 
@@ -92,7 +87,7 @@ COTERMINOSITY = Report(
     "Each PCN's share in its main footprint (Place or neighbourhood), or each neighbourhood's leading PCNs.",
     PCN_COLUMNS,
     (
-        "report-coterminosity-patients", "report-coterminosity-practices",
+        "report-coterminosity-pcns", "report-coterminosity-patients", "report-coterminosity-practices",
         "report-coterminosity-neighbourhoods", "report-has-registrations",
     ),
     build,

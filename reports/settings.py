@@ -70,12 +70,13 @@ class ReportSettings(BaseModel):
         description="timeline: the agreements whose signatures complete mou_agreed and governance_confirmed.",
     )
     betweenness_exact_max_nodes: int = Field(
-        default=3000, ge=0,
-        description="brokers: exact betweenness up to this many nodes in a connected component; sampled above.",
+        default=1500, ge=0,
+        description="brokers: exact betweenness for connected components up to this many nodes; estimated above.",
     )
     betweenness_samples: int = Field(
-        default=150, ge=1,
-        description="brokers: pivots sampled per large component (fixed seed, so runs repeat exactly).",
+        default=100, ge=1,
+        description="brokers: pivots sampled, in all, across the components too large to compute exactly "
+                    "(fixed seed, so runs repeat exactly).",
     )
 
     @field_validator("expected_sectors", "beyond_health_sectors")

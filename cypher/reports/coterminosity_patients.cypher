@@ -1,23 +1,23 @@
 // name: report-coterminosity-patients
-// description: Registered patients of each PCN's current practices by the footprint (Place or neighbourhood) of the Area they live in; `unknown` for Areas with no footprint at that level. One row per PCN and footprint; a PCN with no patients has one row with a blank footprint.
+// description: Registered patients of each PCN's current practices by the footprint of the Area they live in: at place level the Place the Area is IN (or the Place of the neighbourhood it is IN), at neighbourhood level the neighbourhood; `unknown` when the Area has none. One row per PCN and footprint with patients.
 // param: place string -- a Place's ONS code: PCNs with a current practice located in it or leading one of its neighbourhoods (none = every PCN)
 // param: as_at date = today -- practice memberships current on this date (YYYY-MM-DD)
 // param: level string = place -- place or neighbourhood
-// columns: pcn_code, pcn_name, footprint, patients
-MATCH (pcn:PCN)
-WHERE coalesce($place, '') = ''
-   OR EXISTS { MATCH (pcn)<-[m:MEMBER_OF]-(:Practice)-[:LOCATED_IN]->(x:Place)
-               WHERE x.code = $place AND (m.`from` IS NULL OR m.`from` <= $as_at) AND (m.`to` IS NULL OR m.`to` >= $as_at) }
-   OR EXISTS { MATCH (pcn)-[:LEADS]->(:Neighbourhood)-[:PART_OF]->(x:Place) WHERE x.code = $place }
-OPTIONAL MATCH (pcn)<-[m:MEMBER_OF]-(pr:Practice)
-WHERE (m.`from` IS NULL OR m.`from` <= $as_at) AND (m.`to` IS NULL OR m.`to` >= $as_at)
-WITH DISTINCT pcn, pr
-OPTIONAL MATCH (pr)-[r:REGISTERS]->(a:Area)
+// columns: pcn_code, footprint, patients
+MATCH (a:Area)
 OPTIONAL MATCH (a)-[:`IN`]->(direct:Place)
-OPTIONAL MATCH (a)-[:`IN`]->(nb:Neighbourhood)
-OPTIONAL MATCH (nb)-[:PART_OF]->(via:Place)
-WITH pcn, pr, a, r.patients AS patients,
-     CASE WHEN $level = 'neighbourhood' THEN min(nb.code) ELSE coalesce(min(direct.code), min(via.code)) END AS fp
-WITH pcn, CASE WHEN a IS NULL THEN NULL ELSE coalesce(fp, 'unknown') END AS footprint, patients
-RETURN pcn.code AS pcn_code, pcn.name AS pcn_name, footprint, coalesce(sum(patients), 0) AS patients
+OPTIONAL MATCH (a)-[:`IN`]->(nb:Neighbourhood)-[:PART_OF]->(via:Place)
+WITH a, CASE WHEN $level = 'neighbourhood' THEN min(nb.code) ELSE coalesce(min(direct.code), min(via.code)) END AS fp
+MATCH (a)<-[r:REGISTERS]-(pr:Practice)
+WITH pr, coalesce(fp, 'unknown') AS footprint, sum(r.patients) AS patients
+MATCH (pr)-[m:MEMBER_OF]->(pcn:PCN)
+WHERE (m.`from` IS NULL OR m.`from` <= $as_at) AND (m.`to` IS NULL OR m.`to` >= $as_at)
+WITH DISTINCT pcn, pr, footprint, patients
+WHERE coalesce($place, '') = ''
+   OR EXISTS { MATCH (pcn)<-[x:MEMBER_OF]-(:Practice)-[:LOCATED_IN]->(y:Place)
+               WHERE y.code = $place AND (x.`from` IS NULL OR x.`from` <= $as_at) AND (x.`to` IS NULL OR x.`to` >= $as_at) }
+   OR EXISTS { MATCH (pcn)-[:LEADS]->(:Neighbourhood)-[:PART_OF]->(y:Place) WHERE y.code = $place }
+WITH pcn, footprint, sum(patients) AS patients
+WHERE patients > 0
+RETURN pcn.code AS pcn_code, footprint, patients
 ORDER BY pcn_code, footprint
