@@ -1,0 +1,124 @@
+"""Diagrams, charts and exports: `icpmap visualise`, `icpmap chart`, `icpmap export`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+from rich.text import Text
+
+from .app import app, console, fail, state
+
+DEFAULT_OUT = Path("icpmap-demo")  # where `icpmap demo` writes by default
+
+
+def _scope(place: str | None, board: str | None, pcn: str | None, ics: str | None) -> dict[str, str]:
+    given = {k: v for k, v in {"place": place, "board": board, "pcn": pcn, "ics": ics}.items() if v}
+    if len(given) != 1:
+        fail("Give exactly one of --place, --board, --pcn or --ics.")
+    return given
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        fail(f"--as-at must be a date as YYYY-MM-DD; got {value!r}.")
+
+
+PLACE = typer.Option(None, "--place", help="A Place's ONS code, e.g. E08000014.")
+BOARD = typer.Option(None, "--board", help="A board's code.")
+PCN = typer.Option(None, "--pcn", help="A PCN's ODS code.")
+ICS = typer.Option(None, "--ics", help="An ICS code: the whole system.")
+AS_AT = typer.Option(None, "--as-at", help="Memberships and roles current on this date, YYYY-MM-DD (default: today).")
+PRACTICES = typer.Option(None, "--practices/--no-practices",
+                         help="Show each PCN's GP practices (default: only in a --pcn diagram).")
+
+
+@app.command("visualise")
+def visualise(
+    place: str = PLACE,
+    board: str = BOARD,
+    pcn: str = PCN,
+    ics: str = ICS,
+    output: Path = typer.Option(None, "--output", "-o", help="HTML file to write (default: icpmap-demo/diagrams/SCOPE-CODE.html)."),
+    as_at: str = AS_AT,
+    practices: bool = PRACTICES,
+) -> None:
+    """Draw a Place, board, PCN or whole ICS as one self-contained HTML page that works offline."""
+    from ..visualise.graph import build_graph
+    from ..visualise.page import write_html
+
+    scope = _scope(place, board, pcn, ics)
+    (kind, code), = scope.items()
+    path = output or DEFAULT_OUT / "diagrams" / f"{kind}-{code}.html"
+    with state.store() as store:
+        graph = build_graph(store, as_at=_date(as_at), practices=practices, **scope)
+    write_html(graph, path)
+    console.print(Text(f"Wrote {graph.title}: {len(graph.nodes)} nodes, {len(graph.edges)} links to {path}"))
+
+
+@app.command("visualize", hidden=True)
+def visualize(
+    place: str = PLACE, board: str = BOARD, pcn: str = PCN, ics: str = ICS,
+    output: Path = typer.Option(None, "--output", "-o"), as_at: str = AS_AT, practices: bool = PRACTICES,
+) -> None:
+    """Same as `icpmap visualise`."""
+    visualise(place, board, pcn, ics, output, as_at, practices)
+
+
+@app.command("chart")
+def chart(
+    name: str = typer.Argument(..., help="breadth, coterminosity or assurance."),
+    output: Path = typer.Option(None, "--output", "-o", help=".png or .svg file (default: icpmap-demo/charts/NAME.png)."),
+    place: list[str] = typer.Option(None, "--place", help="Only these Places (repeat for several)."),
+    ics: str = typer.Option(None, "--ics", help="Only the Places of this ICS."),
+    as_at: str = AS_AT,
+    level: str = typer.Option(None, "--level", help="coterminosity: place or neighbourhood footprints."),
+    by: str = typer.Option(None, "--by", help="coterminosity: patients or practices."),
+    threshold: float = typer.Option(None, "--threshold", help="coterminosity: share needed, e.g. 0.95."),
+) -> None:
+    """Write a static chart (PNG or SVG): breadth by sector, PCN coterminosity, or the assurance matrix."""
+    from ..visualise.charts import CHARTS, write_chart
+
+    key = name.strip().lower()
+    if key not in CHARTS:
+        fail(f"No chart named {name!r}; charts: {', '.join(CHARTS)}.")
+    extra = {"level": level, "by": by, "threshold": threshold}
+    if key != "coterminosity" and any(v is not None for v in extra.values()):
+        fail("--level, --by and --threshold apply to the coterminosity chart only.")
+    path = output or DEFAULT_OUT / "charts" / f"{key}.png"
+    with state.store() as store:
+        options = {"places": place or None, "ics": ics, "as_at": _date(as_at)}
+        if key == "coterminosity":
+            options.update(extra)
+        write_chart(store, key, path, **options)
+    console.print(Text(f"Wrote the {key} chart to {path}"))
+
+
+@app.command("export")
+def export(
+    output: Path = typer.Option(..., "--output", "-o", help="File to write."),
+    fmt: str = typer.Option(None, "--format", "-f", help="graphml, gexf or json (default: from the file's extension)."),
+    place: str = PLACE,
+    board: str = BOARD,
+    pcn: str = PCN,
+    ics: str = ICS,
+    as_at: str = AS_AT,
+    practices: bool = PRACTICES,
+) -> None:
+    """Export a Place, board, PCN or ICS subgraph for Gephi (gexf), yEd (graphml) or code (json)."""
+    from ..visualise.export import FORMATS, export_graph
+    from ..visualise.graph import build_graph
+
+    chosen = (fmt or output.suffix.lstrip(".")).lower()
+    if chosen not in FORMATS:
+        fail(f"--format must be one of {', '.join(FORMATS)} (or give -o a .graphml, .gexf or .json file).")
+    scope = _scope(place, board, pcn, ics)
+    with state.store() as store:
+        graph = build_graph(store, as_at=_date(as_at), practices=practices, **scope)
+    export_graph(graph, output, chosen)
+    console.print(Text(f"Wrote {len(graph.nodes)} nodes and {len(graph.edges)} links as {chosen} to {output}"))

@@ -1,0 +1,11 @@
+// name: visual-agreements
+// description: Diagrams: the agreements for the Places named, and every organisation party to them with its signature date (blank = not signed).
+// param: places list = ; -- Place codes (;-separated)
+// columns: place_code, agreement_code, agreement_title, agreement_kind, effective_from, organisation_code, organisation_name, sector, statutory, signed_on
+MATCH (a:Agreement)-[:`FOR`]->(p:Place)
+WHERE p.code IN $places
+OPTIONAL MATCH (o:Organisation)-[s:PARTY_TO]->(a)
+RETURN p.code AS place_code, a.code AS agreement_code, a.title AS agreement_title, a.kind AS agreement_kind,
+       a.effective_from AS effective_from, o.code AS organisation_code, o.name AS organisation_name,
+       o.sector AS sector, o.statutory AS statutory, s.signed_on AS signed_on
+ORDER BY place_code, agreement_code, organisation_code

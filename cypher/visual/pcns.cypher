@@ -1,0 +1,11 @@
+// name: visual-pcns
+// description: Diagrams: the PCNs named, each with the neighbourhoods it leads and their Place (blank when none).
+// param: pcns list = ; -- PCN codes (;-separated)
+// columns: pcn_code, pcn_name, neighbourhood_code, neighbourhood_name, place_code, place_name
+MATCH (c:PCN)
+WHERE c.code IN $pcns
+OPTIONAL MATCH (c)-[:LEADS]->(n:Neighbourhood)
+OPTIONAL MATCH (n)-[:PART_OF]->(p:Place)
+RETURN c.code AS pcn_code, c.name AS pcn_name, n.code AS neighbourhood_code, n.name AS neighbourhood_name,
+       p.code AS place_code, p.name AS place_name
+ORDER BY pcn_code, neighbourhood_code

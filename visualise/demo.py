@@ -1,0 +1,32 @@
+"""`write_all`: what `icpmap demo` writes for diagrams and charts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import cypher
+from ..graph import Store
+from .charts import CHARTS, FORMATS, write_chart
+from .graph import build_graph
+from .page import write_html
+
+
+def write_all(store: Store, out_dir: str | Path) -> list[Path]:
+    """A diagram per Place and per ICS (`diagrams/`), every chart as PNG and SVG (`charts/`)."""
+    out = Path(out_dir)
+    written: list[Path] = []
+    places = store.read(cypher.get("places").text).records()
+    ics_codes = sorted({r["ics_code"] for r in places if r["ics_code"]})
+    for r in places:
+        graph = build_graph(store, place=r["place_code"])
+        written.append(write_html(graph, out / "diagrams" / f"place-{r['place_code']}.html"))
+    for code in ics_codes:
+        written.append(write_html(build_graph(store, ics=code), out / "diagrams" / f"ics-{code}.html"))
+    if places:
+        for name in CHARTS:
+            for fmt in FORMATS:
+                written.append(write_chart(store, name, out / "charts" / f"{name}.{fmt}"))
+    return written
+
+
+__all__ = ["write_all"]

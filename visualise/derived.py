@@ -1,0 +1,110 @@
+"""The parts of a diagram that are analytics, not plain graph facts, taken from the reports.
+
+Missing links, who has not signed, who the place lead is and who has not endorsed
+them, and how coterminous each PCN is are defined once, by the reports in
+`icpmap.reports` (`missing-links`, `unsigned`, `place-leads`, `coterminosity`). The
+diagram asks the report runner (and, for the patients of a PCN by neighbourhood, the
+coterminosity report's own query), so a diagram and a report never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import cypher
+from ..graph import Store
+from ..reports import run_report
+
+PATIENTS_QUERY = "report-coterminosity-patients"  # the coterminosity report's per-footprint counts
+UNKNOWN = "unknown"  # the report's footprint for patients in Areas with no neighbourhood
+
+
+def _report(store: Store, name: str, places: set[str], **options: Any) -> list[dict[str, Any]]:
+    """A report's rows for the Places given (run for the one Place, or for all and filtered)."""
+    if not places:
+        return []
+    place = next(iter(places)) if len(places) == 1 else None
+    result = run_report(store, name, place=place, **options)
+    return [r for r in (dict(zip(result.columns, row)) for row in result.rows) if r["place_code"] in places]
+
+
+def missing_links(store: Store, places: Iterable[str], as_at: dt.date) -> list[dict[str, Any]]:
+    """The `missing-links` report: rows `place_code, board_code, missing_kind`."""
+    return _report(store, "missing-links", set(places), as_at=as_at)
+
+
+def unsigned(store: Store, places: Iterable[str], as_at: dt.date) -> list[dict[str, Any]]:
+    """The `unsigned` report: rows `place_code, agreement_code, organisation_code, organisation_name,
+    reason` (`not_signed`: listed, no date; `no_signature_row`: core member not listed)."""
+    return _report(store, "unsigned", set(places), as_at=as_at)
+
+
+def place_leads(store: Store, places: Iterable[str], as_at: dt.date) -> dict[str, dict[str, Any]]:
+    """The `place-leads` report by Place code (`lead_person_id` blank when the Place has no lead)."""
+    return {r["place_code"]: r for r in _report(store, "place-leads", set(places), as_at=as_at)}
+
+
+@dataclass(frozen=True)
+class PcnFootprint:
+    """Where a PCN's registered patients live, by neighbourhood, and the report's verdict."""
+
+    pcn_code: str
+    total: int
+    patients: dict[str, int]  # neighbourhood code (or `unknown`) -> patients
+    main_footprint: str | None
+    share: float | None  # the report's share in the main footprint (rounded to 3 places)
+    coterminous: bool | None
+    threshold: float | None = None
+    names: dict[str, str] = field(default_factory=dict)
+
+    def share_in(self, neighbourhood: str) -> float | None:
+        if not self.total:
+            return None
+        return self.patients.get(neighbourhood, 0) / self.total
+
+
+def pcn_footprints(
+    store: Store, pcns: Iterable[str], as_at: dt.date, places: Iterable[str] = ()
+) -> dict[str, PcnFootprint]:
+    """Per PCN: patients by neighbourhood, main footprint, share and verdict, from the
+    coterminosity report at neighbourhood level by patients.
+
+    `places` narrows the report to the PCNs of those Places when there is one (a PCN of
+    a Place = one with a current practice there or leading one of its neighbourhoods).
+    """
+    wanted = set(pcns)
+    if not wanted:
+        return {}
+    place_set = set(places)
+    place = next(iter(place_set)) if len(place_set) == 1 else None
+    result = run_report(store, "coterminosity", place=place, as_at=as_at, by="patients", level="neighbourhood",
+                        view="pcns")
+    verdicts = {r["pcn_code"]: r for r in (dict(zip(result.columns, row)) for row in result.rows)
+                if r["pcn_code"] in wanted}
+    threshold = result.options.get("threshold") if hasattr(result, "options") else None
+    q = cypher.get(PATIENTS_QUERY)
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in store.read(q.text, q.bind({"place": place, "as_at": as_at, "level": "neighbourhood"})).records():
+        if r["pcn_code"] in wanted and r["footprint"] is not None:
+            counts[r["pcn_code"]][r["footprint"]] = int(r["patients"] or 0)
+    out: dict[str, PcnFootprint] = {}
+    for code in sorted(wanted):
+        v = verdicts.get(code, {})
+        patients = {k: n for k, n in counts.get(code, {}).items() if n > 0}
+        out[code] = PcnFootprint(
+            pcn_code=code,
+            total=int(v.get("total") or sum(patients.values())),
+            patients=patients,
+            main_footprint=v.get("main_footprint"),
+            share=None if v.get("share") is None else float(v["share"]),
+            coterminous=None if not patients else bool(v.get("coterminous")),
+            threshold=threshold,
+        )
+    return out
+
+
+__all__ = ["PcnFootprint", "missing_links", "pcn_footprints", "place_leads", "unsigned"]
