@@ -44,10 +44,13 @@ class Option:
                 return value.date()
             if isinstance(value, dt.date):
                 return value
-            try:
-                return dt.date.fromisoformat(str(value).strip())
-            except ValueError:
-                raise ReportError(f"{self.flag} must be a date as YYYY-MM-DD; got {value!r}.") from None
+            text = str(value).strip()
+            for parse in (dt.date.fromisoformat, lambda t: dt.datetime.strptime(t, "%d/%m/%Y").date()):
+                try:
+                    return parse(text)
+                except ValueError:
+                    pass
+            raise ReportError(f"{self.flag} must be a date as YYYY-MM-DD (or DD/MM/YYYY); got {value!r}.")
         if self.type == "float":
             try:
                 number = float(value)
