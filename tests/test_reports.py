@@ -347,3 +347,15 @@ def test_query_defaults_match_the_settings():
     assert kinds.default_value() == defaults.expected_link_kinds
     beyond = next(p for p in cypher.get("report-assurance-facts").params if p.name == "beyond_sectors")
     assert beyond.default_value() == defaults.beyond_health_sectors
+
+
+def test_every_report_on_an_empty_store(store, tmp_path):
+    """No data is no rows (and the pack still has every sheet), never an error."""
+    for name in REPORTS:
+        result = run_report(store, name)
+        assert result.rows == [] and result.columns, name
+    assert run_report(store, "coterminosity", view="neighbourhoods").rows == []
+    from icpmap.reports import PACK_NAME, write_report_pack
+
+    paths = write_report_pack(store, tmp_path / "pack")
+    assert paths[-1].name == PACK_NAME and len(paths) == len(REPORTS) + 1
