@@ -20,6 +20,8 @@ def contract_name(stem: str) -> str | None:
 
 def recognise(raw: RawTable, problems: Problems, *, in_workbook_of_published: bool = False) -> list[Table] | None:
     """The contract tables this raw table holds; None when it is not recognised."""
+    if len(raw.frame.columns) == 0 and len(raw.frame) == 0:
+        return []  # an empty file or sheet: nothing to do
     name = contract_name(raw.stem)
     if name is not None and not raw.headerless:
         table = contract_table(raw, name, problems)
@@ -29,8 +31,6 @@ def recognise(raw: RawTable, problems: Problems, *, in_workbook_of_published: bo
     fmt = nhs.identify(raw)
     if fmt is not None:
         return fmt.map(raw, problems)
-    if len(raw.frame.columns) == 0 and len(raw.frame) == 0:
-        return []  # an empty file or sheet: nothing to do
     return None
 
 

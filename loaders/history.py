@@ -4,10 +4,10 @@ A dated row is identified by (practice, PCN, from): loading it again changes not
 and a newer file can set its `to`. Published snapshots (gp-reg-pat-prac-map says "on
 the extract date this practice is in this PCN") are evidence, not dated rows:
 
-- if a stored or loaded membership of that practice in that PCN covers the date, nothing changes;
-- otherwise the practice has moved: its memberships of other PCNs covering the date end
-  the day before, and a membership of the new PCN starts on the extract date (or with no
-  start date, when this is the first we know of the practice).
+- the practice's memberships of other PCNs that cover the date end the day before it;
+- if no membership of that practice in that PCN covers the date, one is added: starting on
+  the extract date when the practice has moved, with no start date when this is the first
+  we know of it.
 
 Load snapshot editions oldest first; a practice missing from a snapshot keeps its
 memberships (a file may cover only part of the country).
@@ -69,16 +69,15 @@ def diff(tx: Tx, dialect: Dialect, rs: RelSet) -> RelChanges:
     for row in snaps.sort_values("_day", kind="stable").to_dict("records"):
         day = row["_day"]
         entries = known.setdefault(row["src"], [])
-        if any(e["dst"] == row["dst"] and _covers(e, day) for e in entries):
-            continue
-        moved = bool(entries)
-        for e in entries:
-            if e["dst"] != row["dst"] and _covers(e, day):
+        covered = any(e["dst"] == row["dst"] and _covers(e, day) for e in entries)
+        moved = bool(entries) and not covered
+        for e in entries:  # on `day` the practice is in this PCN only
+            if e["dst"] != row["dst"] and _covers(e, day) and (e["from"] is None or e["from"] < day):
                 e["to"] = day - dt.timedelta(days=1)
+        if covered:
+            continue
         new = {p: None for p in props}
         new.update({"src": row["src"], "dst": row["dst"], "from": day if moved else None, "_orig": None})
-        if not moved and "role" in row:
-            new["role"] = row.get("role")
         entries.append(new)
 
     creates, updates, deletes = [], [], []

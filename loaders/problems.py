@@ -6,7 +6,7 @@ once rather than once per error; `LoadError` carries them and nothing is written
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 MAX_PROBLEMS = 200
@@ -45,6 +45,15 @@ class Problems:
         if len(self.items) < self.cap:
             shown = None if value is None else str(value)
             self.items.append(Problem(file, None if row is None else int(row), column, shown, message))
+
+    def add_rows(self, file: str, rows: Sequence[int], column: str | None, values: Sequence[object],
+                 messages: Sequence[str] | str) -> None:
+        """Many problems at once: the first up to the cap are kept, all are counted."""
+        room = max(0, self.cap - len(self.items))
+        for i in range(min(room, len(rows))):
+            message = messages if isinstance(messages, str) else messages[i]
+            self.add(file, rows[i], column, values[i], message)
+        self.total += max(0, len(rows) - room)
 
     def extend(self, problems: Iterable[Problem]) -> None:
         for p in problems:

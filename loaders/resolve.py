@@ -138,10 +138,9 @@ def _index(values: object) -> pd.Index:
 def _report(g: RelGroup, side: str, mask: np.ndarray, message: str, problems: Problems) -> None:
     if not mask.any():
         return
-    for i in np.flatnonzero(mask):
-        problems.add(g.typed.table.display, g.frame["_line"].iat[i], g.columns.get(side), g.frame[side].iat[i], message)
-        if problems.full:
-            return
+    at = np.flatnonzero(mask)
+    problems.add_rows(g.typed.table.display, g.frame["_line"].to_numpy()[at], g.columns.get(side),
+                      g.frame[side].iloc[at].tolist(), message)
 
 
 def _merge(pieces: list[tuple[RelGroup, str, str, pd.DataFrame]], problems: Problems) -> list[RelSet]:

@@ -95,8 +95,8 @@ def validate(table: Table, number: int, problems: Problems) -> Typed:
         blank = (raw == "").to_numpy()
         user_col = table.user_column(name)
         if name in required and blank.any():
-            for i in np.flatnonzero(blank)[: problems.cap]:
-                problems.add(table.display, lines[i], user_col, "", "a value is required here")
+            at = np.flatnonzero(blank)
+            problems.add_rows(table.display, lines[at], user_col, [""] * len(at), "a value is required here")
         if name in many:
             values[name] = _split_many(raw)
             continue
@@ -109,7 +109,7 @@ def validate(table: Table, number: int, problems: Problems) -> Typed:
         parsed, errors = parse.parse_series(filled, parser)
         bad = errors.notna().to_numpy()
         if bad.any():
-            for i in np.flatnonzero(bad)[: problems.cap]:
-                problems.add(table.display, lines[i], user_col, raw.iat[i], errors.iat[i])
+            at = np.flatnonzero(bad)
+            problems.add_rows(table.display, lines[at], user_col, raw.iloc[at].tolist(), errors.iloc[at].tolist())
         values[name] = parsed
     return Typed(table, number, values)

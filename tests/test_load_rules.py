@@ -1,0 +1,418 @@
+"""Every loader rule, with small files the tests write.
+
+Each error case checks that the message names the file, the row as the user sees it
+(header = 1) and the column, and that the store's counts are unchanged afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from icpmap.graph import Store
+from icpmap.loaders import LoadError, Problem, load_paths
+
+BASE = {
+    "ics.csv": "code,name\nQYG,Cheshire and Merseyside\n",
+    "places.csv": "code,name,ics_code\nE08000012,Liverpool,QYG\nE08000014,Sefton,QYG\n",
+    "organisations.csv": "code,name,sector,statutory\n99A,NHS Liverpool CCG,nhs_commissioner,true\nLCC,Liverpool City Council,local_authority,yes\n",
+    "boards.csv": "code,name,kind,place_code,ics_code,parent_board_code\n"
+                  "HWB-L,Liverpool HWB,health_and_wellbeing_board,E08000012,,\n"
+                  "PPB-L,One Liverpool,place_partnership_board,E08000012,,HWB-L\n",
+}
+
+
+def write(folder: Path, files: dict[str, str], encoding: str = "utf-8") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_bytes(text.encode(encoding))
+    return folder
+
+
+def rows(store: Store, cypher: str) -> list[list]:
+    return store.read(cypher).rows
+
+
+def refused(store: Store, paths: list[Path]) -> list[Problem]:
+    """Load, expect a refusal, check nothing changed; return the problems."""
+    before = store.counts()
+    with pytest.raises(LoadError) as info:
+        load_paths(store, paths)
+    assert store.counts() == before
+    assert info.value.problems
+    return info.value.problems
+
+
+def where(p: Problem) -> tuple[str, int | None, str | None]:
+    return Path(p.file.split(" [")[0]).name + (p.file[p.file.find(" ["):] if " [" in p.file else ""), p.row, p.column
+
+
+@pytest.fixture
+def base(store: Store, tmp_path: Path) -> Store:
+    load_paths(store, [write(tmp_path / "base", BASE)])
+    return store
+
+
+# -- errors ------------------------------------------------------------------------------
+
+
+def test_missing_required_column(base: Store, tmp_path: Path) -> None:
+    folder = write(tmp_path / "in", {"places.csv": "code,name\nE08000013,St Helens\n"})
+    (p,) = refused(base, [folder])
+    assert where(p) == ("places.csv", 1, "ics_code")
+    assert "missing required column" in p.message
+
+
+def test_unknown_reference(base: Store, tmp_path: Path) -> None:
+    folder = write(tmp_path / "in", {"places.csv": "code,name,ics_code\nE08000013,St Helens,QYG\nE08000011,Knowsley,QXX\n"})
+    (p,) = refused(base, [folder])
+    assert where(p) == ("places.csv", 3, "ics_code") and p.value == "QXX"
+    assert "unknown ICS" in p.message
+    assert "places.csv, row 3, column 'ics_code', value 'QXX'" in str(p)
+
+
+def test_bad_vocabulary(base: Store, tmp_path: Path) -> None:
+    folder = write(tmp_path / "in", {"organisations.csv": "code,name,sector\nX1,A Hospital,hospital\n"})
+    (p,) = refused(base, [folder])
+    assert where(p) == ("organisations.csv", 2, "sector") and p.value == "hospital"
+    assert "nhs_trust" in p.message
+
+
+def test_impossible_date(base: Store, tmp_path: Path) -> None:
+    folder = write(tmp_path / "in", {"agreements.csv": "code,title,kind,place_code,effective_from\nA1,MOU,mou,E08000012,2021-02-30\n"})
+    (p,) = refused(base, [folder])
+    assert where(p) == ("agreements.csv", 2, "effective_from")
+    assert "impossible date" in p.message
+
+
+def test_duplicate_key_with_conflicting_values(base: Store, tmp_path: Path) -> None:
+    folder = write(tmp_path / "in", {"ics.csv": "code,name\nQYG,Cheshire and Merseyside\nQOP,Greater Manchester\nQYG,Something Else\n"})
+    (p,) = refused(base, [folder])
+    assert where(p) == ("ics.csv", 4, "name")
+    assert "row 2" in p.message
+
+
+def test_duplicate_key_with_the_same_values_is_fine(base: Store, tmp_path: Path) -> None:
+    folder = write(tmp_path / "in", {"ics.csv": "code,name\nQOP,Greater Manchester\nQOP,Greater Manchester\n"})
+    load_paths(base, [folder])
+    assert base.counts()["ICS"] == 2
+
+
+def test_conflicting_relationship_rows(base: Store, tmp_path: Path) -> None:
+    folder = write(tmp_path / "in", {
+        "practices.csv": "code,name,pcn_code\nP1,One,U1\n",
+        "pcns.csv": "code,name\nU1,PCN One\n",
+        "areas.csv": "code,name,kind\nE01,A,lsoa\n",
+        "registrations.csv": "practice_code,area_code,patients\nP1,E01,10\nP1,E01,12\n",
+    })
+    (p,) = refused(base, [folder])
+    assert where(p) == ("registrations.csv", 3, "patients")
+
+
+def test_single_valued_column_given_two_values(base: Store, tmp_path: Path) -> None:
+    folder = write(tmp_path / "in", {"places.csv": "code,name,ics_code\nE08000012,Liverpool,QYG\nE08000012,Liverpool,QOP\n",
+                                     "ics.csv": "code,name\nQOP,Greater Manchester\n"})
+    problems = refused(base, [folder])
+    assert ("places.csv", 3, "ics_code") in [where(p) for p in problems]
+
+
+def test_non_numeric_count(base: Store, tmp_path: Path) -> None:
+    folder = write(tmp_path / "in", {
+        "practices.csv": "code,name,pcn_code\nP1,One,U1\n",
+        "pcns.csv": "code,name\nU1,PCN One\n",
+        "areas.csv": "code,name,kind\nE01,A,lsoa\n",
+        "registrations.csv": "practice_code,area_code,patients\nP1,E01,twelve\n",
+    })
+    (p,) = refused(base, [folder])
+    assert where(p) == ("registrations.csv", 2, "patients") and p.value == "twelve"
+
+
+def test_all_problems_are_reported_together(base: Store, tmp_path: Path) -> None:
+    folder = write(tmp_path / "in", {
+        "organisations.csv": "code,name,sector,statutory\nA,,other,maybe\nB,Bee,nonsense,true\n",
+        "places.csv": "code,name,ics_code\nE1,One,NOPE\n",
+    })
+    found = {where(p) for p in refused(base, [folder])}
+    assert found == {("organisations.csv", 2, "name"), ("organisations.csv", 2, "statutory"),
+                     ("organisations.csv", 3, "sector"), ("places.csv", 2, "ics_code")}
+
+
+def test_problems_are_capped(base: Store, tmp_path: Path) -> None:
+    body = "".join(f"O{i},Org {i},bogus\n" for i in range(300))
+    folder = write(tmp_path / "in", {"organisations.csv": "code,name,sector\n" + body})
+    before = base.counts()
+    with pytest.raises(LoadError) as info:
+        load_paths(base, [folder])
+    assert len(info.value.problems) == 200 and info.value.total == 300
+    assert "and 100 more" in str(info.value)
+    assert base.counts() == before
+
+
+def test_unknown_file_is_named(base: Store, tmp_path: Path) -> None:
+    folder = write(tmp_path / "in", {"ics.csv": "code,name\nQOP,GM\n", "budgets.csv": "what,ever\n1,2\n"})
+    (p,) = refused(base, [folder])
+    assert Path(p.file).name == "budgets.csv" and "not a file icpmap knows" in p.message
+
+
+def test_missing_path(base: Store, tmp_path: Path) -> None:
+    (p,) = refused(base, [tmp_path / "nowhere"])
+    assert "no such file" in p.message
+
+
+def test_role_target_must_be_a_place_or_a_board(base: Store, tmp_path: Path) -> None:
+    folder = write(tmp_path / "in", {
+        "people.csv": "id,name\nPER-1,Ann\n",
+        "roles.csv": "person_id,role,target_code,from\nPER-1,chair,PPB-L,2021-04-01\nPER-1,place_lead,E08000012,\nPER-1,chair,NOWHERE,\n",
+    })
+    (p,) = refused(base, [folder])
+    assert where(p) == ("roles.csv", 4, "target_code") and "Place or Board" in p.message
+    (tmp_path / "in" / "roles.csv").write_text("person_id,role,target_code,from\nPER-1,chair,PPB-L,2021-04-01\nPER-1,place_lead,E08000012,\n")
+    load_paths(base, [folder])
+    assert sorted(rows(base, "MATCH (:Person)-[h:HOLDS]->(t) RETURN h.role ORDER BY h.role")) == [["chair"], ["place_lead"]]
+
+
+def test_too_many_cells(base: Store, tmp_path: Path) -> None:
+    folder = write(tmp_path / "in", {"ics.csv": "code,name\nQOP,GM\nQHM,North East,extra\n"})
+    (p,) = refused(base, [folder])
+    assert where(p) == ("ics.csv", 3, None)
+
+
+# -- forgiving ----------------------------------------------------------------------------
+
+
+def test_forgiving_spellings(base: Store, tmp_path: Path) -> None:
+    folder = write(tmp_path / "in", {
+        "organisations.csv": " Code , NAME ,Sector,Statutory\nX1,Sefton CVS,Voluntary,No\nX2,Sefton Council,Local Authority,Y\n",
+        "agreements.csv": "code,title,kind,place_code,effective_from\nA1,MOU,MoU,E08000014,30/09/2021\nA2,S75,Section 75,E08000014,30-Sep-21\n",
+    })
+    load_paths(base, [folder])
+    assert sorted(rows(base, "MATCH (o:Organisation) WHERE o.code STARTS WITH 'X' RETURN o.code, o.sector, o.statutory")) == [
+        ["X1", "voluntary", False], ["X2", "local_authority", True]]
+    assert sorted(rows(base, "MATCH (a:Agreement) RETURN a.code, a.kind, a.effective_from")) == [
+        ["A1", "mou", dt.date(2021, 9, 30)], ["A2", "section_75", dt.date(2021, 9, 30)]]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_encodings(base: Store, tmp_path: Path, encoding: str) -> None:
+    text = "code,name,sector\nCAFE,Café – Sefton,voluntary\n"
+    load_paths(base, [write(tmp_path / "in", {"organisations.csv": text}, encoding=encoding)])
+    assert rows(base, "MATCH (o:Organisation {code: 'CAFE'}) RETURN o.name") == [["Café – Sefton"]]
+
+
+def test_blank_trailing_rows_and_header_only_files(base: Store, tmp_path: Path) -> None:
+    before = base.counts()
+    folder = write(tmp_path / "in", {
+        "ics.csv": "code,name\r\nQOP,Greater Manchester\r\n,\r\n\r\n,\r\n",
+        "milestones.csv": "code,title,due\n",
+        "areas.csv": "",
+    })
+    report = load_paths(base, [folder])
+    assert base.counts()["ICS"] == before["ICS"] + 1
+    assert report.table("ICS").created == 1
+    assert {Path(f.path).name: f.rows_read for f in report.files}["milestones.csv"] == 0
+
+
+def test_row_numbers_count_blank_lines(base: Store, tmp_path: Path) -> None:
+    folder = write(tmp_path / "in", {"ics.csv": "code,name\n\nQOP,GM\n\nQHM,\n"})
+    (p,) = refused(base, [folder])
+    assert where(p) == ("ics.csv", 5, "name")
+
+
+# -- idempotency, updates, history --------------------------------------------------------
+
+
+def test_reload_is_a_no_op_and_a_newer_file_updates(base: Store, tmp_path: Path) -> None:
+    before = base.counts()
+    again = load_paths(base, [tmp_path / "base"])
+    assert not again.changed and base.counts() == before
+    folder = write(tmp_path / "newer", {"organisations.csv": "code,name,sector,statutory\nLCC,Liverpool City Council,local_authority,no\n"})
+    report = load_paths(base, [folder])
+    assert report.table("Organisation").updated == 1 and report.table("Organisation").unchanged == 0
+    assert rows(base, "MATCH (o:Organisation {code: 'LCC'}) RETURN o.statutory") == [[False]]
+    assert base.counts() == before
+
+
+def test_owned_references_are_replaced(base: Store, tmp_path: Path) -> None:
+    folder = write(tmp_path / "move", {"boards.csv": "code,name,kind,place_code,parent_board_code\n"
+                                                     "PPB-L,One Liverpool,place_partnership_board,E08000014,\n"})
+    report = load_paths(base, [folder])
+    assert rows(base, "MATCH (:Board {code: 'PPB-L'})-[:SERVES]->(p) RETURN p.code") == [["E08000014"]]
+    assert rows(base, "MATCH (:Board {code: 'PPB-L'})-[:SUBGROUP_OF]->(p) RETURN p.code") == []
+    assert report.table("SERVES (Board->Place)").deleted == 1
+    assert not load_paths(base, [folder]).changed
+
+
+def test_many_references_replace_the_set(base: Store, tmp_path: Path) -> None:
+    files = {
+        "neighbourhoods.csv": "code,name,place_code\nN1,North,E08000012\nN2,South,E08000012\n",
+        "pcns.csv": "code,name,neighbourhood_codes\nU1,PCN One,N1; N2\n",
+    }
+    load_paths(base, [write(tmp_path / "a", files)])
+    assert base.counts()["LEADS"] == 2
+    load_paths(base, [write(tmp_path / "b", {"pcns.csv": "code,name,neighbourhood_codes\nU1,PCN One,N2\n"})])
+    assert rows(base, "MATCH (:PCN)-[:LEADS]->(n) RETURN n.code") == [["N2"]]
+
+
+def test_incoming_references(base: Store, tmp_path: Path) -> None:
+    files = {
+        "plans.csv": "code,title,kind,place_code,approved_by_board_code,approved_on,covers_seldom_heard\n"
+                     "PL1,Vision,shared_vision,E08000012,PPB-L,01/10/2021,yes\n",
+        "commissioning.csv": "code,name,kind,place_code,value_gbp,partner_codes\nC1,BCF,pooled_budget,E08000012,\"1,000,000\",99A;LCC\n",
+    }
+    load_paths(base, [write(tmp_path / "a", files)])
+    assert rows(base, "MATCH (b:Board)-[a:APPROVED]->(p:Plan) RETURN b.code, a.`on`, p.covers_seldom_heard") == [
+        ["PPB-L", dt.date(2021, 10, 1), True]]
+    assert sorted(rows(base, "MATCH (o:Organisation)-[:CONTRIBUTES_TO]->(:Commissioning) RETURN o.code")) == [["99A"], ["LCC"]]
+    assert rows(base, "MATCH (c:Commissioning) RETURN c.value_gbp") == [[1000000.0]]
+
+
+def test_membership_history(base: Store, tmp_path: Path) -> None:
+    first = {
+        "pcns.csv": "code,name\nU1,PCN One\nU2,PCN Two\n",
+        "practices.csv": "code,name,pcn_code,from,to\nP1,Surgery,U1,2019-07-01,\n",
+    }
+    load_paths(base, [write(tmp_path / "a", first)])
+    moved = {"practices.csv": "code,name,pcn_code,from,to\nP1,Surgery,U1,2019-07-01,2021-03-31\nP1,Surgery,U2,2021-04-01,\n"}
+    report = load_paths(base, [write(tmp_path / "b", moved)])
+    got = sorted(rows(base, "MATCH (:Practice)-[m:MEMBER_OF]->(p:PCN) RETURN p.code, m.from, m.to"))
+    assert got == [["U1", dt.date(2019, 7, 1), dt.date(2021, 3, 31)], ["U2", dt.date(2021, 4, 1), None]]
+    counts = report.table("MEMBER_OF (Practice->PCN)")
+    assert (counts.created, counts.updated) == (1, 1)
+    assert not load_paths(base, [tmp_path / "b"]).changed
+
+
+def test_link_rows_are_upserted_by_identity(base: Store, tmp_path: Path) -> None:
+    files = {"memberships.csv": "organisation_code,board_code,role,from,to\n"
+                                "LCC,HWB-L,core,2013-04-01,2019-03-31\nLCC,HWB-L,wider,2019-04-01,\n99A,HWB-L,Core,,\n"}
+    load_paths(base, [write(tmp_path / "a", files)])
+    assert base.counts()["MEMBER_OF"] == 3
+    files["memberships.csv"] = "organisation_code,board_code,role,from,to\n99A,HWB-L,wider,,\n"
+    report = load_paths(base, [write(tmp_path / "b", files)])
+    assert report.table("MEMBER_OF (Organisation->Board)").updated == 1
+    assert base.counts()["MEMBER_OF"] == 3
+
+
+# -- several inputs, any order --------------------------------------------------------------
+
+
+def test_files_in_any_order_and_references_to_the_store(store: Store, tmp_path: Path) -> None:
+    write(tmp_path, {"places.csv": BASE["places.csv"], "ics.csv": BASE["ics.csv"]})
+    problems = refused(store, [tmp_path / "places.csv"])
+    assert where(problems[0]) == ("places.csv", 2, "ics_code")
+    load_paths(store, [tmp_path / "places.csv", tmp_path / "ics.csv"])  # same load, any order
+    assert store.counts()["PART_OF"] == 2
+    write(tmp_path / "more", {"neighbourhoods.csv": "code,name,place_code\nN1,North,E08000012\n"})
+    load_paths(store, [tmp_path / "more" / "neighbourhoods.csv"])  # references what is stored
+    assert store.counts()["PART_OF"] == 3
+
+
+def test_workbook_sheets(store: Store, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "ics"
+    sheet.append(["code", "name"])
+    sheet.append(["QYG", "Cheshire and Merseyside"])
+    places = book.create_sheet("places")
+    places.append(["code", "name", "ics_code"])
+    places.append(["E08000012", "Liverpool", "QYG"])
+    orgs = book.create_sheet("organisations")
+    orgs.append(["code", "name", "sector", "statutory"])
+    orgs.append(["LCC", "Liverpool City Council", "Local Authority", True])
+    agreements = book.create_sheet("agreements")
+    agreements.append(["code", "title", "kind", "place_code", "effective_from"])
+    agreements.append(["A1", "MOU", "mou", "E08000012", dt.datetime(2021, 9, 30)])
+    path = tmp_path / "partnership.xlsx"
+    book.save(path)
+    report = load_paths(store, [path])
+    assert store.counts()["PART_OF"] == 1 and store.counts()["Agreement"] == 1
+    assert rows(store, "MATCH (a:Agreement) RETURN a.effective_from") == [[dt.date(2021, 9, 30)]]
+    assert rows(store, "MATCH (o:Organisation) RETURN o.statutory") == [[True]]
+    assert {f.path.split(" [")[1] for f in report.files} == {"ics]", "places]", "organisations]", "agreements]"}
+    places.append([None, None, None])
+    places.append(["E08000011", "Knowsley", "NOPE"])
+    book.save(path)
+    (p,) = refused(store, [path])
+    assert where(p) == ("partnership.xlsx [places]", 4, "ics_code")
+
+
+# -- published formats (small files written here; the real ones are in test_load_nhs.py) -----
+
+
+def test_headerless_ods_practices(store: Store, tmp_path: Path) -> None:
+    def row(code: str, name: str, status: str, setting: str) -> str:
+        cells = [code, name, "Y62", "QYG", "1 HIGH ST", "", "", "LIVERPOOL", "", "L1 1AA", "20040401", "",
+                 status, "B", "99A", "20130401", "", "0151", "", "", "", "0", "", "99A", "", setting, ""]
+        return ",".join(cells) + "\n"
+
+    (tmp_path / "epraccur.csv").write_text(
+        row("N82001", "A SURGERY", "A", "4") + row("N82002", "CLOSED SURGERY", "C", "4") + row("Y00001", "OOH", "A", "8"))
+    report = load_paths(store, [tmp_path / "epraccur.csv"])
+    assert report.files[0].format == "ods-epraccur"
+    assert rows(store, "MATCH (p:Practice) RETURN p.code, p.name, p.postcode") == [["N82001", "A SURGERY", "L1 1AA"]]
+
+
+def test_published_registrations_keep_placeholder_areas(store: Store, tmp_path: Path) -> None:
+    text = ("PUBLICATION,EXTRACT_DATE,PRACTICE_CODE,PRACTICE_NAME,LSOA_CODE,SEX,NUMBER_OF_PATIENTS\n"
+            "GP_PRAC_PAT_LIST,01JAN2024,N82001,\"SURGERY, THE\",E01006512,ALL,120\n"
+            "GP_PRAC_PAT_LIST,01JAN2024,N82001,\"SURGERY, THE\",W01000001,ALL,3\n"
+            "GP_PRAC_PAT_LIST,01JAN2024,N82001,\"SURGERY, THE\",NO2011,ALL,7\n"
+            "GP_PRAC_PAT_LIST,01JAN2024,N82002,OTHER,E01006512,ALL,40\n")
+    (tmp_path / "gp-reg-pat-prac-lsoa-all.csv").write_text(text)
+    load_paths(store, [tmp_path])
+    assert store.counts()["REGISTERS"] == 4
+    assert rows(store, "MATCH (a:Area {code: 'NO2011'}) RETURN a.kind") == [["unknown"]]
+    assert rows(store, "MATCH (:Practice)-[r:REGISTERS]->() RETURN sum(r.patients)") == [[170]]
+    # A newer extract replaces the practice's registrations (a complete extract per practice).
+    (tmp_path / "gp-reg-pat-prac-lsoa-all.csv").write_text(text.replace("NO2011,ALL,7", "E01006513,ALL,7"))
+    report = load_paths(store, [tmp_path])
+    assert report.table("REGISTERS (Practice->Area)").deleted == 1
+    assert store.counts()["REGISTERS"] == 4
+    bad = text.replace(",40\n", ",forty\n")
+    (tmp_path / "gp-reg-pat-prac-lsoa-all.csv").write_text(bad)
+    (p,) = refused(store, [tmp_path])
+    assert where(p) == ("gp-reg-pat-prac-lsoa-all.csv", 5, "NUMBER_OF_PATIENTS")
+
+
+def test_snapshot_memberships_keep_history(store: Store, tmp_path: Path) -> None:
+    header = "PUBLICATION,EXTRACT_DATE,PRACTICE_CODE,PRACTICE_NAME,PRACTICE_POSTCODE,PCN_CODE,PCN_NAME,CCG_CODE,CCG_NAME,STP_CODE,STP_NAME\n"
+    old = header + "GP,01-Sep-20,P1,ONE,L1 1AA,U1,PCN ONE,99A,NHS LIVERPOOL CCG,QYG,C&M\n"
+    new = (header.replace("CCG_", "SUB_ICB_LOCATION_").replace("STP_", "ICB_")
+           + "GP,01Jan2022,P1,ONE,L1 1AA,U2,PCN TWO,99A,NHS C&M ICB - 99A,QYG,NHS C&M ICB\n")
+    write(tmp_path, {"map-2020.csv": old, "map-2022.csv": new})
+    load_paths(store, [tmp_path / "map-2020.csv"])
+    load_paths(store, [tmp_path / "map-2022.csv"])
+    got = sorted(rows(store, "MATCH (:Practice)-[m:MEMBER_OF]->(p:PCN) RETURN p.code, m.from, m.to"))
+    assert got == [["U1", None, dt.date(2021, 12, 31)], ["U2", dt.date(2022, 1, 1), None]]
+    assert not load_paths(store, [tmp_path / "map-2022.csv"]).changed
+    older = load_paths(store, [tmp_path / "map-2020.csv"]).table("MEMBER_OF (Practice->PCN)")
+    assert (older.created, older.updated, older.deleted) == (0, 0, 0)  # the 2020 evidence is already covered
+    assert rows(store, "MATCH (o:Organisation) RETURN o.code, o.sector") == [["99A", "nhs_commissioner"]]
+    assert rows(store, "MATCH (i:ICS) RETURN i.code") == [["QYG"]]
+
+
+# -- the bulk path and the report -----------------------------------------------------------
+
+
+def test_copy_path_matches_the_unwind_path(store: Store, sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from icpmap.loaders import write as writer
+
+    monkeypatch.setattr(writer, "COPY_MIN_ROWS", 1)  # every create through COPY FROM a DataFrame
+    load_paths(store, [sample_dir])
+    counts = store.counts()
+    assert not load_paths(store, [sample_dir]).changed
+    assert counts["REGISTERS"] > 1000 and counts["Agreement"] > 0
+    blank = sum(1 for line in (sample_dir / "organisations.csv").read_text().splitlines()[1:] if line.endswith(","))
+    assert rows(store, "MATCH (o:Organisation) WHERE o.statutory IS NULL RETURN count(o)") == [[blank]]
+    assert rows(store, "MATCH (p:Person) WHERE p.role_title = 'nan' OR p.role_title = 'None' RETURN count(p)") == [[0]]
+
+
+def test_report_and_progress(store: Store, tmp_path: Path) -> None:
+    seen: list[tuple[str, int, int]] = []
+    report = load_paths(store, [write(tmp_path, BASE)], progress=lambda *a: seen.append(a))
+    assert seen and seen[-1][1] == seen[-1][2]
+    assert {Path(f.path).name for f in report.files} == set(BASE)
+    assert all(len(f.sha256) == 64 for f in report.files)
+    assert report.table("Place").rows_read == 2 and report.table("Place").created == 2
