@@ -247,9 +247,21 @@ async def post_load(request: Request, principal: Principal = Depends(admin),
             summary="The load audit, newest first (admin)")
 def list_loads(request: Request, limit: int = Query(100, ge=1, le=10_000), _: Principal = Depends(admin)) -> Response:
     conf = settings(request)
-    out = []
-    for e in audit.entries(conf.audit_path, limit):
-        out.append({"id": str(e.get("id", "")), "at": str(e.get("at", "")), "by": str(e.get("by", "")),
-                    "status": str(e.get("status", "")), "files": e.get("files") or [],
-                    "report": e.get("report"), "problems": e.get("problems")})
-    return json_response(out)
+    return json_response([_entry_out(e) for e in audit.entries(conf.audit_path, limit)])
+
+
+def _entry_out(e: dict[str, Any]) -> dict[str, Any]:
+    """An audit line in the published shape, whoever wrote it (this service or the CLI)."""
+
+    def as_int(value: Any) -> int | None:
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    files = []
+    for f in e.get("files") or []:
+        if isinstance(f, dict):
+            files.append({"name": str(f.get("name") or f.get("path") or ""), "bytes": as_int(f.get("bytes")) or 0,
+                          "sha256": str(f.get("sha256") or ""), "rows": as_int(f.get("rows"))})
+    report = e.get("report")
+    return {"id": str(e.get("id", "")), "at": str(e.get("at", "")), "by": str(e.get("by", "")),
+            "status": str(e.get("status", "")), "files": files,
+            "report": report if isinstance(report, dict) else None, "problems": as_int(e.get("problems"))}
