@@ -55,6 +55,7 @@ class Mapper:
         self.fmt = fmt
         self.problems = problems
         self.headers = {norm(c): c for c in raw.frame.columns}
+        self.skipped = {norm(c): c for c in raw.first_row if norm(c) not in self.headers}
         self.as_of: dt.date | None = None
 
     def col(self, *names: str) -> str | None:
@@ -62,6 +63,8 @@ class Mapper:
         for n in names:
             if n in self.headers:
                 return self.headers[n]
+            if n in self.skipped:  # not parsed (see `columns_used`), but its first value is known
+                return self.skipped[n]
         return None
 
     def col_like(self, pattern: str) -> str | None:
@@ -82,17 +85,18 @@ class Mapper:
         return self.raw.subset(source, rows)
 
     def extract_date(self, column: str | None) -> dt.date | None:
-        """The edition's date: its EXTRACT_DATE column, else a YYYY-MM date in the file name."""
+        """The edition's date: its EXTRACT_DATE column (first row), else a YYYY-MM date in the file name."""
         if column is not None:
-            values = self.raw.frame[column]
-            for i in range(min(len(values), 1000)):
-                first = values.iat[i]
-                if isinstance(first, str) and first.strip():
-                    try:
-                        return parse_date(first)
-                    except ValueError as exc:
-                        self.problems.add(self.raw.display, self.raw.lines[i], column, first, str(exc))
-                        return None
+            first = self.raw.first_row.get(column, "")
+            if not first and column in self.raw.frame.columns and len(self.raw.frame):
+                first = str(self.raw.frame[column].iat[0]).strip()
+            if first:
+                try:
+                    return parse_date(first)
+                except ValueError as exc:
+                    line = int(self.raw.lines[0]) if len(self.raw.lines) else None
+                    self.problems.add(self.raw.display, line, column, first, str(exc))
+                    return None
         m = re.search(r"(20\d\d)-(\d\d)(?:-(\d\d))?", self.raw.file.path.name)
         if m:
             try:
@@ -525,6 +529,22 @@ FORMATS: tuple[Format, ...] = (
 )
 
 
+# Big published files: the columns their mapping reads (EXTRACT_DATE is taken from the
+# first row), so the reader parses nothing else.
+COLUMNS_USED: dict[str, tuple[str, ...]] = {
+    "gp-reg-pat-prac-lsoa": ("PRACTICE_CODE", "PRACTICE_NAME", "LSOA_CODE", "SEX", "NUMBER_OF_PATIENTS"),
+}
+
+
+def columns_used(header: Sequence[str]) -> set[str] | None:
+    """The original header names a big published file's mapping needs, else None (read all)."""
+    fmt = identify_headers([norm(h) for h in header])
+    if fmt is None or fmt.name not in COLUMNS_USED:
+        return None
+    wanted = set(COLUMNS_USED[fmt.name])
+    return {h for h in header if norm(h) in wanted}
+
+
 def identify_headers(headers: Sequence[str]) -> Format | None:
     h = set(headers)
     for fmt in FORMATS:
@@ -545,5 +565,6 @@ class Identified:
 
 
 def identify(raw: RawTable) -> Identified | None:
-    fmt = identify_headers([norm(c) for c in raw.frame.columns])
+    header = list(raw.first_row) or list(raw.frame.columns)  # the whole header, even columns not parsed
+    fmt = identify_headers([norm(c) for c in header])
     return Identified(fmt) if fmt is not None else None

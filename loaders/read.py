@@ -15,6 +15,7 @@ import io
 import re
 import warnings
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,7 @@ class RawTable:
     lines: np.ndarray  # per row, its line (CSV) or row (sheet) number as the user sees it
     file: SourceFile
     headerless: bool = False
+    first_row: dict[str, str] = field(default_factory=dict)  # the first data row, every column
     _codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def coded(self, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -144,15 +146,18 @@ def read_source(path: Path, problems: Problems, headerless: dict[str, Sequence[s
     except OSError as exc:
         problems.add(display, None, None, None, f"cannot read the file: {exc.strerror or exc}")
         return None
-    source = SourceFile(path, display, hashlib.sha256(data).hexdigest(), "xlsx" if suffix in EXCEL_SUFFIXES else "csv")
-    if suffix in EXCEL_SUFFIXES:
-        source.tables = list(_read_workbook(source, data, problems))
-    elif suffix in CSV_SUFFIXES:
-        table = _read_csv(source, data, problems, headerless or {})
-        source.tables = [table] if table is not None else []
-    else:
+    if suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
         problems.add(display, None, None, None, "not a CSV file or an Excel workbook (.csv, .xlsx)")
         return None
+    with ThreadPoolExecutor(max_workers=1) as pool:  # hashlib releases the GIL: hash while parsing
+        digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+        source = SourceFile(path, display, "", "xlsx" if suffix in EXCEL_SUFFIXES else "csv")
+        if suffix in EXCEL_SUFFIXES:
+            source.tables = list(_read_workbook(source, data, problems))
+        else:
+            table = _read_csv(source, data, problems, headerless or {})
+            source.tables = [table] if table is not None else []
+        source.sha256 = digest.result()
     return source
 
 
@@ -160,6 +165,8 @@ def decode_name(data: bytes) -> str:
     """The encoding of a CSV file: UTF-8 (BOM or not), else Windows-1252 as Excel writes it."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if data.isascii():
+        return "utf-8"
     try:
         data.decode("utf-8")
         return "utf-8"
@@ -172,27 +179,36 @@ def decode_name(data: bytes) -> str:
         return "latin-1"
 
 
-def _first_record(data: bytes, encoding: str) -> list[str]:
+def _first_records(data: bytes, encoding: str, n: int = 2) -> list[list[str]]:
     head = data[:65536].decode(encoding, errors="replace")
+    out: list[list[str]] = []
     for record in csv.reader(io.StringIO(head)):
         if any(cell.strip() for cell in record):
-            return record
-    return []
+            out.append(record)
+            if len(out) == n:
+                break
+    return out
 
 
 def _read_csv(source: SourceFile, data: bytes, problems: Problems, headerless: dict[str, Sequence[str]]) -> RawTable | None:
     encoding = decode_name(data)
-    first = _first_record(data, encoding)
-    if not first:  # an empty file: nothing to load, nothing to recognise
+    records = _first_records(data, encoding)
+    if not records:  # an empty file: nothing to load, nothing to recognise
         frame = pd.DataFrame()
         return RawTable(source.display, source.path.stem, frame, np.zeros(0, dtype=np.int64), source)
+    first = records[0]
     names = _headerless_names(source.path, first, headerless)
+    header = [tidy_header(c) for c in (names or first)]
+    data_row = records[0] if names else (records[1] if len(records) > 1 else [])
+    first_row = {h: (data_row[i].strip() if i < len(data_row) else "") for i, h in enumerate(header)}
+    usecols = _columns_used(header)  # a big published file: parse only what its mapping reads
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.ParserWarning)
             frame = pd.read_csv(
                 io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False, encoding=encoding,
                 skip_blank_lines=False, header=None if names else 0, names=names, index_col=False,
+                usecols=usecols, low_memory=False,
             )
         if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
             _too_wide(source, data, encoding, len(frame.columns), bool(names), problems)
@@ -211,7 +227,16 @@ def _read_csv(source: SourceFile, data: bytes, problems: Problems, headerless: d
     if keep is not None:
         frame = frame.loc[keep].reset_index(drop=True)
         lines = lines[keep]
-    return RawTable(source.display, source.path.stem, frame, lines, source, headerless=bool(names))
+    return RawTable(source.display, source.path.stem, frame, lines, source, headerless=bool(names), first_row=first_row)
+
+
+def _columns_used(header: list[str]) -> list[str] | None:
+    from .nhs import columns_used
+
+    wanted = columns_used(header)
+    if wanted is None:
+        return None
+    return [h for h in header if h in wanted] or None
 
 
 def _too_wide(source: SourceFile, data: bytes, encoding: str, width: int, headerless: bool, problems: Problems) -> None:

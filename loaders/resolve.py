@@ -88,12 +88,14 @@ def resolve(tx: Tx, plan: Plan, problems: Problems, dialect: Dialect) -> list[Re
     in_store = {label: existing_keys(tx, label, sorted(keys)) for label, keys in wanted.items()}
 
     def known(label: str, values: pd.Series) -> np.ndarray:
-        mask = np.zeros(len(values), dtype=bool)
-        if label in in_load:
-            mask |= values.isin(in_load[label]).to_numpy()
+        keys = in_load.get(label, pd.Index([], dtype=object))
         if in_store.get(label):
-            mask |= values.isin(in_store[label]).to_numpy()
-        return mask
+            keys = keys.append(pd.Index(sorted(in_store[label]), dtype=object))
+        if isinstance(values.dtype, pd.CategoricalDtype):  # test each distinct value once
+            ok = values.cat.categories.isin(keys)
+            codes = values.cat.codes.to_numpy()
+            return np.where(codes >= 0, ok[np.maximum(codes, 0)], False)
+        return values.isin(keys).to_numpy()
 
     # 2. Check each reference; settle the label of each row's ends.
     pieces: list[tuple[RelGroup, str, str, pd.DataFrame]] = []

@@ -117,3 +117,27 @@ def test_board_footprints(store: Store, shared_data: Path) -> None:
         frame["csp24_code"].nunique()
     assert count(store, "MATCH (o:Organisation {sector: 'police'})-[m:MEMBER_OF {role: 'core'}]->(:Board) RETURN count(m)") == \
         len(frame[["pfa24_code", "csp24_code"]].drop_duplicates())
+
+
+def test_epcn_workbook_with_a_notes_sheet(store: Store, shared_data: Path, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "Notes"
+    notes.append(["ePCN: PCNs and their core partners"])
+    for title, name in (("PCNDetails", "cm_epcn_pcn_details_2022-05.csv"),
+                        ("PCN Core Partner Details", "cm_epcn_core_partner_details_2022-05.csv")):
+        frame = csv(shared_data / "nhs/epcn" / name)
+        sheet = book.create_sheet(title)
+        sheet.append([c.replace(" Date", "\nDate") for c in frame.columns])  # headers as published, with newlines
+        for row in frame.itertuples(index=False):
+            sheet.append([int(v) if v.isdigit() and len(v) == 8 else v for v in row])
+    path = tmp_path / "ePCN.xlsx"
+    book.save(path)
+    report = load_paths(store, [path])
+    assert {f.format for f in report.files} == {"epcn-pcn-details", "epcn-core-partner-details"}
+    partners = csv(shared_data / "nhs/epcn/cm_epcn_core_partner_details_2022-05.csv")
+    pcns = csv(shared_data / "nhs/epcn/cm_epcn_pcn_details_2022-05.csv")
+    assert count(store, "MATCH (p:PCN) RETURN count(p)") == len(set(pcns["PCN Code"]) | set(partners["PCN Code"]))
+    key = ["Partner Organisation Code", "PCN Code", "Practice to PCN Relationship Start Date"]
+    assert count(store, "MATCH (:Practice)-[m:MEMBER_OF]->(:PCN) RETURN count(m)") == len(partners.drop_duplicates(key))
