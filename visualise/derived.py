@@ -23,29 +23,32 @@ PATIENTS_QUERY = "report-coterminosity-patients"  # the coterminosity report's p
 UNKNOWN = "unknown"  # the report's footprint for patients in Areas with no neighbourhood
 
 
-def _report(store: Store, name: str, places: set[str], **options: Any) -> list[dict[str, Any]]:
+Cache = dict[tuple[Any, ...], Any]  # the report runner's query cache, shared within one diagram
+
+
+def _report(store: Store, name: str, places: set[str], cache: Cache | None = None, **options: Any) -> list[dict[str, Any]]:
     """A report's rows for the Places given (run for the one Place, or for all and filtered)."""
     if not places:
         return []
     place = next(iter(places)) if len(places) == 1 else None
-    result = run_report(store, name, place=place, **options)
+    result = run_report(store, name, place=place, cache=cache, **options)
     return [r for r in (dict(zip(result.columns, row)) for row in result.rows) if r["place_code"] in places]
 
 
-def missing_links(store: Store, places: Iterable[str], as_at: dt.date) -> list[dict[str, Any]]:
+def missing_links(store: Store, places: Iterable[str], as_at: dt.date, cache: Cache | None = None) -> list[dict[str, Any]]:
     """The `missing-links` report: rows `place_code, board_code, missing_kind`."""
-    return _report(store, "missing-links", set(places), as_at=as_at)
+    return _report(store, "missing-links", set(places), cache, as_at=as_at)
 
 
-def unsigned(store: Store, places: Iterable[str], as_at: dt.date) -> list[dict[str, Any]]:
+def unsigned(store: Store, places: Iterable[str], as_at: dt.date, cache: Cache | None = None) -> list[dict[str, Any]]:
     """The `unsigned` report: rows `place_code, agreement_code, organisation_code, organisation_name,
     reason` (`not_signed`: listed, no date; `no_signature_row`: core member not listed)."""
-    return _report(store, "unsigned", set(places), as_at=as_at)
+    return _report(store, "unsigned", set(places), cache, as_at=as_at)
 
 
-def place_leads(store: Store, places: Iterable[str], as_at: dt.date) -> dict[str, dict[str, Any]]:
+def place_leads(store: Store, places: Iterable[str], as_at: dt.date, cache: Cache | None = None) -> dict[str, dict[str, Any]]:
     """The `place-leads` report by Place code (`lead_person_id` blank when the Place has no lead)."""
-    return {r["place_code"]: r for r in _report(store, "place-leads", set(places), as_at=as_at)}
+    return {r["place_code"]: r for r in _report(store, "place-leads", set(places), cache, as_at=as_at)}
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ class PcnFootprint:
 
 
 def pcn_footprints(
-    store: Store, pcns: Iterable[str], as_at: dt.date, places: Iterable[str] = ()
+    store: Store, pcns: Iterable[str], as_at: dt.date, places: Iterable[str] = (), cache: Cache | None = None
 ) -> dict[str, PcnFootprint]:
     """Per PCN: patients by neighbourhood, main footprint, share and verdict, from the
     coterminosity report at neighbourhood level by patients.
@@ -81,14 +84,19 @@ def pcn_footprints(
         return {}
     place_set = set(places)
     place = next(iter(place_set)) if len(place_set) == 1 else None
+    cache = {} if cache is None else cache
     result = run_report(store, "coterminosity", place=place, as_at=as_at, by="patients", level="neighbourhood",
-                        view="pcns")
+                        view="pcns", cache=cache)
     verdicts = {r["pcn_code"]: r for r in (dict(zip(result.columns, row)) for row in result.rows)
                 if r["pcn_code"] in wanted}
     threshold = result.options.get("threshold") if hasattr(result, "options") else None
     q = cypher.get(PATIENTS_QUERY)
+    bound = q.bind({"place": place, "as_at": as_at, "level": "neighbourhood"})
+    # the report has just run this query with these parameters: take its rows from the shared cache
+    found = cache.get((PATIENTS_QUERY, *sorted((k, repr(v)) for k, v in bound.items())))
+    patients_result = found if found is not None else store.read(q.text, bound)
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for r in store.read(q.text, q.bind({"place": place, "as_at": as_at, "level": "neighbourhood"})).records():
+    for r in patients_result.records():
         if r["pcn_code"] in wanted and r["footprint"] is not None:
             counts[r["pcn_code"]][r["footprint"]] = int(r["patients"] or 0)
     out: dict[str, PcnFootprint] = {}

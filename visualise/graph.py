@@ -194,6 +194,7 @@ class _Builder:
         self.store = store
         self.as_at = as_at
         self.people_names = people_names
+        self.cache: dict[tuple[Any, ...], Any] = {}  # shared by the report runs of one diagram
         self.g: DiagramGraph
 
     # -- scopes -------------------------------------------------------------------------
@@ -356,7 +357,7 @@ class _Builder:
                                        r["place_code"])
                 g.add_edge(o, a, "signed", **{"signature": "signed", "signed on": r["signed_on"]})
                 listed.add((r["organisation_code"], r["agreement_code"]))
-        for r in derived.unsigned(self.store, places, self.as_at):
+        for r in derived.unsigned(self.store, places, self.as_at, self.cache):
             key = f"Organisation:{r['organisation_code']}"
             if key not in g.nodes:
                 o = self._organisation(r["organisation_code"], r["organisation_name"], None, None, r["place_code"])
@@ -378,7 +379,7 @@ class _Builder:
         if not places:
             return
         g = self.g
-        leads = {p: r for p, r in derived.place_leads(self.store, places, self.as_at).items() if r["lead_person_id"]}
+        leads = {p: r for p, r in derived.place_leads(self.store, places, self.as_at, self.cache).items() if r["lead_person_id"]}
         if not leads:
             return
         people = {r["person_id"]: r for r in _read(self.store, "visual-people",
@@ -437,7 +438,7 @@ class _Builder:
         """Label each PCN -> neighbourhood edge with the share of the PCN's patients living there
         (the coterminosity report at neighbourhood level, by patients)."""
         g = self.g
-        footprints = derived.pcn_footprints(self.store, pcns, self.as_at, places)
+        footprints = derived.pcn_footprints(self.store, pcns, self.as_at, places, self.cache)
         unled: list[tuple[Node, str, int, float]] = []
         for code, fp in footprints.items():
             c = g.nodes.get(f"PCN:{code}")
@@ -495,7 +496,7 @@ class _Builder:
 
     def _missing_links(self, places: list[str], only_board: str | None = None) -> None:
         g = self.g
-        for r in derived.missing_links(self.store, places, self.as_at):
+        for r in derived.missing_links(self.store, places, self.as_at, self.cache):
             if only_board and r["board_code"] != only_board:
                 continue
             board_id = f"Board:{r['board_code']}"
