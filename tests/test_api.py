@@ -206,6 +206,17 @@ def test_query_reads_with_params_cap_and_csv(env: Env) -> None:
     assert as_csv.text.splitlines()[1].startswith("'=1+1,")  # formula neutralised
 
 
+def test_query_fetches_no_more_than_the_cap(env: Env) -> None:
+    """17 million rows without a LIMIT: only max_rows + 1 are fetched, so it answers at once."""
+    h = env.headers("analyst")
+    got = env.client.post("/query", headers=h, json={
+        "cypher": "MATCH (a:Area), (b:Area), (c:Area) RETURN a.code, b.code, c.code", "max_rows": 10, "timeout_s": 5})
+    assert got.status_code == 200 and got.json()["row_count"] == 10 and got.json()["truncated"] is True
+    union = env.client.post("/query", headers=h, json={
+        "cypher": "MATCH (p:Place) RETURN p.code AS c UNION MATCH (i:ICS) RETURN i.code AS c // trailing comment"})
+    assert union.status_code == 200 and union.json()["row_count"] == 10
+
+
 @pytest.mark.parametrize("body", [
     {"cypher": "MATCH (p:Place RETURN p"},
     {"cypher": "RETURN $x AS x", "params": {"x": [1, "a"]}},
