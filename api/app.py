@@ -19,7 +19,6 @@ from .. import __version__
 from ..graph import Store, open_store
 from . import auth, errors
 from .auth import KeyFile
-from .bounded import DEFAULT_READERS, BoundedStore
 from .data import Cache
 from .deps import Settings
 from .security import EdgeMiddleware
@@ -58,7 +57,6 @@ def create_app(
     max_query_rows: int = 10_000,
     cache_ttl_s: float | None = None,
     cache: bool = True,
-    readers: int = DEFAULT_READERS,
 ) -> FastAPI:
     """Build the service.
 
@@ -90,7 +88,7 @@ def create_app(
         if owned:
             from starlette.concurrency import run_in_threadpool
 
-            app.state.store = BoundedStore(await run_in_threadpool(open_store, db), readers)
+            app.state.store = await run_in_threadpool(open_store, db)
         try:
             yield
         finally:
@@ -108,7 +106,7 @@ def create_app(
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
-    app.state.store = BoundedStore(store, readers) if store is not None else None
+    app.state.store = store
     app.state.cache = Cache(settings.cache_ttl_s, enabled=cache)
 
     errors.install(app)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from .. import __version__, tabular
-from ..graph import ReadOnlyViolation, Store, StoreBusy, StoreError
+from ..graph import Store
 from . import data
 from .auth import Principal
 from .deps import analyst, get_store, settings, viewer
@@ -189,30 +189,6 @@ def _check_param(name: str, value: Any, depth: int = 0) -> None:
     raise Problem(400, f"{where} has a type the query engine does not take.")
 
 
-def _capped_query(store: Store, cypher: str, params: dict[str, Any], cap: int, timeout: float) -> Any:
-    """Run a user query fetching at most cap + 1 rows where we can.
-
-    The store fetches every row a query gives, so a query without a LIMIT gets one
-    appended (`LIMIT cap+1`: one more than shown, to say `truncated`). When the query
-    has a LIMIT of its own, or the appended one does not parse, it runs as written.
-    """
-    from ..graph.guard import _tokens, check_read_only
-
-    check_read_only(cypher)  # refuse writes before anything else runs
-    words = {text.upper() for kind, text in _tokens(cypher) if kind == "word"}
-    if "LIMIT" not in words:
-        try:
-            return store.user_query(f"{cypher.rstrip().rstrip(';')}\nLIMIT {cap + 1}", params, timeout=timeout)
-        except (ReadOnlyViolation, StoreBusy):
-            raise
-        except StoreError as exc:
-            text = str(exc).lower()
-            if "interrupt" in text or "timeout" in text or "timed out" in text:
-                raise
-            # e.g. a query that ends in a way LIMIT cannot follow: run it as written
-    return store.user_query(cypher, params, timeout=timeout)
-
-
 @router.post("/query", response_model=QueryOut, tags=["query"],
              responses={**ERRORS, 400: {"description": "The query or a parameter is not valid.",
                                         "content": {"application/problem+json": {}}},
@@ -229,11 +205,10 @@ def run_query(body: QueryIn, request: Request, _: Principal = Depends(analyst),
     timeout = min(body.timeout_s, conf.max_query_timeout_s)
     cap = min(body.max_rows, conf.max_query_rows)
     try:
-        result = _capped_query(store, body.cypher, body.params, cap, timeout)
+        result = store.user_query(body.cypher, body.params, timeout=timeout, max_rows=cap)
     except (ValueError, TypeError, OverflowError) as exc:
         raise Problem(400, f"The engine could not take the parameters: {type(exc).__name__}.") from None
-    rows = result.rows[:cap]
-    truncated = len(result.rows) > cap
+    rows, truncated = result.rows, result.truncated
     if body.format == "csv":
         headers = {"X-Truncated": "true" if truncated else "false", "Content-Disposition":
                    'attachment; filename="query.csv"'}

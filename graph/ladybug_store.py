@@ -10,6 +10,7 @@ clear "in use by another process" message.
 from __future__ import annotations
 
 import os
+import queue
 import threading
 import time
 from collections.abc import Iterator
@@ -29,6 +30,11 @@ _USERS: dict[str, int] = {}
 
 BUFFER_POOL_MB = int(os.environ.get("ICPMAP_BUFFER_POOL_MB", "2048"))
 READ_RETRIES = 5
+# Reads share a few long-lived connections: LadybugDB 0.22 runs out of buffer pool with
+# a connection per thread (~40 in a web server's pool) and has crashed with ~32 queries
+# at once, while the same load on a handful of connections runs clean.
+READERS = int(os.environ.get("ICPMAP_READERS", "0")) or max(2, min(8, 2 * (os.cpu_count() or 2)))
+READER_WAIT_S = 30.0
 
 
 def _database(path: str, read_only: bool) -> ladybug.Database:
@@ -64,15 +70,20 @@ def _release(path: str) -> None:
                 db.close()
 
 
-def _fetch(result: Any) -> Result:
+def _fetch(result: Any, max_rows: int | None = None) -> Result:
+    """Read a result as plain values; with `max_rows`, stop there and mark it truncated."""
     if isinstance(result, list):  # several statements: keep the last result
         result = result[-1]
     columns = list(result.get_column_names())
     rows = []
+    truncated = False
     while result.has_next():
+        if max_rows is not None and len(rows) >= max_rows:
+            truncated = True
+            break
         rows.append([plain(v) for v in result.get_next()])
     result.close()
-    return Result(columns, rows)
+    return Result(columns, rows, truncated)
 
 
 def _engine_error(exc: Exception) -> StoreError:
@@ -128,16 +139,40 @@ class LadybugStore(Store):
         self.read_only = read_only
         self._db = _database(self.location, read_only)
         self._write_lock = _WRITE_LOCKS[self.location]
-        self._local = threading.local()
+        self._writer: ladybug.Connection | None = None
+        self._idle: queue.LifoQueue[ladybug.Connection] = queue.LifoQueue()
+        self._reader_slots = threading.BoundedSemaphore(READERS)
+        self._all_conns: list[ladybug.Connection] = []
         self._schema_ready = False
         self._closed = False
 
-    def _conn(self) -> ladybug.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None or conn.is_closed:
-            conn = ladybug.Connection(self._db)
-            self._local.conn = conn
+    def _new_conn(self) -> ladybug.Connection:
+        conn = ladybug.Connection(self._db)
+        self._all_conns.append(conn)
         return conn
+
+    def _write_conn(self) -> ladybug.Connection:
+        """The one connection writes use (callers hold the write lock)."""
+        if self._writer is None or self._writer.is_closed:
+            self._writer = self._new_conn()
+        return self._writer
+
+    @contextmanager
+    def _reader(self) -> Iterator[ladybug.Connection]:
+        """Borrow one of at most READERS read connections."""
+        if not self._reader_slots.acquire(timeout=READER_WAIT_S):
+            raise StoreBusy("The store is too busy to run this query now; try again shortly.")
+        try:
+            try:
+                conn = self._idle.get_nowait()
+            except queue.Empty:
+                conn = self._new_conn()
+            try:
+                yield conn
+            finally:
+                self._idle.put(conn)
+        finally:
+            self._reader_slots.release()
 
     def ensure_schema(self) -> None:
         if self._schema_ready or self.read_only:
@@ -146,7 +181,7 @@ class LadybugStore(Store):
             for statement in dialect.ladybug_schema():
                 tx.run(statement)
         with self._write_lock:
-            conn = self._conn()
+            conn = self._write_conn()
             for statement in dialect.ladybug_macros():
                 try:
                     conn.execute(statement)
@@ -155,32 +190,35 @@ class LadybugStore(Store):
                         raise StoreError(str(exc)) from None
         self._schema_ready = True
 
-    def read(self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None) -> Result:
-        conn = self._conn()
-        if timeout:
-            conn.set_query_timeout(int(timeout * 1000))
-        try:
-            for attempt in range(READ_RETRIES):
-                try:
-                    conn.execute("BEGIN TRANSACTION READ ONLY")
-                    break
-                except RuntimeError as exc:  # a checkpoint may hold the store briefly
-                    if attempt == READ_RETRIES - 1:
-                        raise _engine_error(exc) from None
-                    time.sleep(0.05 * (attempt + 1))
-            try:
-                result = _fetch(conn.execute(cypher, params or {}))
-            except RuntimeError as exc:
-                self._rollback(conn)
-                raise _engine_error(exc) from None
-            try:
-                conn.execute("COMMIT")
-            except RuntimeError as exc:
-                raise _engine_error(exc) from None
-            return result
-        finally:
+    def read(
+        self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result:
+        with self._reader() as conn:
             if timeout:
-                conn.set_query_timeout(0)
+                conn.set_query_timeout(int(timeout * 1000))
+            try:
+                for attempt in range(READ_RETRIES):
+                    try:
+                        conn.execute("BEGIN TRANSACTION READ ONLY")
+                        break
+                    except RuntimeError as exc:  # a checkpoint may hold the store briefly
+                        if attempt == READ_RETRIES - 1:
+                            raise _engine_error(exc) from None
+                        time.sleep(0.05 * (attempt + 1))
+                try:
+                    result = _fetch(conn.execute(cypher, params or {}), max_rows)
+                except RuntimeError as exc:
+                    self._rollback(conn)
+                    raise _engine_error(exc) from None
+                try:
+                    conn.execute("COMMIT")
+                except RuntimeError as exc:
+                    raise _engine_error(exc) from None
+                return result
+            finally:
+                if timeout:
+                    conn.set_query_timeout(0)
 
     @staticmethod
     def _rollback(conn: ladybug.Connection) -> None:
@@ -194,7 +232,7 @@ class LadybugStore(Store):
         if self.read_only:
             raise ReadOnlyViolation(f"The store at {self.location} is open read-only.")
         with self._write_lock:
-            conn = self._conn()
+            conn = self._write_conn()
             try:
                 conn.execute("BEGIN TRANSACTION")
             except RuntimeError as exc:
@@ -213,10 +251,10 @@ class LadybugStore(Store):
         if self._closed:
             return
         self._closed = True
-        conn = getattr(self._local, "conn", None)
-        if conn is not None and not conn.is_closed:
-            conn.close()
-        self._local = threading.local()
+        for conn in self._all_conns:
+            if not conn.is_closed:
+                conn.close()
+        self._all_conns.clear()
         _release(self.location)
 
 

@@ -236,11 +236,17 @@ def _retryable(exc: Neo4jError | DriverError) -> bool:
         return False
 
 
-def _fetch(result: neo4j.Result) -> Result:
-    """Read a result to the end (inside its transaction) as plain values."""
+def _fetch(result: neo4j.Result, max_rows: int | None = None) -> Result:
+    """Read a result (inside its transaction) as plain values, up to `max_rows` rows."""
     columns = list(result.keys())
-    rows = [[plain(value) for value in record] for record in result]
-    return Result(columns, rows)
+    rows = []
+    truncated = False
+    for record in result:
+        if max_rows is not None and len(rows) >= max_rows:
+            truncated = True
+            break
+        rows.append([plain(value) for value in record])
+    return Result(columns, rows, truncated)
 
 
 # -- transactions ---------------------------------------------------------------------
@@ -262,9 +268,9 @@ class Neo4jTx(Tx):
         self._managed = managed
         self._timeout = timeout  # only for the message when the server stops the query
 
-    def run(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
+    def run(self, cypher: str, params: dict[str, Any] | None = None, max_rows: int | None = None) -> Result:
         try:
-            return _fetch(self.tx.run(cypher, params or {}))
+            return _fetch(self.tx.run(cypher, params or {}), max_rows)
         except (Neo4jError, DriverError) as exc:
             if self._managed and _retryable(exc):
                 raise
@@ -322,10 +328,13 @@ class Neo4jStore(Store):
                     raise _translate(exc, self._uri) from None
         self._schema_ready = True
 
-    def read(self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None) -> Result:
+    def read(
+        self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result:
         @neo4j.unit_of_work(timeout=timeout)
         def work(tx: neo4j.ManagedTransaction) -> Result:
-            return Neo4jTx(tx, self._uri, managed=True, timeout=timeout).run(cypher, params)
+            return Neo4jTx(tx, self._uri, managed=True, timeout=timeout).run(cypher, params, max_rows)
 
         with self._session(read=True) as session:
             try:

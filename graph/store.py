@@ -40,6 +40,7 @@ class StoreBusy(StoreError):
 class Result:
     columns: list[str]
     rows: list[list[Any]] = field(default_factory=list)
+    truncated: bool = False  # more rows existed than `max_rows` allowed
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row)) for row in self.rows]
@@ -102,8 +103,15 @@ class Store(ABC):
         """Create the model's schema if it is missing. Harmless to call again."""
 
     @abstractmethod
-    def read(self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None) -> Result:
-        """Run a query in a read-only transaction: any write in it is refused."""
+    def read(
+        self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result:
+        """Run a query in a read-only transaction: any write in it is refused.
+
+        With `max_rows`, at most that many rows are fetched (`Result.truncated` says
+        whether there were more), so a careless query cannot exhaust memory.
+        """
 
     @abstractmethod
     @contextmanager
@@ -115,12 +123,15 @@ class Store(ABC):
 
     # -- conveniences built on the above -------------------------------------------
 
-    def user_query(self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None) -> Result:
+    def user_query(
+        self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result:
         """Run Cypher written by a user: one read-only statement, checked, then run read-only."""
         from .guard import check_read_only
 
         check_read_only(cypher)
-        return self.read(cypher, params, timeout=timeout)
+        return self.read(cypher, params, timeout=timeout, max_rows=max_rows)
 
     def execute_write(self, work: Callable[[Tx], T]) -> T:
         """Run `work(tx)` in one write transaction, all or nothing.

@@ -122,3 +122,35 @@ def test_second_process_gets_a_clear_message(tmp_path, engine):
 
 def test_storebusy_is_a_store_error():
     assert issubclass(StoreBusy, StoreError)
+
+
+def test_max_rows_stops_fetching(store):
+    add_orgs(store, *[f"O{i}" for i in range(12)])
+    result = store.read("MATCH (n:Organisation) RETURN n.code AS code", max_rows=5)
+    assert len(result.rows) == 5 and result.truncated
+    full = store.user_query("MATCH (n:Organisation) RETURN n.code AS code", max_rows=50)
+    assert len(full.rows) == 12 and not full.truncated
+
+
+def test_many_threads_read_at_once(store):
+    """A web server's threadpool reading concurrently: no errors, right answers."""
+    import threading
+
+    add_orgs(store, *[f"O{i}" for i in range(20)])
+    errors: list[str] = []
+    answers: list[int] = []
+
+    def reader() -> None:
+        for _ in range(15):
+            try:
+                answers.append(store.read("MATCH (n:Organisation) RETURN count(n) AS n").scalar())
+            except Exception as exc:  # collected, asserted below
+                errors.append(repr(exc))
+
+    threads = [threading.Thread(target=reader) for _ in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert answers == [20] * 600
