@@ -536,13 +536,18 @@ COLUMNS_USED: dict[str, tuple[str, ...]] = {
 }
 
 
-def columns_used(header: Sequence[str]) -> set[str] | None:
-    """The original header names a big published file's mapping needs, else None (read all)."""
+COUNT_COLUMNS = {"NUMBER_OF_PATIENTS"}
+
+
+def columns_used(header: Sequence[str]) -> tuple[set[str], set[str]] | None:
+    """The original header names a big published file's mapping needs (and which of them
+    are counts, read as integers when they all are), else None: read everything."""
     fmt = identify_headers([norm(h) for h in header])
     if fmt is None or fmt.name not in COLUMNS_USED:
         return None
     wanted = set(COLUMNS_USED[fmt.name])
-    return {h for h in header if norm(h) in wanted}
+    used = {h for h in header if norm(h) in wanted}
+    return used, {h for h in used if norm(h) in COUNT_COLUMNS}
 
 
 def identify_headers(headers: Sequence[str]) -> Format | None:

@@ -201,15 +201,21 @@ def _read_csv(source: SourceFile, data: bytes, problems: Problems, headerless: d
     header = [tidy_header(c) for c in (names or first)]
     data_row = records[0] if names else (records[1] if len(records) > 1 else [])
     first_row = {h: (data_row[i].strip() if i < len(data_row) else "") for i, h in enumerate(header)}
-    usecols = _columns_used(header)  # a big published file: parse only what its mapping reads
+    usecols, counts = _columns_used(header)  # a big published file: parse only what its mapping reads
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.ParserWarning)
-            frame = pd.read_csv(
-                io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False, encoding=encoding,
-                skip_blank_lines=False, header=None if names else 0, names=names, index_col=False,
-                usecols=usecols, low_memory=False,
+            options = dict(
+                keep_default_na=False, na_filter=False, encoding=encoding, skip_blank_lines=False,
+                header=None if names else 0, names=names, index_col=False, usecols=usecols, low_memory=False,
             )
+            try:  # counts straight to integers when they all are (else as text, validated later)
+                types = {c: (np.int64 if c in counts else str) for c in (usecols or [])} if counts else str
+                frame = pd.read_csv(io.BytesIO(data), dtype=types, **options)
+            except (ValueError, OverflowError):
+                if not counts:
+                    raise
+                frame = pd.read_csv(io.BytesIO(data), dtype=str, **options)
         if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
             _too_wide(source, data, encoding, len(frame.columns), bool(names), problems)
             return None
@@ -230,13 +236,15 @@ def _read_csv(source: SourceFile, data: bytes, problems: Problems, headerless: d
     return RawTable(source.display, source.path.stem, frame, lines, source, headerless=bool(names), first_row=first_row)
 
 
-def _columns_used(header: list[str]) -> list[str] | None:
+def _columns_used(header: list[str]) -> tuple[list[str] | None, list[str]]:
+    """(the columns to parse, those of them holding counts), for big published files."""
     from .nhs import columns_used
 
     wanted = columns_used(header)
     if wanted is None:
-        return None
-    return [h for h in header if h in wanted] or None
+        return None, []
+    used, counts = wanted
+    return [h for h in header if h in used] or None, [h for h in header if h in counts]
 
 
 def _too_wide(source: SourceFile, data: bytes, encoding: str, width: int, headerless: bool, problems: Problems) -> None:

@@ -104,7 +104,6 @@ def resolve(tx: Tx, plan: Plan, problems: Problems, dialect: Dialect) -> list[Re
         for side in ("src", "dst"):
             labels = g.src_labels if side == "src" else g.dst_labels
             if len(labels) == 1:
-                label_cols[side] = np.full(len(g.frame), labels[0], dtype=object)
                 if side in g.check:
                     ok = known(labels[0], g.frame[side])
                     _report(g, side, ~ok, f"unknown {labels[0]} code: not in this load or in the store", problems)
@@ -121,6 +120,9 @@ def resolve(tx: Tx, plan: Plan, problems: Problems, dialect: Dialect) -> list[Re
         if len(g.src_labels) == 1 and len(g.dst_labels) == 1:
             pieces.append((g, g.src_labels[0], g.dst_labels[0], g.frame))
             continue
+        for side, labels in (("src", g.src_labels), ("dst", g.dst_labels)):
+            if side not in label_cols:
+                label_cols[side] = np.full(len(g.frame), labels[0], dtype=object)
         frame = g.frame.assign(_src_label=label_cols["src"], _dst_label=label_cols["dst"])
         for (s, d), part in frame.groupby(["_src_label", "_dst_label"], sort=False):
             pieces.append((g, str(s), str(d), part.drop(columns=["_src_label", "_dst_label"])))
@@ -153,6 +155,16 @@ def _merge(pieces: list[tuple[RelGroup, str, str, pd.DataFrame]], problems: Prob
     for (rel, s, d, mode, owner_side), items in by_key.items():
         model_props = [p.name for p in RELS[rel].props]
         given = sorted({p for g, _ in items for p in g.props}, key=model_props.index)
+        identity = items[0][0].identity
+        keys = ["src", "dst", *identity]
+        if len(items) == 1 and mode != "history":
+            g, part = items[0]
+            simple = len(part) < 2 or not fx.duplicated(part, keys).any()
+            if simple and not (mode == "replace" and g.contract and g.owner_side is not None):
+                # One table, no repeated relationship: nothing to merge or check (the big-file path).
+                frame = part.assign(**{"?" + p: p in g.props for p in model_props})
+                out.append(_relset(rel, s, d, mode, identity, owner_side, frame, given, items))
+                continue
         frames = []
         for g, part in items:
             f = part.copy()
@@ -165,8 +177,6 @@ def _merge(pieces: list[tuple[RelGroup, str, str, pd.DataFrame]], problems: Prob
             f["_single"] = g.mode == "replace" and g.owner_side is not None and g.typed.table.published is None
             frames.append(f)
         frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        identity = items[0][0].identity
-        keys = ["src", "dst", *identity]
         _rel_conflicts(rel, frame, keys, given, items, problems)
         if mode == "replace":
             _single_conflicts(rel, frame, owner_side, items, problems)
@@ -181,16 +191,21 @@ def _merge(pieces: list[tuple[RelGroup, str, str, pd.DataFrame]], problems: Prob
             frame = firsts.reset_index(drop=True)
             for p in model_props:
                 frame[p] = frame[p].astype(object).where(frame[p].notna(), None)
-        owners = None
-        if mode == "replace":
-            owner_parts = [g.owners for g, _ in items if g.owners is not None]
-            owners = pd.concat(owner_parts, ignore_index=True).drop_duplicates() if owner_parts else None
-        out.append(RelSet(
-            rel=rel, src=s, dst=d, mode=mode, identity=identity, owner_side=owner_side,
-            frame=frame.reset_index(drop=True), props=given, owners=owners,
-            rows_read=sum(len(p) for _, p in items), groups=[g for g, _ in items],
-        ))
+        out.append(_relset(rel, s, d, mode, identity, owner_side, frame, given, items))
     return out
+
+
+def _relset(rel: str, s: str, d: str, mode: Mode, identity: tuple[str, ...], owner_side: str | None,
+            frame: pd.DataFrame, given: list[str], items: list[tuple[RelGroup, pd.DataFrame]]) -> RelSet:
+    owners = None
+    if mode == "replace":
+        owner_parts = [g.owners for g, _ in items if g.owners is not None]
+        owners = pd.concat(owner_parts, ignore_index=True).drop_duplicates() if owner_parts else None
+    return RelSet(
+        rel=rel, src=s, dst=d, mode=mode, identity=identity, owner_side=owner_side,
+        frame=frame.reset_index(drop=True), props=given, owners=owners,
+        rows_read=sum(len(p) for _, p in items), groups=[g for g, _ in items],
+    )
 
 
 def _rel_conflicts(rel: str, frame: pd.DataFrame, keys: list[str], given: list[str],
