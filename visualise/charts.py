@@ -22,6 +22,7 @@ from .. import cypher
 from ..errors import UserError
 from ..graph import Store
 from ..reports import run_report
+from .graph import read_query
 from .style import SECTOR_COLOURS, sector_colour, sector_label
 
 CHARTS = ("breadth", "coterminosity", "assurance")
@@ -42,9 +43,8 @@ def _records(result: Any) -> list[dict[str, Any]]:
 
 def _places(store: Store, places: Iterable[str] | None, ics: str | None) -> list[dict[str, Any]]:
     """The Places to chart: those given, those of an ICS, or all; with names, by code."""
-    q = cypher.get("visual-places")
     if ics:
-        rows = store.read(q.text, q.bind({"ics": [ics]})).records()
+        rows = read_query(store, "visual-places", ics=[ics])
         if not rows:
             raise UserError(f"No ICS with code {ics!r} has Places in the store.")
     else:

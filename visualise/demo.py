@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .. import cypher
 from ..graph import Store
-from .charts import CHARTS, FORMATS, write_chart
+from .charts import CHARTS, FORMATS, chart_figure
 from .graph import build_graph
 from .page import write_html
 
@@ -23,9 +23,13 @@ def write_all(store: Store, out_dir: str | Path) -> list[Path]:
     for code in ics_codes:
         written.append(write_html(build_graph(store, ics=code), out / "diagrams" / f"ics-{code}.html"))
     if places:
+        (out / "charts").mkdir(parents=True, exist_ok=True)
         for name in CHARTS:
+            figure = chart_figure(store, name)  # drawn once, saved in each format
             for fmt in FORMATS:
-                written.append(write_chart(store, name, out / "charts" / f"{name}.{fmt}"))
+                path = out / "charts" / f"{name}.{fmt}"
+                figure.savefig(path, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+                written.append(path)
     return written
 
 

@@ -150,9 +150,15 @@ def _flat(value: Any) -> Any:
 # ---------------------------------------------------------------------------------------
 
 
-def _read(store: Store, name: str, **params: Any) -> list[dict[str, Any]]:
+def read_query(store: Store, name: str, **params: Any) -> list[dict[str, Any]]:
+    """Run a `cypher/visual/` query; list parameters not given are empty lists."""
     q = cypher.get(name)
-    return store.read(q.text, q.bind(params)).records()
+    given = {p.name: [] for p in q.params if p.type == "list"}
+    given.update(params)
+    return store.read(q.text, q.bind(given)).records()
+
+
+_read = read_query
 
 
 def build_graph(

@@ -307,12 +307,16 @@ def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None) -> s
     """The complete HTML page for the diagram."""
     a = assets()
     data_json = script_json(page_data(graph, options))
-    counts = {
-        "nodes": len(graph.nodes), "edges": len(graph.edges),
-        "organisations": graph.count("Organisation"), "boards": graph.count("Board"),
-        "missing": graph.edge_count("missing_link"),
-        "unsigned": graph.edge_count("not_signed") + graph.edge_count("not_listed"),
-    }
+    summary = [f"{len(graph.nodes):,} nodes, {len(graph.edges):,} links"]
+    for kind, one, many in (("Organisation", "organisation", "organisations"), ("Board", "board", "boards"),
+                            ("PCN", "PCN", "PCNs"), ("Practice", "practice", "practices")):
+        n = graph.count(kind)
+        if n:
+            summary.append(f"{n:,} {one if n == 1 else many}")
+    if graph.scope in ("place", "ics"):
+        summary.append(f"{graph.edge_count('not_signed') + graph.edge_count('not_listed'):,} expected signatures missing")
+    if graph.scope != "pcn":
+        summary.append(f"{graph.edge_count('missing_link'):,} expected links missing")
     csp = "; ".join([
         "default-src 'none'",
         f"script-src '{_sha256(a['vis_js'])}' '{_sha256(a['page_js'])}'",
@@ -326,10 +330,10 @@ def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None) -> s
     ])
     return _template().render(
         title=graph.title,
-        scope=kind_label(graph.scope) if graph.scope != "ics" else "ICS",
+        scope={"ics": "ICS", "pcn": "PCN"}.get(graph.scope, kind_label(graph.scope)),
         code=graph.code,
         as_at=graph.as_at.isoformat(),
-        counts=counts,
+        summary=summary,
         notes=graph.notes,
         legend=_legend(graph),
         csp=csp,

@@ -1,4 +1,5 @@
 // name: visual-agreements
+// internal: yes -- a building block of the diagrams (icpmap.visualise); list parameters default to none
 // description: Diagrams: the agreements for the Places named, and every organisation party to them with its signature date (blank = not signed).
 // param: places list = ; -- Place codes (;-separated)
 // columns: place_code, agreement_code, agreement_title, agreement_kind, effective_from, organisation_code, organisation_name, sector, statutory, signed_on

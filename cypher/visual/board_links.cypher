@@ -1,4 +1,5 @@
 // name: visual-board-links
+// internal: yes -- a building block of the diagrams (icpmap.visualise); list parameters default to none
 // description: Diagrams: SUBGROUP_OF and WORKS_WITH links that touch the boards named, with both ends.
 // param: boards list = ; -- Board codes (;-separated)
 // columns: rel, from_code, from_name, from_kind, to_code, to_name, to_kind, how

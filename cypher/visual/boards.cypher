@@ -1,4 +1,5 @@
 // name: visual-boards
+// internal: yes -- a building block of the diagrams (icpmap.visualise); list parameters default to none
 // description: Diagrams: the boards that serve the Places or ICSs named, and the boards named, with what each serves (blank when nothing).
 // param: places list = ; -- Place codes (;-separated)
 // param: ics list = ; -- ICS codes (;-separated)

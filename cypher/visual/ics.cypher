@@ -1,4 +1,5 @@
 // name: visual-ics
+// internal: yes -- a building block of the diagrams (icpmap.visualise); list parameters default to none
 // description: Diagrams: the ICSs named.
 // param: ics list = ; -- ICS codes (;-separated)
 // columns: ics_code, ics_name

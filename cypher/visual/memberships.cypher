@@ -1,4 +1,5 @@
 // name: visual-memberships
+// internal: yes -- a building block of the diagrams (icpmap.visualise); list parameters default to none
 // description: Diagrams: current memberships (core or wider) of the boards named.
 // param: boards list = ; -- Board codes (;-separated)
 // param: as_at date = today -- memberships current on this date (YYYY-MM-DD)

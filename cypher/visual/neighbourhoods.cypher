@@ -1,4 +1,5 @@
 // name: visual-neighbourhoods
+// internal: yes -- a building block of the diagrams (icpmap.visualise); list parameters default to none
 // description: Diagrams: the neighbourhoods of the Places named and the neighbourhoods named, each with its Place and the PCNs that lead it (blank when none).
 // param: places list = ; -- Place codes (;-separated)
 // param: neighbourhoods list = ; -- Neighbourhood codes (;-separated)

@@ -1,4 +1,5 @@
 // name: visual-pcns
+// internal: yes -- a building block of the diagrams (icpmap.visualise); list parameters default to none
 // description: Diagrams: the PCNs named, each with the neighbourhoods it leads and their Place (blank when none).
 // param: pcns list = ; -- PCN codes (;-separated)
 // columns: pcn_code, pcn_name, neighbourhood_code, neighbourhood_name, place_code, place_name

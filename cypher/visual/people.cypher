@@ -1,4 +1,5 @@
 // name: visual-people
+// internal: yes -- a building block of the diagrams (icpmap.visualise); list parameters default to none
 // description: Diagrams: the people named (e.g. place leads from the place-leads report), with their employer.
 // param: people list = ; -- Person ids (;-separated)
 // columns: person_id, person_name, role_title, organisation_code

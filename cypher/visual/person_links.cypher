@@ -1,4 +1,5 @@
 // name: visual-person-links
+// internal: yes -- a building block of the diagrams (icpmap.visualise); list parameters default to none
 // description: Diagrams: the organisations that endorsed the people named, and the boards on which they hold a role.
 // param: people list = ; -- Person ids (;-separated)
 // param: as_at date = today -- roles held on this date (YYYY-MM-DD)

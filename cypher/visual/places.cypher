@@ -1,4 +1,5 @@
 // name: visual-places
+// internal: yes -- a building block of the diagrams (icpmap.visualise); list parameters default to none
 // description: Diagrams: the Places named, and every Place of the ICSs named, with their ICS.
 // param: places list = ; -- Place codes (;-separated)
 // param: ics list = ; -- ICS codes (;-separated)

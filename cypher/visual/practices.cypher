@@ -1,4 +1,5 @@
 // name: visual-practices
+// internal: yes -- a building block of the diagrams (icpmap.visualise); list parameters default to none
 // description: Diagrams: the current member practices of the PCNs named, with the Place each is located in.
 // param: pcns list = ; -- PCN codes (;-separated)
 // param: as_at date = today -- memberships current on this date (YYYY-MM-DD)
