@@ -26,9 +26,14 @@ from .write import delete_rels, diff_nodes, diff_rels, write_nodes, write_rels
 Progress = Callable[[str, int, int], None]  # (what is happening, steps done, steps in all)
 
 
-def read_tables(paths: Sequence[Path | str], problems: Problems, report: LoadReport) -> list[Table]:
+def read_tables(paths: Sequence[Path | str], problems: Problems, report: LoadReport,
+                tell: Progress | None = None) -> list[Table]:
+    """Every input table, recognised; unknown files and sheets become problems."""
     tables: list[Table] = []
-    for path in expand(paths, problems):
+    files = expand(paths, problems)
+    for number, path in enumerate(files):
+        if tell is not None:
+            tell(f"Reading {path.name}", number, len(files))
         source = read_source(path, problems)
         if source is None:
             continue
@@ -48,8 +53,12 @@ def read_tables(paths: Sequence[Path | str], problems: Problems, report: LoadRep
     return tables
 
 
-def prepare(paths: Sequence[Path | str], problems: Problems, report: LoadReport) -> Plan:
-    tables = read_tables(paths, problems, report)
+def prepare(paths: Sequence[Path | str], problems: Problems, report: LoadReport,
+            tell: Progress | None = None) -> Plan:
+    """Read, recognise and validate; the desired graph (no store needed)."""
+    tables = read_tables(paths, problems, report, tell)
+    if tell is not None:
+        tell("Validating", 0, 1)
     typed: list[Typed] = [validate(t, i, problems) for i, t in enumerate(tables)]
     return build(typed, problems)
 
@@ -63,21 +72,20 @@ def load_paths(store: Store, paths: Sequence[Path | str], *, progress: Progress 
     tell = progress or (lambda _what, _done, _total: None)
     report = LoadReport()
     problems = Problems()
-    tell("Reading files", 0, 1)
-    plan = prepare(paths, problems, report)
+    plan = prepare(paths, problems, report, tell)
     if problems.full:
         problems.raise_if_any()
     dialect = Dialect(store.engine)
-    steps = 2 + 2 * len(plan.nodes) + 2 * max(1, len(plan.groups))
 
     def work(tx: Tx) -> list[TableCounts]:
         local = Problems()
         local.extend(problems.items)
         local.total = problems.total
-        done = 1
-        tell("Checking references", done, steps)
-        relsets = resolve(tx, plan, local, dialect)
+        tell("Checking references", 0, 1)
+        relsets = resolve(tx, plan, local)
         local.raise_if_any()
+        steps = 2 + 2 * len(plan.nodes) + 2 * len(relsets)
+        done = 1
         node_changes = []
         for ns in plan.nodes.values():
             done += 1

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..graph.dialect import Dialect, q
+from ..graph.dialect import q
 from ..graph.model import NODES, RELS
 from ..graph.store import Tx
 from . import frames as fx
@@ -72,7 +72,7 @@ class RelSet:
     groups: list[RelGroup] = field(default_factory=list)
 
 
-def resolve(tx: Tx, plan: Plan, problems: Problems, dialect: Dialect) -> list[RelSet]:
+def resolve(tx: Tx, plan: Plan, problems: Problems) -> list[RelSet]:
     in_load = {label: _index(ns.frame["key"]) for label, ns in plan.nodes.items()}
     # 1. The codes each label must supply from the store.
     wanted: dict[str, set[str]] = {}
