@@ -226,8 +226,7 @@ def map_registrations(m: Mapper) -> list[Table]:
     keep = None
     sex = m.col("SEX")
     if sex is not None:
-        quick = m.raw.frame[sex].to_numpy() == "ALL"  # the all-persons file: no need to look closer
-        everyone = quick if quick.all() else m.raw.matches(sex, lambda v: v.upper() == "ALL")
+        everyone = m.raw.matches(sex, lambda v: v.upper() == "ALL")
         if everyone.any():
             keep = None if everyone.all() else everyone
         elif len(everyone):

@@ -45,7 +45,11 @@ class RawTable:
     def coded(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """(codes, distinct stripped values) of a column, -1 for a missing cell."""
         if name not in self._codes:
-            codes, uniques = pd.factorize(self.frame[name])
+            column = self.frame[name]
+            if isinstance(column.dtype, pd.CategoricalDtype):  # read as categories (big files)
+                codes, uniques = column.cat.codes.to_numpy().astype(np.int64), column.cat.categories.to_numpy()
+            else:
+                codes, uniques = pd.factorize(column)
             cleaned = np.array([str(u).strip() for u in uniques], dtype=object)
             if len(set(cleaned)) != len(cleaned):  # " A" and "A" are one value once stripped
                 recoded, distinct = pd.factorize(cleaned)
@@ -210,12 +214,14 @@ def _read_csv(source: SourceFile, data: bytes, problems: Problems, headerless: d
                 header=None if names else 0, names=names, index_col=False, usecols=usecols, low_memory=False,
             )
             try:  # counts straight to integers when they all are (else as text, validated later)
-                types = {c: (np.int64 if c in counts else str) for c in (usecols or [])} if counts else str
+                # Text as categories: the parser hashes each distinct value once, which is all
+                # the later steps need (much cheaper than a Python string per cell).
+                types = {c: (np.int64 if c in counts else "category") for c in (usecols or [])} if usecols else str
                 frame = pd.read_csv(io.BytesIO(data), dtype=types, **options)
             except (ValueError, OverflowError):
                 if not counts:
                     raise
-                frame = pd.read_csv(io.BytesIO(data), dtype=str, **options)
+                frame = pd.read_csv(io.BytesIO(data), dtype="category", **options)
         if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
             _too_wide(source, data, encoding, len(frame.columns), bool(names), problems)
             return None
@@ -263,11 +269,16 @@ def _non_blank_rows(frame: pd.DataFrame) -> np.ndarray | None:
     if len(frame) == 0 or len(frame.columns) == 0:
         return None
     # Cheap test first: a row is blank only if its first cell is ('' or missing in a short row).
-    first = frame.iloc[:, 0].to_numpy(dtype=object)
-    candidates = np.flatnonzero((first == "") | pd.isna(first))
+    column = frame.iloc[:, 0]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        blank = np.array([not str(c).strip() for c in column.cat.categories] + [True], dtype=bool)
+        candidates = np.flatnonzero(blank[column.cat.codes.to_numpy()])
+    else:
+        first = column.to_numpy(dtype=object)
+        candidates = np.flatnonzero((first == "") | pd.isna(first))
     if len(candidates) == 0:
         return None
-    sub = frame.iloc[candidates].astype(str)
+    sub = frame.iloc[candidates].astype(object).fillna("").astype(str)
     blank = sub.apply(lambda c: c.str.strip().eq("")).all(axis=1).to_numpy()
     if not blank.any():
         return None
