@@ -36,7 +36,7 @@ def write_queries(store: Store, out: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for q in cypher.queries().values():
-        if any(p.required for p in q.params):
+        if any(p.required for p in q.params) or q.extra.get("internal"):
             continue
         result = store.read(q.text, q.bind({}))
         path = folder / f"{q.name}.csv"
