@@ -75,7 +75,7 @@ class Dialect:
         return expr
 
     def _assign(self, var: str, props: Iterable[Prop]) -> str:
-        return ", ".join(f"{var}.{q(p.name)} = {self.typed('r.' + p.name, p)}" for p in props)
+        return ", ".join(f"{var}.{q(p.name)} = {self.typed(self._field(p.name), p)}" for p in props)
 
     # -- nodes ----------------------------------------------------------------------
 
@@ -83,15 +83,15 @@ class Dialect:
         key = node.key
         rest = [node.prop(p) for p in props if p != key]
         sets = f" SET {self._assign('n', rest)}" if rest else ""
-        return f"UNWIND $rows AS r MERGE (n:{q(node.label)} {{{q(key)}: r.{key}}}){sets}"
+        return f"UNWIND $rows AS r MERGE (n:{q(node.label)} {{{q(key)}: {self._field(key)}}}){sets}"
 
     def update_nodes(self, node: Node, props: Sequence[str]) -> str:
         key = node.key
         rest = [node.prop(p) for p in props if p != key]
-        return f"UNWIND $rows AS r MATCH (n:{q(node.label)} {{{q(key)}: r.{key}}}) SET {self._assign('n', rest)}"
+        return f"UNWIND $rows AS r MATCH (n:{q(node.label)} {{{q(key)}: {self._field(key)}}}) SET {self._assign('n', rest)}"
 
     def create_nodes(self, node: Node, props: Sequence[str]) -> str:
-        fields = ", ".join(f"{q(p)}: {self.typed('r.' + p, node.prop(p))}" for p in props)
+        fields = ", ".join(f"{q(p)}: {self.typed(self._field(p), node.prop(p))}" for p in props)
         return f"UNWIND $rows AS r CREATE (n:{q(node.label)} {{{fields}}})"
 
     def fetch_nodes(self, node: Node, props: Sequence[str]) -> str:
@@ -100,56 +100,15 @@ class Dialect:
 
     # -- relationships --------------------------------------------------------------
 
+    def _field(self, p: str) -> str:
+        """A row field; quoted because `r.on` does not parse on LadybugDB (`on` is a keyword)."""
+        return f"r.{q(p)}"
+
     def _ends(self, src: str, dst: str) -> tuple[Node, Node]:
         return NODES[src], NODES[dst]
 
-    def create_rels(self, rel: str, src: str, dst: str, props: Sequence[str]) -> str:
-        a, b = self._ends(src, dst)
-        model = RELS[rel]
-        fields = ", ".join(f"{q(p)}: {self.typed('r.' + p, model.prop(p))}" for p in props)
-        body = f" {{{fields}}}" if fields else ""
-        return (
-            f"UNWIND $rows AS r MATCH (a:{q(src)} {{{q(a.key)}: r.src}}) MATCH (b:{q(dst)} {{{q(b.key)}: r.dst}}) "
-            f"CREATE (a)-[x:{q(rel)}{body}]->(b)"
-        )
-
-    def _identity(self, model_rel: str, identity: Sequence[str]) -> str:
-        model = RELS[model_rel]
-        terms = []
-        for p in identity:
-            value = self.typed("r." + p, model.prop(p))
-            terms.append(f"(x.{q(p)} = {value} OR (x.{q(p)} IS NULL AND r.{p} IS NULL))")
-        return f" WHERE {' AND '.join(terms)}" if terms else ""
-
-    def update_rels(self, rel: str, src: str, dst: str, identity: Sequence[str], props: Sequence[str]) -> str:
-        a, b = self._ends(src, dst)
-        model = RELS[rel]
-        sets = self._assign("x", [model.prop(p) for p in props if p not in identity])
-        return (
-            f"UNWIND $rows AS r MATCH (a:{q(src)} {{{q(a.key)}: r.src}})-[x:{q(rel)}]->(b:{q(dst)} {{{q(b.key)}: r.dst}})"
-            f"{self._identity(rel, identity)} SET {sets}"
-        )
-
-    def delete_rels(self, rel: str, src: str, dst: str, identity: Sequence[str]) -> str:
-        a, b = self._ends(src, dst)
-        return (
-            f"UNWIND $rows AS r MATCH (a:{q(src)} {{{q(a.key)}: r.src}})-[x:{q(rel)}]->(b:{q(dst)} {{{q(b.key)}: r.dst}})"
-            f"{self._identity(rel, identity)} DELETE x"
-        )
-
-    def fetch_rels(self, rel: str, src: str, dst: str, side: str) -> str:
-        """Existing relationships whose `side` ('src' or 'dst') end is in `$keys`."""
-        a, b = self._ends(src, dst)
-        cols = "".join(f", x.{q(p.name)} AS {p.name}" for p in RELS[rel].props)
-        left = f"(a:{q(src)} {{{q(a.key)}: k}})" if side == "src" else f"(a:{q(src)})"
-        right = f"(b:{q(dst)} {{{q(b.key)}: k}})" if side == "dst" else f"(b:{q(dst)})"
-        return (
-            f"UNWIND $keys AS k MATCH {left}-[x:{q(rel)}]->{right} "
-            f"RETURN a.{q(a.key)} AS src, b.{q(b.key)} AS dst{cols}"
-        )
-
     def fetch_rel_rows(self, rel: str, src: str, dst: str, side: str) -> str:
-        """Like `fetch_rels`, with every alias quoted (`on`, `from` and `to` are keywords)."""
+        """Existing relationships whose `side` ('src' or 'dst') end is in `$keys`."""
         a, b = self._ends(src, dst)
         cols = "".join(f", x.{q(p.name)} AS {q(p.name)}" for p in RELS[rel].props)
         left = f"(a:{q(src)} {{{q(a.key)}: k}})" if side == "src" else f"(a:{q(src)})"
@@ -158,12 +117,6 @@ class Dialect:
             f"UNWIND $keys AS k MATCH {left}-[x:{q(rel)}]->{right} "
             f"RETURN a.{q(a.key)} AS src, b.{q(b.key)} AS dst{cols}"
         )
-
-    # -- relationship writes with quoted parameter fields ---------------------------------
-    # `r.on` does not parse on LadybugDB (`on` is a keyword); `r.\`on\`` does, on both engines.
-
-    def _field(self, p: str) -> str:
-        return f"r.{q(p)}"
 
     def _rel_identity(self, rel: str, identity: Sequence[str]) -> str:
         model = RELS[rel]

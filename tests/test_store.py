@@ -39,7 +39,7 @@ def test_write_then_read_plain_values(store):
     add_orgs(store, "A", "B")
     store.write_batch(d.merge_nodes(NODES["Board"], ["code", "name", "kind"]), [{"code": "B1", "name": "Board", "kind": "other"}])
     store.write_batch(
-        d.create_rels("MEMBER_OF", "Organisation", "Board", ["role", "from", "to"]),
+        d.create_rel_rows("MEMBER_OF", "Organisation", "Board", ["role", "from", "to"]),
         [{"src": "A", "dst": "B1", "role": "core", "from": dt.date(2021, 4, 1), "to": None}],
     )
     rows = store.read(
