@@ -27,7 +27,8 @@ def wipe(store: Store) -> None:
     store.write("MATCH (n) DETACH DELETE n")
 
 
-def _open(engine: str, path: Path) -> Store:
+def open_engine_store(engine: str, path: Path) -> Store:
+    """An empty store: LadybugDB at `path`, or the (wiped) Neo4j of `ICPMAP_NEO4J_URI`."""
     if engine == "neo4j":
         store = open_store()
         wipe(store)
@@ -48,7 +49,7 @@ def engine(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def store(engine: str, tmp_path: Path) -> Iterator[Store]:
     """An empty store of each engine."""
-    s = _open(engine, tmp_path / "db")
+    s = open_engine_store(engine, tmp_path / "db")
     yield s
     s.close()
 
@@ -84,6 +85,32 @@ def run_cli(*args: str, db: Path | None = None, env: dict[str, str] | None = Non
     full_env.update(env or {})
     full_env.setdefault("COLUMNS", "200")
     return subprocess.run([*argv, *args], capture_output=True, text=True, env=full_env, input=input, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def open_store_for():
+    """`open_engine_store(engine, path)`, for module-scoped fixtures of test modules."""
+    return open_engine_store
+
+
+CHROMIUM = os.environ.get("ICPMAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's headless Chromium through Playwright for Python (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium; CI does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
 
 
 @pytest.fixture(scope="session")

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from icpmap.graph import open_store
 from icpmap.loaders import load_paths
 from icpmap.sample import SAMPLE_DIR
 from icpmap.visualise import build_graph, write_diagram
@@ -25,9 +22,6 @@ from icpmap.visualise.synthetic import write_synthetic_ics
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("ICPMAP_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 AS_AT = dt.date(2025, 1, 1)
 WARRINGTON = "E06000007"
 HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
@@ -49,19 +43,10 @@ def _hostile_files(folder: Path) -> Path:
     return folder
 
 
-def _open(path: Path):
-    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        return open_store(path)
-    finally:
-        if saved is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = saved
-
-
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, object]]:
+def pages(tmp_path_factory: pytest.TempPathFactory, open_store_for) -> dict[str, tuple[Path, object]]:
     root = tmp_path_factory.mktemp("diagram-pages")
-    store = _open(root / "db")
+    store = open_store_for("ladybug", root / "db")
     try:
         load_paths(store, [SAMPLE_DIR])
         load_paths(store, [_hostile_files(root / "hostile")])
@@ -72,18 +57,6 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, obj
     finally:
         store.close()
     return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium; CI does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Opened:
@@ -244,9 +217,9 @@ def test_pcn_diagram(browser, pages):
         o.page.context.close()
 
 
-def test_two_thousand_nodes_settle_and_stop(browser, tmp_path):
+def test_two_thousand_nodes_settle_and_stop(browser, tmp_path, open_store_for):
     """A whole-ICS diagram of about 2,000 nodes becomes interactive (the benchmark times it)."""
-    store = _open(tmp_path / "db")
+    store = open_store_for("ladybug", tmp_path / "db")
     try:
         load_paths(store, [write_synthetic_ics(tmp_path / "csv", hostile_name=HOSTILE)])
         graph = build_graph(store, ics="QSY", practices=True)

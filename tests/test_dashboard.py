@@ -12,7 +12,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -23,9 +22,6 @@ from icpmap.sample import SAMPLE_DIR
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("ICPMAP_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 PLACE = "E08000014"
 HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
 PLACE_NAMES = ["Cheshire East", "Cheshire West and Chester", "Halton", "Warrington", "Knowsley", "Liverpool",
@@ -39,9 +35,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
+def server(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[dict[str, str]]:
     import uvicorn
 
     from icpmap.loaders import load_paths
@@ -80,16 +74,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     thread.join(timeout=10)
     store.close()
     shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture

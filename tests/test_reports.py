@@ -16,7 +16,6 @@ import networkx as nx
 import pytest
 
 from icpmap import cypher
-from icpmap.graph import open_store
 from icpmap.loaders import load_paths
 from icpmap.reports import REPORTS, ReportError, ReportSettings, SettingsError, load_settings, run_report
 from icpmap.reports.brokers import betweenness
@@ -38,22 +37,9 @@ AS_AT = fx.AS_AT
 ENGINES = ["ladybug", "neo4j"] if os.environ.get("ICPMAP_NEO4J_URI") else ["ladybug"]
 
 
-def _open(engine: str, path: Path):
-    if engine == "neo4j":
-        store = open_store()
-        store.write("MATCH (n) DETACH DELETE n")
-        return store
-    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        return open_store(path)
-    finally:
-        if saved is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = saved
-
-
 @pytest.fixture(scope="module", params=ENGINES)
-def fixture_store(request, tmp_path_factory):
-    store = _open(request.param, tmp_path_factory.mktemp("reports-db") / "db")
+def fixture_store(request, tmp_path_factory, open_store_for):
+    store = open_store_for(request.param, tmp_path_factory.mktemp("reports-db") / "db")
     load_paths(store, [fx.write_fixture(tmp_path_factory.mktemp("reports-fixture"))])
     yield store
     store.close()
@@ -218,8 +204,8 @@ def test_timeline_at_an_earlier_date(fixture_store):
     assert got == fx.TIMELINE_BETA_2021
 
 
-def test_timeline_uses_loaded_milestones(tmp_path):
-    store = _open("ladybug", tmp_path / "db")  # embedded only: the Neo4j database is the module's
+def test_timeline_uses_loaded_milestones(tmp_path, open_store_for):
+    store = open_store_for("ladybug", tmp_path / "db")  # embedded only: the Neo4j database is the module's
     try:
         folder = fx.write_fixture(tmp_path / "in")
         (folder / "milestones.csv").write_text(

@@ -27,22 +27,9 @@ AS_AT = dt.date(2025, 1, 1)
 KNOWSLEY, WARRINGTON, WIRRAL = "E08000011", "E06000007", "E08000015"
 
 
-def _open(engine: str, path: Path):
-    if engine == "neo4j":
-        store = open_store()
-        store.write("MATCH (n) DETACH DELETE n")
-        return store
-    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        return open_store(path)
-    finally:
-        if saved is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = saved
-
-
 @pytest.fixture(scope="module", params=ENGINES)
-def sample(request, tmp_path_factory):
-    store = _open(request.param, tmp_path_factory.mktemp("sample-db") / "db")
+def sample(request, tmp_path_factory, open_store_for):
+    store = open_store_for(request.param, tmp_path_factory.mktemp("sample-db") / "db")
     load_paths(store, [SAMPLE_DIR])
     yield store
     store.close()

@@ -38,19 +38,6 @@ HOSTILE_PLACE = "Warrington</title><script>document.title='pwned'</script>"
 ODD = "Fund $100 & <b>co</b>\u2028next"  # mathtext `$`, markup, a JS line separator
 
 
-def _open(engine: str, path: Path):
-    if engine == "neo4j":
-        store = open_store()
-        store.write("MATCH (n) DETACH DELETE n")
-        return store
-    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        return open_store(path)
-    finally:
-        if saved is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = saved
-
-
 def hostile_files(folder: Path) -> Path:
     """Extra input files: hostile names on a Place, an organisation and a board (Warrington)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -69,8 +56,8 @@ def hostile_files(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module", params=ENGINES)
-def sample(request, tmp_path_factory):
-    store = _open(request.param, tmp_path_factory.mktemp("visual-db") / "db")
+def sample(request, tmp_path_factory, open_store_for):
+    store = open_store_for(request.param, tmp_path_factory.mktemp("visual-db") / "db")
     load_paths(store, [SAMPLE_DIR])
     load_paths(store, [hostile_files(tmp_path_factory.mktemp("hostile"))])
     yield store
