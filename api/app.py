@@ -39,10 +39,10 @@ Errors are RFC 9457 problem details (`application/problem+json`).
 
 
 def audit_path(location: str | None = None) -> Path:
-    env = os.environ.get("ICPMAP_AUDIT", "").strip()
-    if env:
-        return Path(env).expanduser()
-    return auth.beside_store(".loads.jsonl", None, location)
+    """Where the load audit is (`icpmap.audit.default_path`): shared with the CLI."""
+    from ..audit import default_path
+
+    return default_path(location)
 
 
 def create_app(

@@ -24,8 +24,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
+from .. import audit
 from ..graph import Store
-from . import audit
 from .auth import Principal
 from .deps import admin, get_store, settings
 from .errors import Problem
@@ -197,7 +197,7 @@ def run_load(request: Request, store: Store, upload: Upload, principal: Principa
     if not _LOAD_LOCK.acquire(blocking=False):
         raise Problem(409, "Another load is running on this service; try again when it has finished.",
                       headers={"Retry-After": "10"})
-    entry: dict[str, Any] = {"id": audit.new_id(), "at": audit.now(), "by": principal.name,
+    entry: dict[str, Any] = {"id": audit.new_id(), "at": audit.now(), "by": principal.name, "via": "api",
                              "key_id": principal.key_id, "files": upload.files}
     try:
         try:
