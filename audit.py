@@ -112,13 +112,14 @@ def file_entries(paths: Sequence[Path | str]) -> list[dict[str, Any]]:
     return out
 
 
-def _rows_by_file(report: Any) -> dict[str, int]:
-    """Rows read per file from a `LoadReport` (a workbook's sheets added up)."""
-    rows: dict[str, int] = {}
+def _by_file(report: Any) -> dict[str, tuple[int, str]]:
+    """(rows read, SHA-256) per file from a `LoadReport` (a workbook's sheets added up)."""
+    out: dict[str, tuple[int, str]] = {}
     for f in getattr(report, "files", []) or []:
         name = str(f.path).split(" [", 1)[0] if str(f.path).endswith("]") else str(f.path)
-        rows[name] = rows.get(name, 0) + int(f.rows_read)
-    return rows
+        rows, _ = out.get(name, (0, ""))
+        out[name] = (rows + int(f.rows_read), str(f.sha256))
+    return out
 
 
 def load_entry(paths: Sequence[Path | str], *, by: str, via: str, report: Any = None, error: Any = None,
@@ -127,10 +128,10 @@ def load_entry(paths: Sequence[Path | str], *, by: str, via: str, report: Any = 
     listed = list(files) if files is not None else file_entries(paths)
     entry: dict[str, Any] = {"id": new_id(), "at": now(), "by": by, "via": via, "key_id": key_id, "files": listed}
     if report is not None:
-        rows = _rows_by_file(report)
+        loaded = _by_file(report)
         for f in listed:
-            if f.get("rows") is None and f["name"] in rows:
-                f["rows"] = rows[f["name"]]
+            if f["name"] in loaded:  # what the loader read, hashed as it read it
+                f["rows"], f["sha256"] = loaded[f["name"]]
         as_dict = report.as_dict() if hasattr(report, "as_dict") else dict(report)
         entry.update(status="loaded", report=json.loads(json.dumps(as_dict, default=str)))
     else:
@@ -142,6 +143,13 @@ def load_entry(paths: Sequence[Path | str], *, by: str, via: str, report: Any = 
 def record_load(path: Path, paths: Sequence[Path | str], *, by: str | None = None, via: str = "cli",
                 report: Any = None, error: Any = None) -> dict[str, Any]:
     """Build and append the entry of a load made by the CLI (`by` defaults to the OS user)."""
+    from .errors import UserError
+
     entry = load_entry(paths, by=by or os_user(), via=via, report=report, error=error)
-    record(path, entry)
+    try:
+        record(path, entry)
+    except OSError as exc:
+        outcome = "The load was made" if report is not None else "The load was refused"
+        raise UserError(f"{outcome}, but it could not be recorded in the load audit at {path}: "
+                        f"{exc.strerror or exc}.") from None
     return entry

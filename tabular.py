@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import json
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -132,3 +133,77 @@ def rich_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str
     for row in rows:
         table.add_row(*(Text(cell_text(v)) for v in row))  # Text: data is never read as markup
     return table
+
+
+# -- data files: the input format written back, losslessly (`icpmap export --format csv|xlsx`) ----------
+#
+# A backup is a data file for icpmap, not a report: every value must read back exactly as it
+# was stored, so floats keep every digit and nothing is rounded. In the CSV form no cell is
+# changed, not even one that starts like a formula: a leading `'` would be read back as part
+# of the value (see docs/data-safety.md). In the XLSX form every text cell is stored as text
+# and those that start like a formula are also marked "quote prefix", so a spreadsheet shows
+# them as text and never runs them, while the value stays exactly the same.
+
+XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters an XLSX file cannot hold
+XLSX_MAX_TEXT = 32_767  # characters in one cell
+XLSX_MAX_ROWS = 1_048_576  # rows in one sheet, the header included
+
+
+def data_text(value: Any) -> str:
+    """A value as the input format spells it, losslessly."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def write_data_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """A CSV data file (UTF-8, RFC 4180: CRLF line ends, quoted where needed), every value as
+    `data_text` spells it. (CRLF, so that a value holding a lone CR is quoted too.)"""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([data_text(v) for v in row])
+
+
+def _data_cell(sheet: Any, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and abs(value) < 2**53:
+        return value
+    if isinstance(value, float) and math.isfinite(value) and float(f"{value:.16g}") == value \
+            and not (value == 0 and math.copysign(1.0, value) < 0):
+        return value  # openpyxl writes "%.16g": only then is the number exact (and "-0" would read back as 0)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime) and value >= dt.date(1900, 3, 1):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    text = data_text(value)
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # text, never a formula, whatever it starts with
+    if text.startswith(FORMULA_START):
+        cell.quotePrefix = True  # and a spreadsheet keeps it text when the cell is edited
+    return cell
+
+
+def write_data_xlsx(path: Path | io.BytesIO, sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]) -> None:
+    """A workbook data file: one sheet per (name, columns, rows), streamed (bounded memory)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for name, columns, rows in sheets:
+        sheet = book.create_sheet(title=_sheet_title(name))
+        sheet.append(list(columns))
+        for row in rows:
+            sheet.append([_data_cell(sheet, v) for v in row])
+    book.save(path)

@@ -191,7 +191,8 @@ def run_load(request: Request, store: Store, upload: Upload, principal: Principa
     Raises `Problem` 409 when another load is running; a refused load is an outcome with
     `status: refused` and the problems, not an exception.
     """
-    from ..loaders import LoadError, load_paths
+    from ..intake import load as load_checked
+    from ..loaders import LoadError
 
     conf = settings(request)
     if not _LOAD_LOCK.acquire(blocking=False):
@@ -201,7 +202,7 @@ def run_load(request: Request, store: Store, upload: Upload, principal: Principa
                              "key_id": principal.key_id, "files": upload.files}
     try:
         try:
-            report = load_paths(store, upload.paths)
+            report = load_checked(store, upload.paths)
         except LoadError as exc:
             items = _problem_items(exc, upload.folder)
             total = int(getattr(exc, "total", len(items)) or len(items))

@@ -9,7 +9,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from ..loaders import LoadError, LoadReport, load_paths
+from .. import audit, intake
+from ..loaders import LoadError, LoadReport
 from .app import app, console, err_console, state, store_label
 
 
@@ -39,8 +40,12 @@ def load(
     paths: list[Path] = typer.Argument(..., metavar="PATH...", help="Folders of CSV files, .xlsx workbooks or single files, in any order."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems and a one-line result."),
 ) -> None:
-    """Load the partnership's files and NHS/ONS files as published. Nothing is written if any row is wrong."""
+    """Load the partnership's files and NHS/ONS files as published. Nothing is written if any row is wrong.
+
+    Every load, refused or not, is recorded in the load audit (`icpmap loads`) with the files'
+    SHA-256, the counts and the local user's name."""
     with state.store() as store:
+        trail = audit.default_path(store.location)
         try:
             with Progress(
                 TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
@@ -51,14 +56,16 @@ def load(
                 def progress(what: str, done: int, total: int) -> None:
                     bar.update(task, description=what, completed=done, total=total)
 
-                report = load_paths(store, paths, progress=progress)
+                report = intake.load(store, paths, progress=progress)
         except LoadError as exc:
+            audit.record_load(trail, paths, error=exc)
             err_console.print(Text(f"Nothing was loaded: {exc.total} problem{'s' if exc.total != 1 else ''}.", style="bold red"))
             for p in exc.problems:
                 err_console.print(Text("  " + str(p)), soft_wrap=True)
             if exc.total > len(exc.problems):
                 err_console.print(Text(f"  ... and {exc.total - len(exc.problems)} more."))
             raise typer.Exit(1) from None
+        audit.record_load(trail, paths, report=report)
         label = store_label(store)
     if not quiet:
         console.print(files_table(report))

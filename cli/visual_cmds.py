@@ -99,10 +99,19 @@ def chart(
     console.print(Text(f"Wrote the {key} chart to {path}"))
 
 
+DATA_FORMATS = ("csv", "xlsx")
+
+
 @app.command("export")
 def export(
-    output: Path = typer.Option(..., "--output", "-o", help="File to write."),
-    fmt: str = typer.Option(None, "--format", "-f", help="graphml, gexf or json (default: from the file's extension)."),
+    target: Path = typer.Argument(None, metavar="[TARGET]",
+                                  help="Where to write: a folder (csv) or a .xlsx file for the whole graph, "
+                                       "or a .graphml/.gexf/.json file for a subgraph."),
+    output: Path = typer.Option(None, "--output", "-o", help="Same as TARGET."),
+    fmt: str = typer.Option(None, "--format", "-f",
+                            help="csv or xlsx: the whole graph in the input format (a backup that `icpmap load` "
+                                 "reads back into an identical graph); graphml, gexf or json: a subgraph for Gephi, "
+                                 "yEd or code. Default: from TARGET's extension, else csv."),
     place: str = PLACE,
     board: str = BOARD,
     pcn: str = PCN,
@@ -110,15 +119,35 @@ def export(
     as_at: str = AS_AT,
     practices: bool = PRACTICES,
 ) -> None:
-    """Export a Place, board, PCN or ICS subgraph for Gephi (gexf), yEd (graphml) or code (json)."""
-    from ..visualise.export import FORMATS, export_graph
+    """Export the whole graph as input files (csv, xlsx), or a Place, board, PCN or ICS subgraph (gexf, graphml, json)."""
+    from ..visualise.export import FORMATS
+
+    if target is not None and output is not None and target != output:
+        fail("Give TARGET or --output, not both.")
+    path = target or output
+    if path is None:
+        fail("Give a folder or file to write, e.g. `icpmap export backup/` or `icpmap export -o place.gexf --place E08000014`.")
+    suffix = path.suffix.lstrip(".").lower()
+    chosen = (fmt or ("xlsx" if suffix == "xlsx" else suffix if suffix in FORMATS else "csv")).lower()
+    if chosen in DATA_FORMATS:
+        if any(v is not None for v in (place, board, pcn, ics, as_at, practices)):
+            fail("--format csv and xlsx write the whole graph; --place, --board, --pcn, --ics, --as-at and "
+                 "--practices are for graphml, gexf and json.")
+        from ..loaders.export import export as export_input
+
+        with state.store() as store:
+            report = export_input(store, path, chosen)
+        console.print(Text(f"Wrote {report.nodes} nodes and {report.relationships} relationships as {chosen} "
+                           f"to {report.target} in {report.seconds:.1f}s (checksum {report.checksum[:16]}). "
+                           "`icpmap load` of it into an empty store gives the same graph."))
+        return
+    if chosen not in FORMATS:
+        fail(f"--format must be one of {', '.join((*DATA_FORMATS, *FORMATS))}.")
+    from ..visualise.export import export_graph
     from ..visualise.graph import build_graph
 
-    chosen = (fmt or output.suffix.lstrip(".")).lower()
-    if chosen not in FORMATS:
-        fail(f"--format must be one of {', '.join(FORMATS)} (or give -o a .graphml, .gexf or .json file).")
     scope = _scope(place, board, pcn, ics)
     with state.store() as store:
         graph = build_graph(store, as_at=_date(as_at), practices=practices, **scope)
-    export_graph(graph, output, chosen)
-    console.print(Text(f"Wrote {len(graph.nodes)} nodes and {len(graph.edges)} links as {chosen} to {output}"))
+    export_graph(graph, path, chosen)
+    console.print(Text(f"Wrote {len(graph.nodes)} nodes and {len(graph.edges)} links as {chosen} to {path}"))

@@ -1,0 +1,163 @@
+"""What may reach the loader: files that are what they say, in bounded size, checked cheaply first.
+
+`icpmap load` and `POST /loads` call `load(store, paths)`, which checks every input file
+before the loader reads it, then runs the all-or-nothing loader. The checks refuse, with a
+message naming the file, what would otherwise cost unbounded memory or time, or end in an
+unexplained error:
+
+- a `.csv` that is not text (NUL bytes: binary junk, or UTF-16 "Unicode text"), or whose
+  first lines no CSV reader can split;
+- a workbook that is not a readable zip, has too many parts or sheets, expands to more than
+  `MAX_UNCOMPRESSED` bytes (a zip bomb: the size is counted while decompressing, so a forged
+  header does not help), or holds more than `MAX_CELLS` cells or `MAX_SHEET_ROWS` rows in a
+  sheet (counted in the sheet's XML as it streams, before any of it is parsed).
+
+The check reads each workbook part once, in 1 MB pieces; its memory does not grow with the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from .graph.store import Store
+from .loaders import LoadError, LoadReport, Progress, load_paths
+from .loaders.problems import Problems
+from .loaders.read import CSV_SUFFIXES, EXCEL_SUFFIXES, decode_name, expand
+
+MAX_SHEETS = 100
+MAX_PARTS = 2_000
+MAX_UNCOMPRESSED = 256 * 1024 * 1024  # a workbook's parts, decompressed, all together
+MAX_CELLS = 2_000_000  # in one workbook: bigger tables load far faster as CSV
+MAX_SHEET_ROWS = 1_048_576  # Excel's own limit
+CHUNK = 1024 * 1024
+CSV_HEAD = 65_536
+
+_SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.I)
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?(row|c)[\s/>]")
+_TAG_MAX = 64  # longest tag start the pattern can match
+
+
+def check_files(paths: Sequence[Path | str]) -> Problems:
+    """Every problem found in the input files named by `paths` (folders expanded as the loader does)."""
+    problems = Problems()
+    for path in expand(paths, Problems()):  # missing paths are the loader's to report
+        suffix = path.suffix.lower()
+        if suffix in EXCEL_SUFFIXES:
+            check_workbook(path, problems)
+        elif suffix in CSV_SUFFIXES:
+            check_csv(path, problems)
+    return problems
+
+
+def load(store: Store, paths: Sequence[Path | str], *, progress: Progress | None = None) -> LoadReport:
+    """`load_paths` after `check_files`: raises `LoadError` (nothing written) when either finds a problem."""
+    problems = check_files(paths)
+    problems.raise_if_any()
+    return load_paths(store, paths, progress=progress)
+
+
+def check_csv(path: Path, problems: Problems) -> None:
+    display = str(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(CSV_HEAD)
+    except OSError as exc:
+        problems.add(display, None, None, None, f"cannot read the file: {exc.strerror or exc}")
+        return
+    if b"\x00" in head:
+        problems.add(display, None, None, None,
+                     "is not a CSV text file: it holds NUL bytes (a binary file, or text saved as UTF-16 "
+                     "\"Unicode text\"); save it as \"CSV UTF-8\"")
+        return
+    text = head.decode(decode_name(head), errors="replace")
+    if len(head) == CSV_HEAD:  # cut at a line end, not inside a record
+        text = text[: max(text.rfind("\n"), 0)]
+    try:
+        for _ in csv.reader(io.StringIO(text)):
+            pass
+    except csv.Error as exc:
+        problems.add(display, None, None, None, f"not a readable CSV file: {exc}")
+
+
+def check_workbook(path: Path, problems: Problems) -> None:
+    display = str(path)
+
+    def refuse(message: str) -> None:
+        problems.add(display, None, None, None, message)
+
+    try:
+        book = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        refuse("not a readable Excel workbook (.xlsx): the file is not a zip archive, so it is damaged or "
+               "not a workbook")
+        return
+    except OSError as exc:
+        refuse(f"cannot read the file: {exc.strerror or exc}")
+        return
+    with book:
+        parts = book.infolist()
+        if len(parts) > MAX_PARTS:
+            refuse(f"the workbook has {len(parts):,} parts; icpmap reads workbooks of at most {MAX_PARTS:,}")
+            return
+        sheets = [p for p in parts if _SHEET.match(p.filename)]
+        if len(sheets) > MAX_SHEETS:
+            refuse(f"the workbook has {len(sheets):,} sheets; icpmap reads at most {MAX_SHEETS} "
+                   "(one per input file, and a few notes)")
+            return
+        if sum(p.file_size for p in parts) > MAX_UNCOMPRESSED:  # as declared; counted for real below
+            refuse(_too_big())
+            return
+        total = cells = 0
+        for part in parts:
+            is_sheet = _SHEET.match(part.filename) is not None
+            rows = 0
+            tail = b""
+            try:
+                with book.open(part) as stream:
+                    while True:
+                        chunk = stream.read(CHUNK)
+                        total += len(chunk)
+                        if total > MAX_UNCOMPRESSED:
+                            refuse(_too_big())
+                            return
+                        if not is_sheet:
+                            if not chunk:
+                                break
+                            continue
+                        buffer = tail + chunk
+                        last = not chunk
+                        limit = len(buffer) if last else max(0, len(buffer) - _TAG_MAX)
+                        for m in _TAG.finditer(buffer, 0, len(buffer)):
+                            if m.start() >= limit:
+                                break
+                            if m.group(1) == b"row":
+                                rows += 1
+                            else:
+                                cells += 1
+                        tail = buffer[limit:]
+                        if rows > MAX_SHEET_ROWS:
+                            refuse(f"a sheet has more than {MAX_SHEET_ROWS:,} rows, more than a workbook can hold")
+                            return
+                        if cells > MAX_CELLS:
+                            refuse(f"the workbook has more than {MAX_CELLS:,} cells; save big tables as CSV "
+                                   "files, which load much faster")
+                            return
+                        if last:
+                            break
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
+                refuse(f"not a readable Excel workbook: part {part.filename} is damaged ({exc})")
+                return
+
+
+def _too_big() -> str:
+    return (f"the workbook expands to more than {MAX_UNCOMPRESSED // (1024 * 1024)} MB when unzipped; "
+            "save big tables as CSV files")
+
+
+__all__ = ["MAX_CELLS", "MAX_SHEETS", "MAX_UNCOMPRESSED", "LoadError", "check_files", "load"]
