@@ -9,10 +9,12 @@ unexplained error:
   first lines no CSV reader can split;
 - a workbook that is not a readable zip, has too many parts or sheets, expands to more than
   `MAX_UNCOMPRESSED` bytes (a zip bomb: the size is counted while decompressing, so a forged
-  header does not help), or holds more than `MAX_CELLS` cells or `MAX_SHEET_ROWS` rows in a
-  sheet (counted in the sheet's XML as it streams, before any of it is parsed).
+  header does not help), holds more than `MAX_CELLS` cells or `MAX_SHEET_ROWS` rows in a
+  sheet (counted in the sheet's XML as it streams), or whose XML is damaged or declares a
+  DTD (entity expansion; Excel never writes one).
 
-The check reads each workbook part once, in 1 MB pieces; its memory does not grow with the file.
+The check reads each workbook part once, in 1 MB pieces, through a streaming XML parser with
+no handlers; its memory does not grow with the file.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from xml.parsers import expat
 
 from .graph.store import Store
 from .loaders import LoadError, LoadReport, Progress, load_paths
@@ -39,8 +42,11 @@ CHUNK = 1024 * 1024
 CSV_HEAD = 65_536
 
 _SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.I)
-_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?(row|c)[\s/>]")
-_TAG_MAX = 64  # longest tag start the pattern can match
+_XML = re.compile(r"\.(xml|rels)$", re.I)
+# Tag starts, with or without a namespace prefix (`<x:row>`): counted, not parsed (fast).
+_ROW_TAGS = (b"<row ", b"<row>", b":row ", b":row>")
+_CELL_TAGS = (b"<c ", b"<c>", b"<c/", b":c ", b":c>", b":c/")
+_TAG_MAX = 8  # longer than any of them
 
 
 def check_files(paths: Sequence[Path | str]) -> Problems:
@@ -116,6 +122,7 @@ def check_workbook(path: Path, problems: Problems) -> None:
         total = cells = 0
         for part in parts:
             is_sheet = _SHEET.match(part.filename) is not None
+            parser = _xml_parser() if _XML.search(part.filename) else None
             rows = 0
             tail = b""
             try:
@@ -126,21 +133,18 @@ def check_workbook(path: Path, problems: Problems) -> None:
                         if total > MAX_UNCOMPRESSED:
                             refuse(_too_big())
                             return
+                        if parser is not None:
+                            parser.Parse(chunk, not chunk)
                         if not is_sheet:
                             if not chunk:
                                 break
                             continue
-                        buffer = tail + chunk
+                        buffer = tail + chunk  # a tag cut by the chunk boundary is counted once, whole
+                        cut = max(0, len(buffer) - _TAG_MAX) if chunk else len(buffer)
+                        rows += sum(buffer.count(t, 0, cut + len(t) - 1) for t in _ROW_TAGS)  # those starting
+                        cells += sum(buffer.count(t, 0, cut + len(t) - 1) for t in _CELL_TAGS)  # before `cut`
+                        tail = buffer[cut:]
                         last = not chunk
-                        limit = len(buffer) if last else max(0, len(buffer) - _TAG_MAX)
-                        for m in _TAG.finditer(buffer, 0, len(buffer)):
-                            if m.start() >= limit:
-                                break
-                            if m.group(1) == b"row":
-                                rows += 1
-                            else:
-                                cells += 1
-                        tail = buffer[limit:]
                         if rows > MAX_SHEET_ROWS:
                             refuse(f"a sheet has more than {MAX_SHEET_ROWS:,} rows, more than a workbook can hold")
                             return
@@ -153,6 +157,30 @@ def check_workbook(path: Path, problems: Problems) -> None:
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
                 refuse(f"not a readable Excel workbook: part {part.filename} is damaged ({exc})")
                 return
+            except expat.ExpatError as exc:
+                refuse(f"not a readable Excel workbook: part {part.filename} is damaged "
+                       f"({expat.ErrorString(exc.code)} at line {exc.lineno}, column {exc.offset})")
+                return
+            except _Doctype:
+                refuse(f"not a readable Excel workbook: part {part.filename} declares a DTD, which a workbook "
+                       "never has")
+                return
+
+
+class _Doctype(Exception):
+    pass
+
+
+def _xml_parser() -> expat.XMLParserType:
+    """A well-formedness check that keeps nothing: no handlers, and a DTD (entities) is refused."""
+    parser = expat.ParserCreate()
+
+    def doctype(*_: object) -> None:
+        raise _Doctype
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    return parser
 
 
 def _too_big() -> str:

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import audit
+from ..errors import UserError
 from ..graph import Store
 from ..graph.model import NODES, RELS
 from .app import app, console, fail, state, store_label
@@ -68,16 +69,27 @@ def loads(
 
 @app.command("forget")
 def forget(
-    person_id: str = typer.Argument(..., metavar="PERSON_ID", help="The person's id (the id column of people.csv)."),
+    person_id: str = typer.Argument(None, metavar="PERSON_ID", help="The person's id (the id column of people.csv)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     rebuild: bool = typer.Option(True, "--rebuild/--no-rebuild",
                                  help="Embedded store: rewrite the store file afterwards so the person's name is "
                                       "gone from the disk too (default)."),
+    rebuild_only: bool = typer.Option(False, "--rebuild-only", help="Only rewrite the embedded store's file."),
 ) -> None:
     """Forget a person (the right to erasure): their node and every relationship to or from them."""
     from ..privacy import forget as forget_person
     from ..privacy import rebuild_embedded
 
+    if rebuild_only:
+        with state.store() as store:
+            engine, location = store.engine, store.location
+        if engine != "ladybug":
+            fail("--rebuild-only applies to the embedded store.")
+        rebuild_embedded(location)
+        console.print(Text(f"Rebuilt the store file {location}: deleted values are gone from the disk."))
+        return
+    if not person_id:
+        fail("Give the id of the person to forget (the id column of people.csv).")
     with state.store() as store:
         found = store.read("MATCH (p:Person {id: $id}) RETURN p.name AS name", {"id": person_id.strip()}).rows
         if not found:
@@ -86,13 +98,17 @@ def forget(
             fail("Nothing was changed.")
         done = forget_person(store, person_id)
         engine, location = store.engine, store.location
-    if engine == "ladybug" and rebuild:
-        rebuild_embedded(location)
-        done.rebuilt = True
     audit.record(audit.default_path(location), {
         "id": audit.new_id(), "at": audit.now(), "by": audit.os_user(), "via": "cli", "status": "forgotten",
         "person_id": done.person_id, "relationships": done.relationships, "files": [],
     })
+    if engine == "ladybug" and rebuild:
+        try:
+            rebuild_embedded(location)
+        except UserError as exc:
+            fail(f"{done.person_id} was forgotten, but the store file could not be rebuilt, so their name may "
+                 f"still be in its unused space: {exc} Run `icpmap forget --rebuild-only` when the store is free.")
+        done.rebuilt = True
     removed = ", ".join(f"{n} {rel}" for rel, n in done.relationships.items()) or "no relationships"
     console.print(Text(f"Forgot {done.person_id}: the person and {removed}."
                        + (" The store file was rebuilt, so nothing of them is left on disk." if done.rebuilt else "")))

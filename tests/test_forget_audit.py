@@ -1,0 +1,150 @@
+"""The load audit (`icpmap loads`, `GET /loads`) and the right to erasure (`icpmap forget`).
+
+Every load, from the CLI or the service, refused or not, is recorded: when, by whom (the OS
+user, or the API key's name), which files with their SHA-256, the rows and the counts. One
+audit file serves both. Forgetting a person removes them and their relationships and nothing
+else; the export no longer holds them, nor the store file, nor the audit.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from icpmap import audit, privacy
+from icpmap.api.app import audit_path, create_app
+from icpmap.api.auth import KeyFile
+from icpmap.graph import Store, open_store
+from icpmap.loaders.export import Dump, checksum, read_graph
+from icpmap.sample import SAMPLE_DIR
+
+PERSON = "PER-002"
+
+
+def _embedded(path: Path) -> Store:
+    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
+    try:
+        return open_store(path)
+    finally:
+        if saved is not None:
+            os.environ["ICPMAP_NEO4J_URI"] = saved
+
+
+def _rows(path: Path) -> int:
+    with path.open(encoding="utf-8", newline="") as f:
+        return sum(1 for _ in csv.DictReader(f))
+
+
+def test_cli_loads_are_audited_with_user_files_digests_and_counts(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "db"
+    assert cli("load", "-q", str(SAMPLE_DIR), db=db).returncode == 0
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "places.csv").write_text("code,name,ics_code\nE1,Somewhere,NOPE\n")
+    assert cli("load", "-q", str(bad), db=db).returncode == 1
+    done = cli("loads", "--format", "json", db=db)
+    assert done.returncode == 0, done.stderr
+    refused, loaded = json.loads(done.stdout)  # newest first
+    user = getpass.getuser()
+    for entry in (refused, loaded):
+        assert entry["by"] == user and entry["via"] == "cli" and len(entry["id"]) == 12 and entry["at"]
+    assert refused["status"] == "refused" and refused["problems"] == 1
+    assert [Path(f["name"]).name for f in refused["files"]] == ["places.csv"]
+    assert refused["files"][0]["sha256"] == hashlib.sha256((bad / "places.csv").read_bytes()).hexdigest()
+    assert loaded["status"] == "loaded"
+    files = {Path(f["name"]).name: f for f in loaded["files"]}
+    sample = sorted(SAMPLE_DIR.glob("*.csv"))
+    assert sorted(files) == [p.name for p in sample]
+    for path in sample:
+        assert files[path.name]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert files[path.name]["bytes"] == path.stat().st_size
+        assert files[path.name]["rows"] == _rows(path)
+    created = sum(t["created"] for t in loaded["report"]["tables"])
+    with _embedded(db) as store:
+        assert created == sum(store.counts().values())
+    table = cli("loads", db=db)
+    assert table.returncode == 0 and user in table.stdout and "refused" in table.stdout
+
+
+def test_the_service_and_the_cli_share_one_audit(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "db"
+    assert cli("load", "-q", str(SAMPLE_DIR), db=db).returncode == 0
+    with _embedded(db) as store:
+        assert audit_path(store.location) == audit.default_path(store.location) == Path(f"{store.location}.loads.jsonl")
+        keys = KeyFile(tmp_path / "keys.json")
+        admin = {"Authorization": f"Bearer {keys.create('Audit Admin', 'admin')[1]}"}
+        viewer = {"Authorization": f"Bearer {keys.create('Audit Viewer', 'viewer')[1]}"}
+        with TestClient(create_app(store, keys_path=keys.path)) as client:  # the default audit file
+            listed = client.get("/loads", headers=admin).json()
+            assert [e["status"] for e in listed] == ["loaded"] and listed[0]["by"] == getpass.getuser()
+            assert len(listed[0]["files"]) == 19 and all(len(f["sha256"]) == 64 for f in listed[0]["files"])
+            assert client.get("/loads", headers=viewer).status_code == 403
+            assert client.get("/loads").status_code == 401
+            body = b"code,name,sector,statutory\nNEW1,New partner,voluntary,false\n"
+            posted = client.post("/loads", headers=admin, files={"files": ("organisations.csv", body)})
+            assert posted.status_code == 200, posted.text
+            listed = client.get("/loads", headers=admin).json()
+            assert [e["by"] for e in listed] == ["Audit Admin", getpass.getuser()]
+            assert listed[0]["files"][0]["sha256"] == hashlib.sha256(body).hexdigest()
+            assert listed[0]["files"][0]["rows"] == 1
+    done = cli("loads", "--format", "json", db=db)
+    assert [e["by"] for e in json.loads(done.stdout)] == ["Audit Admin", getpass.getuser()]
+
+
+def _without(dump: Dump, person: str) -> Dump:
+    """The graph as it should be once `person` is forgotten."""
+    nodes = {label: [r for r in rows if not (label == "Person" and r[0] == person)] for label, rows in dump.nodes.items()}
+    rels = {}
+    for (rel, src, dst), rows in dump.rels.items():
+        rels[(rel, src, dst)] = [r for r in rows if not ((src == "Person" and r[0] == person)
+                                                         or (dst == "Person" and r[1] == person))]
+    return Dump(nodes, rels)
+
+
+def test_forget_removes_the_person_and_their_relationships_and_nothing_else(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "db"
+    assert cli("load", "-q", str(SAMPLE_DIR), db=db).returncode == 0
+    with _embedded(db) as store:
+        before = read_graph(store)
+        name = store.read("MATCH (p:Person {id: $id}) RETURN p.name", {"id": PERSON}).scalar()
+    assert name and name.encode() in db.read_bytes()
+    touching = sum(1 for rows in before.rels.values() for r in rows if PERSON in (r[0], r[1]))
+    assert touching >= 3
+    done = cli("forget", PERSON, "--yes", db=db)
+    assert done.returncode == 0, done.stderr
+    assert f"Forgot {PERSON}" in " ".join(done.stdout.split())
+    with _embedded(db) as store:
+        after = read_graph(store)
+    assert checksum(after) == checksum(_without(before, PERSON))
+    assert after.counts()["Person"] == before.counts()["Person"] - 1
+    # Not in an export, not in the store's files (rebuilt), not in the audit.
+    assert cli("export", str(tmp_path / "backup"), db=db).returncode == 0
+    for path in (tmp_path / "backup").iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert name not in text and PERSON not in text, path.name
+    for path in tmp_path.glob("db*"):
+        if path.is_file() and not path.name.endswith(".jsonl"):
+            assert name.encode() not in path.read_bytes(), path.name
+    trail = Path(f"{db.resolve()}.loads.jsonl").read_text(encoding="utf-8")
+    assert name not in trail
+    last = json.loads(trail.splitlines()[-1])
+    assert last["status"] == "forgotten" and last["person_id"] == PERSON and sum(last["relationships"].values()) == touching
+    # An unknown id changes nothing.
+    again = cli("forget", PERSON, "--yes", db=db)
+    assert again.returncode == 1 and "No person has the id" in again.stderr
+    with _embedded(db) as store:
+        assert checksum(read_graph(store)) == checksum(after)
+
+
+def test_forget_on_each_engine(sample_store: Store) -> None:
+    before = read_graph(sample_store)
+    done = privacy.forget(sample_store, PERSON)
+    assert done.total == sum(1 for rows in before.rels.values() for r in rows if PERSON in (r[0], r[1]))
+    assert set(done.relationships) <= set(privacy.person_rels())
+    assert checksum(read_graph(sample_store)) == checksum(_without(before, PERSON))
