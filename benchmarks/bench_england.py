@@ -1,0 +1,358 @@
+"""All of England into the graph: the load, the naive per-row loader, and Neo4j.
+
+Data: `icpmap.synth.generate(scale="england")` (42 ICSs, 300 Places, 1,250 PCNs, 6,500
+practices, 33,000 areas, 1,000,000 registrations, 20,000 organisations, ...), written to
+a temporary folder in the contract CSV format. In the same run, beside each figure:
+
+- **load**: every file into an empty embedded store with `load_paths`, each run in its
+  own child process (so the peak RSS is the load's: the child's `ru_maxrss` just after
+  the load), median of LOAD_RUNS runs; reference: pandas `read_csv` of every file (median
+  of three). Then a re-load of the same files in that child: it must change nothing,
+  and the node and relationship counts must be equal (asserted). Target: peak RSS < 2 GB.
+- **registrations alone**: `registrations.csv` loaded into a store that already holds
+  everything else (built once, then copied per run), median of REG_RUNS; reference:
+  pandas reading that file (the issue's target for a registrations load is <= 4x).
+- **naive loader**: what a py2neo-era script does, one auto-commit write per row through
+  the same `Store` on the same engine:
+  `MERGE (p:Practice {code:$p}) MERGE (a:Area {code:$a}) MERGE (p)-[r:REGISTERS]->(a)
+  SET r.patients=$n`, over an evenly spaced sample of the registrations into a store
+  already holding the practices and areas, extrapolated linearly to every row. The
+  sample starts from no registrations, so each MERGE sees few relationships per
+  practice; a real run would slow as they accumulate, so the extrapolation flatters
+  the naive loader. Target: icpmap's loader >= 20x faster.
+- **Neo4j** (only when `ICPMAP_NEO4J_URI` is set; this WIPES that database): the same
+  load and re-load, one run, against the embedded load; then every report over all
+  Places, median of RUNS after a warm-up, against the same report on the embedded
+  store; the two engines' results must agree. Unset: one row saying it was skipped.
+
+The load average before and after is reported too: these machines are shared.
+`--quick` uses `scale="region"` (a sixth of England) for a smoke run.
+
+    .venv/bin/python -m benchmarks bench_england [--quick]
+    .venv/bin/python -m benchmarks.bench_england [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from icpmap.graph.model import NODES, RELS
+
+ROOT = Path(__file__).resolve().parents[1]
+LOAD_RUNS = 3
+REG_RUNS = 3
+READ_RUNS = 3
+REPORT_RUNS = 3
+NAIVE_SAMPLE = {"england": 3_000, "region": 500}
+MEMORY_TARGET_MB = 2048
+REG_RATIO_TARGET = 4.0
+SPEEDUP_TARGET = 20.0
+AS_AT = dt.date(2025, 1, 1)  # inside the synthetic data's stable window (as bench_reports)
+NAIVE_MERGE = (
+    "MERGE (p:Practice {code: $p}) MERGE (a:Area {code: $a}) "
+    "MERGE (p)-[r:REGISTERS]->(a) SET r.patients = $n"
+)
+REGISTRATIONS = "registrations.csv"
+
+
+# -- child processes ------------------------------------------------------------------------
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+
+
+def _wipe(store: Any) -> None:
+    """Delete every node of a Neo4j database, in batches."""
+    while store.write("MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS n").scalar():
+        pass
+
+
+def child_load(db: str, data: str) -> dict[str, Any]:
+    """Load `data` into an empty store (Neo4j when configured: wiped first), then again."""
+    from icpmap.graph import open_store
+    from icpmap.loaders import load_paths
+
+    store = open_store(db)
+    try:
+        if store.engine == "neo4j":
+            _wipe(store)
+        started = time.perf_counter()
+        first = load_paths(store, [data])
+        load = time.perf_counter() - started
+        rss_load = _rss_mb()
+        counts = store.counts()
+        started = time.perf_counter()
+        second = load_paths(store, [data])
+        reload = time.perf_counter() - started
+        after = store.counts()
+    finally:
+        store.close()
+    return {"engine": store.engine, "load": load, "rss_load_mb": rss_load, "rss_mb": _rss_mb(),
+            "created": first.created, "counts": counts, "reload": reload, "reload_changed": second.changed,
+            "reload_created": second.created, "reload_updated": second.updated, "reload_deleted": second.deleted,
+            "counts_after": after}
+
+
+def _copy_db(src: Path, dst: Path) -> None:
+    """Copy a closed embedded store (one file, plus any sidecar files)."""
+    for path in src.parent.glob(src.name + "*"):
+        target = dst.parent / (dst.name + path.name[len(src.name):])
+        if path.is_dir():
+            shutil.copytree(path, target)
+        else:
+            shutil.copy2(path, target)
+
+
+def _remove(db: Path) -> None:
+    for path in db.parent.glob(db.name + "*"):
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
+def child_registrations(work: str, data: str, runs: int, sample: int) -> dict[str, Any]:
+    """icpmap's loader and the naive loader on the registrations, each into a store
+    already holding every other file."""
+    from icpmap.graph import open_store
+    from icpmap.loaders import load_paths
+
+    work_dir, data_dir = Path(work), Path(data)
+    rest = sorted(p for p in data_dir.glob("*.csv") if p.name != REGISTRATIONS)
+    base = work_dir / "rest"
+    store = open_store(base)
+    try:
+        load_paths(store, rest)
+        practices, areas = store.counts()["Practice"], store.counts()["Area"]
+    finally:
+        store.close()
+
+    times, created = [], []
+    for i in range(runs):
+        db = work_dir / f"regs-{i}"
+        _copy_db(base, db)
+        store = open_store(db)
+        try:
+            started = time.perf_counter()
+            report = load_paths(store, [data_dir / REGISTRATIONS])
+            times.append(time.perf_counter() - started)
+            created.append(report.created)
+        finally:
+            store.close()
+        _remove(db)
+
+    regs = pd.read_csv(data_dir / REGISTRATIONS, dtype={"practice_code": str, "area_code": str})
+    rows = regs.iloc[np.unique(np.linspace(0, len(regs) - 1, min(sample, len(regs))).astype(int))]
+    params = [{"p": p, "a": a, "n": int(n)} for p, a, n in
+              zip(rows["practice_code"], rows["area_code"], rows["patients"], strict=True)]
+    db = work_dir / "naive"
+    _copy_db(base, db)
+    store = open_store(db)
+    try:
+        started = time.perf_counter()
+        for row in params:
+            store.write(NAIVE_MERGE, row)  # one auto-commit write per row
+        naive = time.perf_counter() - started
+        naive_registers = store.counts()["REGISTERS"]
+    finally:
+        store.close()
+    return {"icpmap": times, "created": created, "rows": len(regs), "practices": practices, "areas": areas,
+            "naive": naive, "naive_rows": len(params), "naive_registers": naive_registers}
+
+
+def _comparable(value: Any) -> Any:
+    """A report value with floats rounded, so the two engines' results compare fairly."""
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, (list, tuple)):
+        return [_comparable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _comparable(v) for k, v in value.items()}
+    return value
+
+
+def child_reports(db: str, runs: int) -> dict[str, Any]:
+    """Every report over all Places: median seconds and the rows, per report."""
+    from icpmap.graph import open_store
+    from icpmap.reports import REPORTS, ReportSettings, run_report
+
+    settings = ReportSettings()
+    out: dict[str, Any] = {}
+    store = open_store(db)
+    try:
+        engine = store.engine
+        for name in REPORTS:
+            result = run_report(store, name, as_at=AS_AT, settings=settings)  # warm-up
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                result = run_report(store, name, as_at=AS_AT, settings=settings)
+                times.append(time.perf_counter() - started)
+            out[name] = {"seconds": statistics.median(times),
+                         "rows": sorted(json.dumps(_comparable(r), default=str) for r in result.rows)}
+    finally:
+        store.close()
+    return {"engine": engine, "reports": out}
+
+
+CHILDREN = {"load": child_load, "registrations": child_registrations, "reports": child_reports}
+
+
+def in_child(mode: str, *args: object, neo4j: bool = False) -> dict[str, Any]:
+    """Run `CHILDREN[mode](*args)` in a fresh Python process; its JSON result."""
+    env = dict(os.environ) if neo4j else {k: v for k, v in os.environ.items() if not k.startswith("ICPMAP_NEO4J")}
+    argv = [sys.executable, "-m", "benchmarks.bench_england", "--child", mode, *map(str, args)]
+    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench_england child {mode} failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- the benchmark ----------------------------------------------------------------------------
+
+
+def median_seconds(work: Any, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _row(name: str, value: Any, unit: str, reference: Any = None, target: Any = None, ok: Any = None,
+         ratio: float | None = None) -> dict[str, Any]:
+    if ratio is None and isinstance(value, (int, float)) and isinstance(reference, (int, float)) and reference:
+        ratio = value / reference
+    return {"name": name, "value": value, "unit": unit, "reference": reference, "ratio": ratio,
+            "target": target, "ok": ok}
+
+
+def load_rows(data: Path, work: Path, generated: dict[str, int], scale: str, quick: bool) -> tuple[list, dict]:
+    files = sorted(data.glob("*.csv"))
+    read_all = median_seconds(lambda: [pd.read_csv(p) for p in files], READ_RUNS)
+    read_regs = median_seconds(lambda: pd.read_csv(data / REGISTRATIONS), READ_RUNS)
+
+    loads = [in_child("load", work / f"england-{i}", data) for i in range(LOAD_RUNS)]
+    for i in range(1, LOAD_RUNS):  # keep the first store, for the Neo4j pass's reference
+        _remove(work / f"england-{i}")
+    for result in loads:
+        assert result["counts"] == loads[0]["counts"], "loads of the same files gave different counts"
+        assert result["counts_after"] == result["counts"], "the re-load changed the counts"
+        assert result["counts"]["REGISTERS"] == generated["registrations"], result["counts"]
+        assert result["counts"]["Area"] == generated["areas"], result["counts"]
+    load = statistics.median(r["load"] for r in loads)
+    reload = statistics.median(r["reload"] for r in loads)
+    rss = max(r["rss_load_mb"] for r in loads)
+    rss_all = max(r["rss_mb"] for r in loads)
+    unchanged = not any(r["reload_changed"] for r in loads)
+    counts = loads[0]["counts"]
+    nodes = sum(counts[label] for label in NODES)
+    rels = sum(counts[rel] for rel in RELS)
+
+    regs = in_child("registrations", work, data, REG_RUNS, NAIVE_SAMPLE[scale])
+    assert all(c == regs["rows"] for c in regs["created"]), regs["created"]
+    assert regs["naive_registers"] == regs["naive_rows"], regs
+    icpmap_regs = statistics.median(regs["icpmap"])
+    naive_total = regs["naive"] / regs["naive_rows"] * regs["rows"]
+    speedup = naive_total / icpmap_regs
+    reg_ratio = icpmap_regs / read_regs
+
+    full_only = " (full size only)" if quick else ""
+    rows = [
+        _row(f"pandas read_csv of all {len(files)} {scale} files (reference)", read_all, "s", ok=None),
+        _row(f"load all of {scale} into an empty embedded store ({nodes:,} nodes, {rels:,} relationships), "
+             f"median of {LOAD_RUNS} child processes", load, "s", read_all, target=None, ok=None),
+        _row("peak RSS of that load (child's ru_maxrss after the load)", rss, "MB",
+             target=f"< {MEMORY_TARGET_MB} MB", ok=rss < MEMORY_TARGET_MB),
+        _row(f"re-load of the same files: no changes, counts equal (child peak {rss_all:,.0f} MB)", reload, "s",
+             read_all, target="no changes", ok=unchanged),
+        _row(f"registrations.csv alone ({regs['rows']:,} rows) into a store holding the rest, "
+             f"median of {REG_RUNS}; reference pandas read_csv of it", icpmap_regs, "s", read_regs,
+             target=f"<= {REG_RATIO_TARGET:g}x{full_only}", ok=quick or reg_ratio <= REG_RATIO_TARGET),
+        _row(f"naive loader (one MERGE per row, auto-commit): {regs['naive_rows']:,}-row sample took "
+             f"{regs['naive']:.1f} s, extrapolated to {regs['rows']:,} rows; reference icpmap's load of them",
+             naive_total, "s", icpmap_regs, target=f">= {SPEEDUP_TARGET:g}x speed-up",
+             ok=speedup >= SPEEDUP_TARGET),
+    ]
+    return rows, {"load": load, "counts": counts, "db": work / "england-0"}
+
+
+def neo4j_rows(data: Path, embedded: dict) -> list[dict[str, Any]]:
+    if not os.environ.get("ICPMAP_NEO4J_URI", "").strip():
+        return [_row("Neo4j: skipped (ICPMAP_NEO4J_URI not set)", None, "", target="skipped", ok=None)]
+    result = in_child("load", "-", data, neo4j=True)
+    assert result["engine"] == "neo4j", result["engine"]
+    same = result["counts"] == embedded["counts"]
+    rows = [
+        _row("Neo4j: load all of england into the wiped database (one run); reference the embedded load",
+             result["load"], "s", embedded["load"], target="counts equal the embedded store's", ok=same),
+        _row("Neo4j: re-load of the same files (no changes)", result["reload"], "s", embedded["load"],
+             target="no changes", ok=not result["reload_changed"] and result["counts_after"] == result["counts"]),
+    ]
+    neo = in_child("reports", "-", REPORT_RUNS, neo4j=True)["reports"]
+    lady = in_child("reports", embedded["db"], REPORT_RUNS)["reports"]
+    for name, got in neo.items():
+        agree = got["rows"] == lady[name]["rows"]
+        rows.append(_row(f"Neo4j: report {name} (all Places, {len(got['rows']):,} rows, median of {REPORT_RUNS}); "
+                         f"reference the embedded store; results {'agree' if agree else 'DIFFER'}",
+                         got["seconds"], "s", lady[name]["seconds"], target="results agree", ok=agree))
+    return rows
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    from icpmap.synth import generate
+
+    scale = "region" if quick else "england"
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="icpmap-bench-england-") as tmp:
+        data, work = Path(tmp) / "csv", Path(tmp) / "work"
+        work.mkdir()
+        generated = generate(data, scale=scale, seed=0)
+        rows, embedded = load_rows(data, work, generated, scale, quick)
+        rows += neo4j_rows(data, embedded)
+    rows.append(_row(f"load average (1 min) before / after; {os.cpu_count()} cores; whole benchmark "
+                     f"{time.perf_counter() - started:.0f} s", f"{load_before:.2f} / {os.getloadavg()[0]:.2f}", ""))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="region scale, for a smoke run")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        mode, *rest = args.child
+        if mode == "registrations":
+            rest = [rest[0], rest[1], int(rest[2]), int(rest[3])]
+        elif mode == "reports":
+            rest = [rest[0], int(rest[1])]
+        print(json.dumps(CHILDREN[mode](*rest)))
+        return
+    for row in run(quick=args.quick):
+        ratio = f"  ({row['ratio']:.2f}x the reference)" if row["ratio"] is not None else ""
+        target = f"  target {row['target']}" if row["target"] else ""
+        verdict = {True: "ok ", False: "NO ", None: "   "}[row["ok"]]
+        value = f"{row['value']:.3g}" if isinstance(row["value"], float) else (row["value"] or "")
+        print(f"{verdict} {row['name']}: {value} {row['unit']}{ratio}{target}")
+
+
+if __name__ == "__main__":
+    main()
