@@ -30,7 +30,7 @@ from xml.parsers import expat
 
 from .graph.store import Store
 from .loaders import LoadError, LoadReport, Progress, load_paths
-from .loaders.problems import Problems
+from .loaders.problems import Problem, Problems
 from .loaders.read import CSV_SUFFIXES, EXCEL_SUFFIXES, decode_name, expand
 
 MAX_SHEETS = 100
@@ -62,10 +62,36 @@ def check_files(paths: Sequence[Path | str]) -> Problems:
 
 
 def load(store: Store, paths: Sequence[Path | str], *, progress: Progress | None = None) -> LoadReport:
-    """`load_paths` after `check_files`: raises `LoadError` (nothing written) when either finds a problem."""
+    """`load_paths` after `check_files`: raises `LoadError` (nothing written) when either finds a problem.
+
+    A workbook can be a well-formed zip of well-formed XML and still be damaged (a cell
+    reference `E`, an attribute renamed): the spreadsheet library then fails while the loader
+    reads the sheet, before anything is written. That failure becomes a problem naming the
+    workbook and sheet, like any other unreadable file."""
     problems = check_files(paths)
     problems.raise_if_any()
-    return load_paths(store, paths, progress=progress)
+    try:
+        return load_paths(store, paths, progress=progress)
+    except Exception as exc:
+        where = _workbook_being_read(exc)
+        if where is None:
+            raise
+        raise LoadError([Problem(where, None, None, None, "not a readable Excel workbook: the sheet is damaged "
+                                 f"({type(exc).__name__}: {str(exc)[:200]})")]) from None
+
+
+def _workbook_being_read(exc: BaseException) -> str | None:
+    """The workbook (and sheet) the loader's workbook reader was reading when `exc` was raised in it."""
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name == "_read_workbook" and Path(code.co_filename).parent.name == "loaders":
+            found = tb.tb_frame.f_locals
+            name = str(getattr(found.get("source"), "display", "") or "the workbook")
+            sheet = getattr(found.get("sheet"), "title", None)
+            return f"{name} [{sheet}]" if sheet else name
+        tb = tb.tb_next
+    return None
 
 
 def check_csv(path: Path, problems: Problems) -> None:

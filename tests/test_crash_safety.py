@@ -1,7 +1,7 @@
 """Crash-safe loads: a load killed with SIGKILL at any moment leaves the store exactly as before
 or with the whole load applied, and the next command opens it cleanly.
 
-A real child process loads generated data (12 Places: about 40,000 registrations, with
+A real child process loads generated data (8 Places: about 27,000 registrations, with
 creates, updates and deletes against what the store holds) and is killed at several points:
 while reading the files, while checking references in the open transaction, in the middle of
 node writes and of relationship writes, as the transaction commits (twice: at once, and half
@@ -73,7 +73,7 @@ class States:
 @pytest.fixture(scope="module")
 def states(tmp_path_factory: pytest.TempPathFactory) -> States:
     root = tmp_path_factory.mktemp("crash")
-    scale = ENGLAND.slice("crash", 12)
+    scale = ENGLAND.slice("crash", 8)
     generate(root / "d0", scale=scale, seed=0)
     generate(root / "d1", scale=scale, seed=1)  # same codes, other names and memberships: all kinds of change
     base = root / "base"

@@ -38,6 +38,7 @@ from icpmap.loaders.export import ExportError, checksum, export, read_graph
 from icpmap.sample import SAMPLE_DIR
 
 EXAMPLES = int(os.environ.get("ICPMAP_FUZZ_EXAMPLES", "12"))
+pytestmark = pytest.mark.timeout(max(300, 3 * EXAMPLES))  # `make fuzz`: 2000 examples a test
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("ICPMAP_FUZZ_RANDOM"),
                 suppress_health_check=list(HealthCheck), print_blob=True, database=None)
 
