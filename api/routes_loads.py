@@ -67,11 +67,14 @@ class LoadOut(BaseModel):
 class AuditEntry(BaseModel):
     id: str
     at: str
-    by: str
-    status: str
+    by: str = Field(description="The API key's name, or the local user for the command line.")
+    via: str | None = Field(None, description="api, cli or copy.")
+    key_id: str | None = Field(None, description="The id of the API key used (loads through the service).")
+    status: str = Field(description="loaded, refused, or forgotten (a person erased: `person_id`).")
     files: list[LoadFileOut]
     report: dict[str, Any] | None = None
     problems: int | None = None
+    person_id: str | None = None
 
 
 UPLOAD_BODY = {
@@ -263,6 +266,11 @@ def _entry_out(e: dict[str, Any]) -> dict[str, Any]:
             files.append({"name": str(f.get("name") or f.get("path") or ""), "bytes": as_int(f.get("bytes")) or 0,
                           "sha256": str(f.get("sha256") or ""), "rows": as_int(f.get("rows"))})
     report = e.get("report")
+    def as_str(value: Any) -> str | None:
+        return value if isinstance(value, str) else None
+
     return {"id": str(e.get("id", "")), "at": str(e.get("at", "")), "by": str(e.get("by", "")),
+            "via": as_str(e.get("via")) or ("api" if e.get("key_id") else None), "key_id": as_str(e.get("key_id")),
             "status": str(e.get("status", "")), "files": files,
-            "report": report if isinstance(report, dict) else None, "problems": as_int(e.get("problems"))}
+            "report": report if isinstance(report, dict) else None, "problems": as_int(e.get("problems")),
+            "person_id": as_str(e.get("person_id"))}

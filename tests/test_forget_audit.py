@@ -91,6 +91,7 @@ def test_the_service_and_the_cli_share_one_audit(cli, tmp_path: Path) -> None:  
             assert posted.status_code == 200, posted.text
             listed = client.get("/loads", headers=admin).json()
             assert [e["by"] for e in listed] == ["Audit Admin", getpass.getuser()]
+            assert [e["via"] for e in listed] == ["api", "cli"] and listed[0]["key_id"]
             assert listed[0]["files"][0]["sha256"] == hashlib.sha256(body).hexdigest()
             assert listed[0]["files"][0]["rows"] == 1
     done = cli("loads", "--format", "json", db=db)
