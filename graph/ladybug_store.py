@@ -13,7 +13,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -129,6 +129,40 @@ class LadybugTx(Tx):
             return frame
         except RuntimeError as exc:
             raise _engine_error(exc) from None
+
+    def fetch_rels_coded(self, rel: str, src: tuple[str, str], dst: tuple[str, str], props: Sequence[str]) -> Any:
+        """Every `rel` relationship from a `src` node to a `dst` node ((label, key property)
+        each) as a pandas DataFrame: `src` and `dst` as categoricals of the end keys, then
+        `props`.
+
+        The engine returns each relationship's ends as node offsets and each end table's
+        keys once: a million relationships read in about a third of the time that their
+        end keys as strings take."""
+        import numpy as np
+        import pandas as pd
+
+        q = dialect.q
+        fields = "".join(f", x.{q(p)} AS {q(p)}" for p in props)
+        rows = self.fetch_frame(
+            f"MATCH (a:{q(src[0])})-[x:{q(rel)}]->(b:{q(dst[0])}) "
+            f"RETURN offset(id(a)) AS `~src`, offset(id(b)) AS `~dst`{fields}"
+        )
+        out: dict[str, Any] = {}
+        for end, (label, key) in (("src", src), ("dst", dst)):
+            nodes = self.fetch_frame(f"MATCH (n:{q(label)}) RETURN offset(id(n)) AS o, n.{q(key)} AS k")
+            offsets = nodes["o"].to_numpy(dtype=np.int64)
+            at = rows[f"~{end}"].to_numpy(dtype=np.int64)
+            size = int(max(offsets.max(initial=-1), at.max(initial=-1))) + 1
+            position = np.full(size, -1, dtype=np.int64)
+            position[offsets] = np.arange(len(offsets), dtype=np.int64)
+            codes = position[at]
+            if (codes < 0).any():  # an end the node scan did not see: cannot happen in one transaction
+                raise StoreError(f"{rel}: a relationship's {end} node is missing from {label}")
+            keys = pd.Index(nodes["k"].to_numpy(dtype=object), dtype=object)
+            out[end] = pd.Categorical.from_codes(codes, categories=keys)
+        for p in props:
+            out[p] = rows[p].to_numpy() if len(rows) else np.zeros(0, dtype=object)
+        return pd.DataFrame(out)
 
 
 class LadybugStore(Store):

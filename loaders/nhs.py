@@ -142,8 +142,8 @@ class Mapper:
             combined = key_codes[0].astype(np.int64)
             for codes in key_codes[1:]:
                 combined = combined * (int(codes.max(initial=0)) + 2) + codes + 1
-            first = ~pd.Series(combined).duplicated().to_numpy()
-            if not first.all():
+            first = _first_rows(combined)
+            if len(first) < len(combined):
                 base = np.arange(n) if positions is None else positions
                 positions = base[first]
         data = {name: self.values(source, positions) for name, source in cols.items()}
@@ -155,6 +155,18 @@ class Mapper:
         frame = pd.DataFrame(data)
         published = Published(self.fmt, self.as_of, snapshot=snapshot, owned_links=owned_links)
         return Table(spec, self.raw, frame, np.asarray(lines), user, published)
+
+
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """The positions, ascending, of the first row of each distinct code (codes >= -1)."""
+    if len(codes) == 0:
+        return np.zeros(0, dtype=np.int64)
+    low, high = int(codes.min()), int(codes.max())
+    if low < -1 or high > 4 * len(codes) + 1_000:  # a sparse key: hash it
+        return np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())
+    first = np.full(high + 2, len(codes), dtype=np.int64)
+    np.minimum.at(first, codes + 1, np.arange(len(codes), dtype=np.int64))
+    return np.sort(first[first < len(codes)])
 
 
 # -- NHS Digital: practice -> PCN -> CCG/Sub-ICB -> STP/ICB ------------------------------
@@ -244,8 +256,14 @@ def map_registrations(m: Mapper) -> list[Table]:
 
 def _areas_of(m: Mapper, lsoa: str, keep: np.ndarray | None) -> Table:
     codes, uniques = m.raw.coded(lsoa)
-    kinds = np.array(["unknown" if PLACEHOLDER_AREA.match(str(u)) else "lsoa" for u in uniques] + ["lsoa"], dtype=object)
-    kind = Derived(pd.Series(kinds[codes], index=m.raw.frame.index, dtype=object), lsoa)
+    # Per distinct code, as a categorical: no string per row.
+    placeholder = np.array([
+        # an ONS code (`E01000001`) without a regex, the rest by the pattern (`NO2011`, `CLOSED`)
+        (len(u) != 9 or u[0] not in "EWSN" or not u[1:].isdecimal()) and PLACEHOLDER_AREA.match(u) is not None
+        for u in map(str, uniques)
+    ] + [False], dtype=np.int8)
+    kinds = pd.Categorical.from_codes(placeholder[codes], categories=pd.Index(["lsoa", "unknown"], dtype=object))
+    kind = Derived(pd.Series(kinds, index=m.raw.frame.index), lsoa)
     return m.table("areas", {"code": lsoa, "kind": kind}, rows=keep, dedupe=["code"], drop_blank=["code"])
 
 

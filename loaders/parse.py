@@ -121,12 +121,16 @@ def parse_float(text: str) -> float:
     return value
 
 
-def parse_series(values: pd.Series, parse: Callable[[str], Any]) -> tuple[pd.Series, pd.Series]:
-    """Parse a column of strings through its distinct values.
+def parse_distinct(values: pd.Series, parse: Callable[[str], Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse a column of strings once per distinct value.
 
-    Returns the parsed values and, aligned with them, the error message of each row
-    that failed (None where the value parsed)."""
-    codes, uniques = pd.factorize(values)
+    Returns the rows' codes (-1 for missing) and, per code, the parsed value and the
+    error message (None where the value parsed); each table has one more entry, at
+    the end, for missing (None, None), so `table[codes]` is right for every row."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # the codes are there: no hashing
+        codes, uniques = values.cat.codes.to_numpy().astype(np.int64), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values)
     n = len(uniques)
     parsed = np.empty(n + 1, dtype=object)
     errors = np.empty(n + 1, dtype=object)
@@ -136,7 +140,34 @@ def parse_series(values: pd.Series, parse: Callable[[str], Any]) -> tuple[pd.Ser
         except ValueError as exc:
             errors[i] = str(exc)
     parsed[n] = errors[n] = None  # code -1 (missing)
+    return np.asarray(codes), parsed, errors
+
+
+def parse_series(values: pd.Series, parse: Callable[[str], Any]) -> tuple[pd.Series, pd.Series]:
+    """Parse a column of strings through its distinct values.
+
+    Returns the parsed values and, aligned with them, the error message of each row
+    that failed (None where the value parsed)."""
+    codes, parsed, errors = parse_distinct(values, parse)
     return (
         pd.Series(parsed[codes], index=values.index, dtype=object),
         pd.Series(errors[codes], index=values.index, dtype=object),
     )
+
+
+def numeric_column(codes: np.ndarray, parsed: np.ndarray, kind: str) -> np.ndarray | None:
+    """The parsed values of a complete int or float column as int64/float64 (None when a
+    value is missing or of another type): one number per row, no Python object each."""
+    if kind not in ("int", "float") or (len(codes) and codes.min() < 0):
+        return None
+    distinct = parsed[:-1]
+    used = np.bincount(codes, minlength=len(distinct)) > 0 if len(codes) else np.zeros(len(distinct), dtype=bool)
+    wanted = int if kind == "int" else float
+    if not all(type(v) is wanted for v, u in zip(distinct, used, strict=True) if u):
+        return None
+    try:
+        table = np.array([v if u else 0 for v, u in zip(distinct, used, strict=True)],
+                         dtype=np.int64 if kind == "int" else np.float64)
+    except OverflowError:
+        return None
+    return table[codes]

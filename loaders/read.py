@@ -41,6 +41,7 @@ class RawTable:
     headerless: bool = False
     first_row: dict[str, str] = field(default_factory=dict)  # the first data row, every column
     _codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _columns: dict[str, pd.Categorical] = field(default_factory=dict)
 
     def coded(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """(codes, distinct stripped values) of a column, -1 for a missing cell."""
@@ -48,9 +49,11 @@ class RawTable:
             column = self.frame[name]
             if isinstance(column.dtype, pd.CategoricalDtype):  # read as categories (big files)
                 codes, uniques = column.cat.codes.to_numpy().astype(np.int64), column.cat.categories.to_numpy()
+            elif isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":  # counts read as integers
+                codes, uniques = _factorize_ints(column.to_numpy())
             else:
                 codes, uniques = pd.factorize(column)
-            cleaned = np.array([str(u).strip() for u in uniques], dtype=object)
+            cleaned = np.array([u.strip() if type(u) is str else str(u).strip() for u in uniques], dtype=object)
             if len(set(cleaned)) != len(cleaned):  # " A" and "A" are one value once stripped
                 recoded, distinct = pd.factorize(cleaned)
                 codes = np.where(codes >= 0, recoded[np.maximum(codes, 0)], -1)
@@ -63,8 +66,9 @@ class RawTable:
 
         Stripping and every later test work on the distinct values, and the codes make
         deduplication and reference checks cheap on a million rows."""
-        codes, uniques = self.coded(name)
-        return pd.Series(_categorical(codes, uniques), index=self.frame.index)
+        if name not in self._columns:
+            self._columns[name] = _categorical(*self.coded(name))
+        return pd.Series(self._columns[name], index=self.frame.index, copy=False)
 
     def subset(self, name: str, rows: np.ndarray | None) -> pd.Series:
         """`column(name)` at the positions `rows` (all when None), without factorising a
@@ -84,16 +88,39 @@ class RawTable:
     def matches(self, name: str, test) -> np.ndarray:  # type: ignore[no-untyped-def]
         """Rows whose (stripped) value passes `test`, evaluated once per distinct value."""
         codes, uniques = self.coded(name)
-        ok = np.array([bool(test(u)) for u in uniques] + [bool(test(""))], dtype=bool)
+        if test is bool:  # non-blank: one comparison for all the distinct values
+            ok = np.append(np.asarray(uniques, dtype=object) != "", False) if len(uniques) else np.zeros(1, dtype=bool)
+        else:
+            ok = np.array([bool(test(u)) for u in uniques] + [bool(test(""))], dtype=bool)
         return ok[codes]
+
+
+def _factorize_ints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`pd.factorize` of an integer column (distinct values in ascending order), by a lookup
+    table when the values span a small range (counts: a few thousand), without hashing."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64), values[:0]
+    low, high = int(values.min()), int(values.max())
+    if high - low > max(1_000_000, 4 * len(values)):
+        return pd.factorize(values)
+    shifted = values - low
+    present = np.zeros(high - low + 1, dtype=bool)
+    present[shifted] = True
+    distinct = np.flatnonzero(present)
+    position = np.zeros(len(present), dtype=np.int64)
+    position[distinct] = np.arange(len(distinct), dtype=np.int64)
+    return position[shifted], (distinct + low).astype(values.dtype)
 
 
 def _categorical(codes: np.ndarray, uniques: np.ndarray) -> pd.Categorical:
     """Codes and distinct values as a Categorical whose blank is the category ''."""
-    cats = list(uniques)
-    if "" not in cats:
-        cats.append("")
-    blank = cats.index("")
+    cats = np.asarray(uniques, dtype=object)
+    at = np.flatnonzero(cats == "") if len(cats) else np.zeros(0, dtype=np.int64)
+    if len(at):
+        blank = int(at[0])
+    else:
+        blank = len(cats)
+        cats = np.append(cats, np.array([""], dtype=object))
     if len(codes) and codes.min(initial=0) < 0:
         codes = np.where(codes < 0, blank, codes)
     return pd.Categorical.from_codes(codes, categories=pd.Index(cats, dtype=object))

@@ -79,7 +79,7 @@ def resolve(tx: Tx, plan: Plan, problems: Problems) -> list[RelSet]:
     for g in plan.groups:
         for side in g.check:
             labels = g.src_labels if side == "src" else g.dst_labels
-            values = _index(g.frame[side].unique())
+            values = _distinct(g.frame[side])
             for label in labels:
                 loaded = in_load.get(label)
                 missing = values if loaded is None else values.difference(loaded)
@@ -92,9 +92,8 @@ def resolve(tx: Tx, plan: Plan, problems: Problems) -> list[RelSet]:
         if in_store.get(label):
             keys = keys.append(pd.Index(sorted(in_store[label]), dtype=object))
         if isinstance(values.dtype, pd.CategoricalDtype):  # test each distinct value once
-            ok = values.cat.categories.isin(keys)
-            codes = values.cat.codes.to_numpy()
-            return np.where(codes >= 0, ok[np.maximum(codes, 0)], False)
+            ok = np.append(values.cat.categories.isin(keys), False)  # code -1 (missing) is not known
+            return ok[values.cat.codes.to_numpy()]
         return values.isin(keys).to_numpy()
 
     # 2. Check each reference; settle the label of each row's ends.
@@ -137,6 +136,19 @@ def resolve(tx: Tx, plan: Plan, problems: Problems) -> list[RelSet]:
 
 def _index(values: object) -> pd.Index:
     return pd.Index(np.asarray(values, dtype=object))
+
+
+def _distinct(values: pd.Series) -> pd.Index:
+    """The distinct values of a column (a categorical's from its codes, without hashing)."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return _index(values.unique())
+    codes = values.cat.codes.to_numpy()
+    cats = values.cat.categories
+    used = np.bincount(codes.astype(np.int64) + 1, minlength=len(cats) + 1)[1:] > 0  # code -1 (missing) counts first
+    out = cats.to_numpy(dtype=object)[used]
+    if len(codes) and codes.min() < 0:  # missing, as `unique` gives it
+        out = np.append(out, np.nan)
+    return _index(out)
 
 
 def _report(g: RelGroup, side: str, mask: np.ndarray, message: str, problems: Problems) -> None:

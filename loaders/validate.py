@@ -105,11 +105,18 @@ def validate(table: Table, number: int, problems: Problems) -> Typed:
         if parser is None:  # strings and keys (categorical: blank becomes missing)
             values[name] = raw.where(~blank) if blank.any() else raw
             continue
-        filled = raw.where(~blank)  # NaN for blank: factorize leaves it out
-        parsed, errors = parse.parse_series(filled, parser)
-        bad = errors.notna().to_numpy()
-        if bad.any():
-            at = np.flatnonzero(bad)
-            problems.add_rows(table.display, lines[at], user_col, raw.iloc[at].tolist(), errors.iloc[at].tolist())
-        values[name] = parsed
+        filled = raw.where(~blank) if blank.any() else raw  # NaN for blank: factorize leaves it out
+        codes, parsed, errors = parse.parse_distinct(filled, parser)
+        failed = np.array([e is not None for e in errors], dtype=bool)
+        if failed.any():
+            at = np.flatnonzero(failed[codes])
+            problems.add_rows(table.display, lines[at], user_col, raw.iloc[at].tolist(), errors[codes[at]].tolist())
+        # A published file's complete count column stays numeric (a million numbers, not a
+        # million Python objects); the partnership's own files keep Python values, which
+        # their conflict messages show.
+        numbers = parse.numeric_column(codes, parsed, prop.type) if table.published is not None else None
+        if numbers is not None:
+            values[name] = pd.Series(numbers, index=raw.index, copy=False)
+        else:
+            values[name] = pd.Series(parsed[codes], index=raw.index, dtype=object, copy=False)
     return Typed(table, number, values)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..graph.dialect import Dialect
+from ..graph.dialect import Dialect, q
 from ..graph.model import NODES, RELS
 from ..graph.store import Tx
 from . import frames as fx
@@ -22,6 +22,7 @@ from .report import TableCounts
 from .resolve import RelSet, fetch, fetch_by_keys
 
 COPY_MIN_ROWS = 2_000  # below this, UNWIND CREATE is as quick and simpler
+SCAN_KEYS = 2_000  # from this many keys, read the whole table once and filter in pandas
 
 
 @dataclass
@@ -56,11 +57,32 @@ def copy_safe_rel(rel: str) -> bool:
 # -- nodes -------------------------------------------------------------------------
 
 
+def stored_count(tx: Tx, label: str) -> int:
+    """How many nodes of `label` the store holds (one cheap count on either engine)."""
+    return int(tx.run(f"MATCH (n:{q(label)}) RETURN count(n) AS n").scalar() or 0)
+
+
+def fetch_nodes(tx: Tx, dialect: Dialect, ns: NodeSet) -> pd.DataFrame:
+    """The stored nodes of `ns`'s label among its keys: none when the label is empty (no
+    key lookups at all), one scan when most of the label is wanted, else key lookups."""
+    node = NODES[ns.label]
+    cols = ["key", *ns.props]
+    keys = ns.frame["key"]
+    stored = stored_count(tx, node.label)
+    if stored == 0:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    if hasattr(tx, "fetch_frame") and len(keys) >= SCAN_KEYS and stored <= 4 * len(keys):
+        fields = ", ".join(f"n.{q(p)} AS {q(c)}" for p, c in zip([node.key, *ns.props], cols, strict=True))
+        existing = fetch(tx, f"MATCH (n:{q(node.label)}) RETURN {fields}", {}, cols)
+        wanted = pd.Index(np.asarray(keys.unique(), dtype=object))
+        return existing[existing["key"].isin(wanted).to_numpy()].reset_index(drop=True)
+    return fetch_by_keys(tx, dialect.fetch_nodes(node, [node.key, *ns.props]), keys.tolist(), cols)
+
+
 def diff_nodes(tx: Tx, dialect: Dialect, ns: NodeSet) -> NodeChanges:
     node = NODES[ns.label]
     frame = ns.frame
-    cols = ["key", *ns.props]
-    existing = fetch_by_keys(tx, dialect.fetch_nodes(node, [node.key, *ns.props]), frame["key"].tolist(), cols)
+    existing = fetch_nodes(tx, dialect, ns)
     for p in ns.props:
         existing[p] = fx.as_python(existing[p], node.prop(p).type)
     existing["key"] = existing["key"].astype(object)
@@ -89,10 +111,11 @@ def write_nodes(tx: Tx, dialect: Dialect, ch: NodeChanges) -> None:
     node = NODES[ch.ns.label]
     all_props = [p.name for p in node.props]
     if len(ch.create):
-        frame = pd.DataFrame({node.key: copy_column(ch.create["key"], "string")})
+        columns = {node.key: copy_column(ch.create["key"], "string")}
         for prop in node.props[1:]:
             column = ch.create[prop.name] if prop.name in ch.create.columns else pd.Series(None, index=ch.create.index)
-            frame[prop.name] = copy_column(column, prop.type)
+            columns[prop.name] = copy_column(column, prop.type)
+        frame = copy_frame_of(columns)
         if can_copy(tx) and len(frame) >= COPY_MIN_ROWS:
             tx.copy_frame(node.label, frame)  # type: ignore[attr-defined]
         else:
@@ -106,24 +129,32 @@ def write_nodes(tx: Tx, dialect: Dialect, ch: NodeChanges) -> None:
 # -- relationships --------------------------------------------------------------------
 
 
-SCAN_KEYS = 2_000  # from this many keys, read the whole table once and filter in pandas
-
-
 def fetch_rels(tx: Tx, dialect: Dialect, rs: RelSet, keys: list) -> pd.DataFrame:
-    """The stored relationships of `rs`'s type and end labels whose owner side is in `keys`."""
+    """The stored relationships of `rs`'s type and end labels whose owner side is in `keys`.
+
+    `src` and `dst` come back as strings or (LadybugDB, many keys) as categoricals of
+    the end keys; integer properties as int64 when the engine gives them so (equal, as
+    Python values, to what `fx.as_python` would make of them)."""
     model = RELS[rs.rel]
     props = [p.name for p in model.props]
     side = rs.owner_side or "src"
     columns = ["src", "dst", *props]
     if len(keys) >= SCAN_KEYS:  # one scan beats a million key lookups
-        existing = fetch(tx, dialect.scan_rel_rows(rs.rel, rs.src, rs.dst), {}, columns)
+        coded = getattr(tx, "fetch_rels_coded", None)
+        if coded is not None:  # the ends as integers, each end's keys once (LadybugDB)
+            existing = coded(rs.rel, (rs.src, NODES[rs.src].key), (rs.dst, NODES[rs.dst].key), props)
+        else:
+            existing = fetch(tx, dialect.scan_rel_rows(rs.rel, rs.src, rs.dst), {}, columns)
         existing = existing[existing[side].isin(pd.Index(keys)).to_numpy()].reset_index(drop=True)
     else:
         existing = fetch_by_keys(tx, dialect.fetch_rel_rows(rs.rel, rs.src, rs.dst, side), keys, columns)
-    existing["src"] = existing["src"].astype(object)
-    existing["dst"] = existing["dst"].astype(object)
+    for end in ("src", "dst"):
+        if not isinstance(existing[end].dtype, pd.CategoricalDtype):
+            existing[end] = existing[end].astype(object)
     for p in model.props:
-        existing[p.name] = fx.as_python(existing[p.name], p.type)
+        values = existing[p.name]
+        if not (p.type == "int" and values.dtype == np.int64):  # int64 holds no missing value
+            existing[p.name] = fx.as_python(values, p.type)
     return existing
 
 
@@ -142,7 +173,8 @@ def diff_rels(tx: Tx, dialect: Dialect, rs: RelSet, existing: pd.DataFrame | Non
         empty = frame.iloc[0:0]
         return RelChanges(rs, frame, empty, existing.iloc[0:0], counts)
     want, have = fx.joint_codes(frame, existing, identity)
-    where = fx.positions(want, have)
+    # One hash for both directions; `rs.frame` holds each identity once (resolve merged it).
+    where, kept = fx.positions_both(want, have, unique=True)
     found = where >= 0
     create = frame[~found]
     matched = frame[found]
@@ -155,7 +187,7 @@ def diff_rels(tx: Tx, dialect: Dialect, rs: RelSet, existing: pd.DataFrame | Non
         given = matched["?" + p].to_numpy(dtype=bool)
         if not given.any():
             continue
-        stored = pd.Series(existing[p].to_numpy(dtype=object)[at])
+        stored = existing[p].iloc[at].reset_index(drop=True)
         differs = given & ~fx.same(matched[p].reset_index(drop=True), stored)
         flags[p] = differs
         changed |= differs
@@ -167,7 +199,8 @@ def diff_rels(tx: Tx, dialect: Dialect, rs: RelSet, existing: pd.DataFrame | Non
     if rs.mode == "replace":
         if rs.identity:
             want, have = fx.joint_codes(frame, existing, ["src", "dst"])
-        gone = ~fx.member(have, want)
+            kept = fx.member(have, want)
+        gone = ~kept
         delete = existing[gone].drop_duplicates(["src", "dst"])
         counts.deleted = int(gone.sum())
     counts.created = len(create)
@@ -197,7 +230,7 @@ def write_rels(tx: Tx, dialect: Dialect, ch: RelChanges) -> None:
         if can_copy(tx) and copy_safe_rel(rs.rel) and len(frame) >= COPY_MIN_ROWS:
             frame = _grouped_by_src(frame)  # COPY is several times faster when each source's rows are together
             model_types = {p.name: p.type for p in model.props}
-            frame = pd.DataFrame({c: copy_column(frame[c], model_types.get(c, "string")) for c in frame.columns})
+            frame = copy_frame_of({c: copy_column(frame[c], model_types.get(c, "string")) for c in frame.columns})
             tx.copy_frame(rs.rel, frame, (rs.src, rs.dst))  # type: ignore[attr-defined]
         else:
             tx.run_batch(dialect.create_rel_rows(rs.rel, rs.src, rs.dst, props), _records(frame))
@@ -215,6 +248,12 @@ def copy_column(values: pd.Series, kind: str) -> np.ndarray:
         out = out.copy()
         out[missing] = None
     return out
+
+
+def copy_frame_of(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The columns as they are: object stays object (pandas would otherwise spend a pass per
+    column turning strings into its string type, which COPY then reads more slowly)."""
+    return pd.DataFrame({c: pd.Series(v, dtype=v.dtype, copy=False) for c, v in columns.items()}, copy=False)
 
 
 def _grouped_by_src(frame: pd.DataFrame) -> pd.DataFrame:
