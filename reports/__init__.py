@@ -6,7 +6,7 @@
 
 Each report runs `.cypher` files of `cypher/reports/` (portable across both engines)
 and a little Python where portable Cypher cannot do the job. Definitions, columns and
-settings are documented in `reports/README.md`.
+settings are documented in README.md ("Reports").
 """
 
 from __future__ import annotations

@@ -100,9 +100,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's headless Chromium through Playwright for Python (never a downloaded browser)."""
+    """Debian's headless Chromium through Playwright for Python (never a downloaded browser).
+
+    Module-scoped: Playwright's sync API keeps an event loop running while it is open,
+    which would break `asyncio.run()` and other Playwright sessions in later modules."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium; CI does)")
     from playwright.sync_api import sync_playwright
