@@ -56,13 +56,8 @@ def _prepare(root: Path) -> tuple[Path, Path, str]:
     from icpmap.sample import SAMPLE_DIR
 
     db = root / "store"
-    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        with open_store(db) as store:
-            load_paths(store, [SAMPLE_DIR])
-    finally:
-        if saved is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = saved
+    with open_store(db, engine="ladybug") as store:
+        load_paths(store, [SAMPLE_DIR])
     keys = root / "keys.json"
     key = KeyFile(keys).create("bench", "viewer")[1]
     return db, keys, key

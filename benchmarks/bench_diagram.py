@@ -67,12 +67,7 @@ THEIRS = "() => window.__stabilisedAt || null"
 def _open_store(path: Path) -> Any:
     from icpmap.graph import open_store
 
-    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        return open_store(path)
-    finally:
-        if saved is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = saved
+    return open_store(path, engine="ladybug")
 
 
 def graph_2000(root: Path, places: int) -> tuple[Any, float]:

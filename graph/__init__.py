@@ -8,9 +8,20 @@ from .config import Neo4jSettings, resolve_db_path
 from .store import ReadOnlyViolation, Result, Store, StoreBusy, StoreError, Tx
 
 
-def open_store(db: str | os.PathLike[str] | None = None, *, read_only: bool = False, schema: bool = True) -> Store:
-    """Open the configured store: Neo4j when `ICPMAP_NEO4J_URI` is set, else LadybugDB at `db`."""
-    settings = Neo4jSettings.from_env()
+def open_store(
+    db: str | os.PathLike[str] | None = None, *, read_only: bool = False, schema: bool = True,
+    engine: str | None = None,
+) -> Store:
+    """Open the configured store: Neo4j when `ICPMAP_NEO4J_URI` is set, else LadybugDB at `db`.
+
+    `engine="ladybug"` opens the embedded store at `db` whatever the environment says
+    (tests, benchmarks, copies between engines); `engine="neo4j"` requires the variables.
+    """
+    if engine not in (None, "ladybug", "neo4j"):
+        raise StoreError(f"Unknown engine {engine!r}: use ladybug or neo4j.")
+    settings = None if engine == "ladybug" else Neo4jSettings.from_env()
+    if engine == "neo4j" and settings is None:
+        raise StoreError("engine neo4j needs ICPMAP_NEO4J_URI (and ICPMAP_NEO4J_USER, ICPMAP_NEO4J_PASSWORD).")
     if settings is not None:
         from .neo4j_store import Neo4jStore
 

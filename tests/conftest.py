@@ -33,12 +33,7 @@ def open_engine_store(engine: str, path: Path) -> Store:
         store = open_store()
         wipe(store)
         return store
-    env = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        return open_store(path)
-    finally:
-        if env is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = env
+    return open_store(path, engine="ladybug")
 
 
 @pytest.fixture(params=ENGINES)

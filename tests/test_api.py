@@ -33,12 +33,7 @@ HEADER_ONLY = ("ics.csv", b"code,name\n")  # a valid upload that changes nothing
 
 
 def _embedded(path: Path) -> Store:
-    env = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        return open_store(path)
-    finally:
-        if env is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = env
+    return open_store(path, engine="ladybug")
 
 
 class Env:

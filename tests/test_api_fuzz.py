@@ -37,12 +37,7 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[schemathesi
     from icpmap.loaders import load_paths
 
     root = tmp_path_factory.mktemp("fuzz")
-    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        store = open_store(root / "db")
-    finally:
-        if saved is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = saved
+    store = open_store(root / "db", engine="ladybug")
     load_paths(store, [SAMPLE_DIR])
     keys = KeyFile(root / "keys.json")
     KEYS["admin"] = keys.create("fuzz", "admin")[1]

@@ -6,7 +6,6 @@ organisation with a hostile name); every request to any other host is blocked.
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import threading
@@ -48,12 +47,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[dict[s
                                              encoding="utf-8")
     (extra / "memberships.csv").write_text(f"organisation_code,board_code,role,from,to\nHOSTILE,PPB-{PLACE},wider,2020-01-01,\n",
                                            encoding="utf-8")
-    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        store = open_store(root / "db")
-    finally:
-        if saved is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = saved
+    store = open_store(root / "db", engine="ladybug")
     load_paths(store, [SAMPLE_DIR])
     load_paths(store, [extra])
     keys = KeyFile(root / "keys.json")

@@ -163,12 +163,7 @@ def icpmap(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def cli_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("cli") / "db"
-    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        store = open_store(path)
-    finally:
-        if saved is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = saved
+    store = open_store(path, engine="ladybug")
     load_paths(store, [SAMPLE_DIR])
     store.close()
     return path

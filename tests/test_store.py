@@ -154,3 +154,14 @@ def test_many_threads_read_at_once(store):
         t.join()
     assert errors == []
     assert answers == [20] * 600
+
+
+def test_open_store_engine_choice(tmp_path, monkeypatch):
+    monkeypatch.setenv("ICPMAP_NEO4J_URI", "bolt://127.0.0.1:1")  # set, but the embedded store is asked for
+    with open_store(tmp_path / "db", engine="ladybug") as s:
+        assert s.engine == "ladybug"
+    monkeypatch.delenv("ICPMAP_NEO4J_URI")
+    with pytest.raises(StoreError, match="ICPMAP_NEO4J_URI"):
+        open_store(engine="neo4j")
+    with pytest.raises(StoreError, match="Unknown engine"):
+        open_store(tmp_path / "db", engine="sqlite")

@@ -341,33 +341,28 @@ def test_cli(tmp_path):
     from icpmap.cli.app import app
 
     db = tmp_path / "db"
-    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        store = open_store(db)
-        load_paths(store, [SAMPLE_DIR])
-        store.close()
-        out = tmp_path / "out"
-        # the real command, in a child process: output and errors as a person sees them
-        r = run_icpmap("visualise", "--place", SEFTON, "-o", str(out / "s.html"), db=db)
-        assert r.returncode == 0, r.stderr
-        assert "nodes" in r.stdout and (out / "s.html").stat().st_size > 100_000
-        r = run_icpmap("visualise", "--place", "NOPE", db=db)
-        assert r.returncode == 1 and r.stderr.startswith("Error: No Place") and "Traceback" not in r.stderr
-        # the rest in process
-        runner = CliRunner()
-        r = runner.invoke(app, ["--db", str(db), "chart", "assurance", "-o", str(out / "a.svg")])
+    store = open_store(db, engine="ladybug")
+    load_paths(store, [SAMPLE_DIR])
+    store.close()
+    out = tmp_path / "out"
+    # the real command, in a child process: output and errors as a person sees them
+    r = run_icpmap("visualise", "--place", SEFTON, "-o", str(out / "s.html"), db=db)
+    assert r.returncode == 0, r.stderr
+    assert "nodes" in r.stdout and (out / "s.html").stat().st_size > 100_000
+    r = run_icpmap("visualise", "--place", "NOPE", db=db)
+    assert r.returncode == 1 and r.stderr.startswith("Error: No Place") and "Traceback" not in r.stderr
+    # the rest in process
+    runner = CliRunner(env={"ICPMAP_NEO4J_URI": ""})  # the embedded store at --db, whatever the environment
+    r = runner.invoke(app, ["--db", str(db), "chart", "assurance", "-o", str(out / "a.svg")])
+    assert r.exit_code == 0, r.output
+    assert ET.parse(out / "a.svg").getroot().tag.endswith("svg")
+    for fmt in ("graphml", "gexf", "json"):
+        r = runner.invoke(app, ["--db", str(db), "export", "--format", fmt, "--ics", "QYG", "-o", str(out / f"q.{fmt}")])
         assert r.exit_code == 0, r.output
-        assert ET.parse(out / "a.svg").getroot().tag.endswith("svg")
-        for fmt in ("graphml", "gexf", "json"):
-            r = runner.invoke(app, ["--db", str(db), "export", "--format", fmt, "--ics", "QYG", "-o", str(out / f"q.{fmt}")])
-            assert r.exit_code == 0, r.output
-        assert nx.read_gexf(out / "q.gexf").number_of_nodes() > 200
-        r = runner.invoke(app, ["--db", str(db), "export", "--pcn", "U99001", "-o", str(out / "p.graphml")])
-        assert r.exit_code == 0 and nx.read_graphml(out / "p.graphml").number_of_nodes() > 5
-        for bad in (["visualise"], ["chart", "pie"], ["chart", "breadth", "--level", "place"],
-                    ["export", "--place", SEFTON, "-o", str(out / "x.csv")]):
-            r = runner.invoke(app, ["--db", str(db), *bad])
-            assert r.exit_code == 1 and "Error:" in r.output, (bad, r.output)
-    finally:
-        if saved is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = saved
+    assert nx.read_gexf(out / "q.gexf").number_of_nodes() > 200
+    r = runner.invoke(app, ["--db", str(db), "export", "--pcn", "U99001", "-o", str(out / "p.graphml")])
+    assert r.exit_code == 0 and nx.read_graphml(out / "p.graphml").number_of_nodes() > 5
+    for bad in (["visualise"], ["chart", "pie"], ["chart", "breadth", "--level", "place"],
+                ["export", "--place", SEFTON, "-o", str(out / "x.csv")]):
+        r = runner.invoke(app, ["--db", str(db), *bad])
+        assert r.exit_code == 1 and "Error:" in r.output, (bad, r.output)
