@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import importlib
 import inspect
+import json
 import os
 import pkgutil
 import platform
@@ -33,6 +34,35 @@ def fmt(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def write_results(rows: list[dict], ran: list[str]) -> None:
+    """Keep every module's latest rows in results.json and render RESULTS.md from them.
+
+    A run of some modules (`python -m benchmarks bench_diagram`) replaces only theirs.
+    """
+    store = HERE / "results.json"
+    saved = json.loads(store.read_text(encoding="utf-8")) if store.exists() else {}
+    stamp = f"{dt.datetime.now():%Y-%m-%d %H:%M}"
+    for name in ran:
+        saved[name] = {"when": stamp, "machine": machine(),
+                       "rows": [{k: r.get(k) for k in COLUMNS} for r in rows if r["module"] == name]}
+    store.write_text(json.dumps(saved, indent=1, default=str) + "\n", encoding="utf-8")
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`python -m benchmarks`); each figure is beside a reference measured",
+        "in the same run. Each module's rows are from its latest run, dated below.",
+        "",
+        "| module | run | " + " | ".join(COLUMNS) + " |",
+        "|---" * (len(COLUMNS) + 2) + "|",
+    ]
+    for name in sorted(saved):
+        for r in saved[name]["rows"]:
+            lines.append(f"| {name} | {saved[name]['when']} | " + " | ".join(fmt(r.get(c)) for c in COLUMNS) + " |")
+    machines = sorted({v["machine"] for v in saved.values()})
+    lines += ["", "Machine: " + "; ".join(machines)]
+    (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
@@ -57,18 +87,8 @@ def main() -> int:
     for row in rows:
         table.add_row(*(fmt(row.get(c)) for c in ("module", *COLUMNS)))
     Console().print(table)
-    if not args.quick and not args.only:
-        lines = [
-            "# Benchmark results",
-            "",
-            f"Run {dt.datetime.now():%Y-%m-%d %H:%M} on {machine()} by `make bench`.",
-            "Each figure is beside a reference measured in the same run.",
-            "",
-            "| module | " + " | ".join(COLUMNS) + " |",
-            "|---" * (len(COLUMNS) + 1) + "|",
-        ]
-        lines += ["| " + " | ".join(fmt(r.get(c)) for c in ("module", *COLUMNS)) + " |" for r in rows]
-        (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if not args.quick:
+        write_results(rows, names)
     return 1 if failures else 0
 
 
