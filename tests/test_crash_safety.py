@@ -3,8 +3,8 @@ or with the whole load applied, and the next command opens it cleanly.
 
 A real child process loads generated data (8 Places: about 27,000 registrations, with
 creates, updates and deletes against what the store holds) and is killed at several points:
-while reading the files, while checking references in the open transaction, in the middle of
-node writes and of relationship writes, as the transaction commits (twice: at once, and half
+while reading the files, in the open transaction once the nodes are written and relationships
+are being bulk-copied, as the transaction commits (twice: at once, and half
 way through the commit), after the commit before the store is closed, and the real
 `icpmap load` command on a timer. After each kill `icpmap info` must open the store, and its
 counts and checksum (`loaders.export.checksum` of every node, relationship and property)
@@ -142,8 +142,7 @@ def _after_crash(states: States, db: Path) -> str:
 # (the line the child prints, then what the store must be after the kill)
 POINTS = [
     ("STEP Reading registrations.csv", "before"),  # before the transaction
-    ("STEP Writing Practice", "before"),  # node writes, in the open transaction
-    ("STEP Writing REGISTERS", "before"),  # relationship writes (COPY FROM)
+    ("STEP Writing REGISTERS", "before"),  # in the open transaction, after the node writes, during COPY FROM
     ("STEP Committing", None),  # as the commit starts: either
     ("LOADED", "after"),  # committed (and checkpointed), not closed
 ]
