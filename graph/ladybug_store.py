@@ -9,8 +9,10 @@ clear "in use by another process" message.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import queue
+import shutil
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -24,6 +26,7 @@ from . import dialect
 from .store import ReadOnlyViolation, Result, Store, StoreBusy, StoreError, Tx, plain
 
 _DATABASES: dict[str, ladybug.Database] = {}
+_LOCKS: dict[str, int] = {}  # path -> fd of its .icpmap-lock, flock'ed while the Database is open
 _DATABASES_LOCK = threading.Lock()
 _WRITE_LOCKS: dict[str, threading.RLock] = {}
 _USERS: dict[str, int] = {}
@@ -37,22 +40,115 @@ READERS = int(os.environ.get("ICPMAP_READERS", "0")) or max(2, min(8, 2 * (os.cp
 READER_WAIT_S = 30.0
 
 
+UNDO_SUFFIX = ".icpmap-undo"
+# The files LadybugDB 0.22 keeps beside a store while it writes (seen after a kill mid-checkpoint).
+LADYBUG_SIDECARS = (".wal", ".shadow", ".wal.checkpoint", ".checkpoint.apply.lock", ".checkpoint.intent.lock")
+
+
+def _busy(path: str) -> StoreBusy:
+    return StoreBusy(f"The store at {path} is in use by another process; "
+                     "close the other icpmap command or service and try again.")
+
+
+def _take_lock(path: str, read_only: bool) -> int:
+    """Our own lock beside the store, held while it is open: recovery must know nobody else has it."""
+    fd = os.open(path + ".icpmap-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, (fcntl.LOCK_SH if read_only else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise _busy(path) from None
+    return fd
+
+
+def recover(path: str) -> bool:
+    """Put back the store as it was before a load that was killed while committing.
+
+    LadybugDB 0.22 does not write rows added by `COPY FROM` to its write-ahead log: they reach
+    the database file only at the checkpoint after the commit. So a transaction that copies
+    first saves the committed store (the file and its log) beside it, and removes the copy once
+    that checkpoint is done. Finding the copy means the process died in between, leaving a store
+    that would hold the load without its copied rows: the saved store goes back. Call it only
+    while holding the store's lock exclusively."""
+    undo = Path(path + UNDO_SUFFIX)
+    if not undo.exists():
+        return False
+    base = Path(path)
+    for suffix in LADYBUG_SIDECARS:  # its log, and a checkpoint's shadow file, log and locks
+        Path(path + suffix).unlink(missing_ok=True)
+    saved_wal = Path(str(undo) + ".wal")
+    if saved_wal.exists():
+        os.replace(saved_wal, path + ".wal")
+    os.replace(undo, path)
+    _fsync_dir(base.parent)
+    return True
+
+
+def _save_undo(path: str) -> None:
+    """Copy the committed store (its file and log: no commit is in flight) beside it, durably."""
+    undo = Path(path + UNDO_SUFFIX)
+    for source, target in ((Path(path + ".wal"), Path(str(undo) + ".wal")), (Path(path), undo)):
+        if not source.exists():
+            continue
+        partial = target.with_name(target.name + ".part")
+        shutil.copyfile(source, partial)
+        fd = os.open(partial, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(partial, target)  # the data file last: its presence marks a complete copy
+    _fsync_dir(Path(path).parent)
+
+
+def _drop_undo(path: str) -> None:
+    undo = Path(path + UNDO_SUFFIX)
+    undo.unlink(missing_ok=True)  # first: a log copy without it means nothing
+    Path(str(undo) + ".wal").unlink(missing_ok=True)
+    _fsync_dir(Path(path).parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def _database(path: str, read_only: bool) -> ladybug.Database:
     with _DATABASES_LOCK:
         db = _DATABASES.get(path)
         if db is None or db.is_closed:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            lock = _take_lock(path, read_only)
             try:
+                if Path(path + UNDO_SUFFIX).exists():  # a load died while committing: put the store back
+                    if read_only:  # only with the store to ourselves
+                        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    recover(path)
+                    if read_only:
+                        fcntl.flock(lock, fcntl.LOCK_SH)
                 db = ladybug.Database(path, buffer_pool_size=BUFFER_POOL_MB * 1024 * 1024, read_only=read_only)
             except RuntimeError as exc:
+                os.close(lock)
                 message = str(exc)
                 if "lock" in message.lower():
-                    raise StoreBusy(
-                        f"The store at {path} is in use by another process; "
-                        "close the other icpmap command or service and try again."
-                    ) from None
+                    raise _busy(path) from None
                 raise StoreError(f"Cannot open the store at {path}: {message}") from None
+            except BlockingIOError:
+                os.close(lock)
+                raise _busy(path) from None
+            except BaseException:
+                os.close(lock)
+                raise
             _DATABASES[path] = db
+            _LOCKS[path] = lock
             _WRITE_LOCKS[path] = threading.RLock()
         _USERS[path] = _USERS.get(path, 0) + 1
         return db
@@ -68,6 +164,9 @@ def _release(path: str) -> None:
             _USERS.pop(path, None)
             if db is not None and not db.is_closed:
                 db.close()
+            lock = _LOCKS.pop(path, None)
+            if lock is not None:
+                os.close(lock)
 
 
 def _fetch(result: Any, max_rows: int | None = None) -> Result:
@@ -96,8 +195,10 @@ def _engine_error(exc: Exception) -> StoreError:
 
 
 class LadybugTx(Tx):
-    def __init__(self, conn: ladybug.Connection) -> None:
+    def __init__(self, conn: ladybug.Connection, location: str | None = None) -> None:
         self.conn = conn
+        self.location = location
+        self.saved = False  # the committed store is saved beside it (see `recover`)
 
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> Result:
         try:
@@ -110,6 +211,9 @@ class LadybugTx(Tx):
         if len(frame) == 0:
             return
         options = f" (from='{ends[0]}', to='{ends[1]}')" if ends else ""
+        if self.location is not None and not self.saved:
+            _save_undo(self.location)  # COPY rows are not in the log until the checkpoint: see `recover`
+            self.saved = True
         try:  # Ladybug finds the DataFrame by its variable name, `frame`
             self.conn.execute(f"COPY {table} FROM frame{options}")
         except RuntimeError as exc:
@@ -255,6 +359,17 @@ class LadybugStore(Store):
                     conn.set_query_timeout(0)
 
     @staticmethod
+    def _checkpoint(conn: ladybug.Connection) -> None:
+        for attempt in range(100):  # readers may hold it off for a moment
+            try:
+                conn.execute("CHECKPOINT")
+                return
+            except RuntimeError:
+                time.sleep(0.05 * min(attempt + 1, 10))
+        raise StoreError("The load was committed but not yet written to the store file; close the store "
+                         "cleanly (it writes it then), or the next start will take the load back.")
+
+    @staticmethod
     def _rollback(conn: ladybug.Connection) -> None:
         try:
             conn.execute("ROLLBACK")
@@ -271,15 +386,23 @@ class LadybugStore(Store):
                 conn.execute("BEGIN TRANSACTION")
             except RuntimeError as exc:
                 raise _engine_error(exc) from None
+            tx = LadybugTx(conn, self.location)
             try:
-                yield LadybugTx(conn)
+                yield tx
             except BaseException:
                 self._rollback(conn)
+                if tx.saved:
+                    _drop_undo(self.location)
                 raise
             try:
                 conn.execute("COMMIT")
             except RuntimeError as exc:
+                if tx.saved:
+                    _drop_undo(self.location)
                 raise _engine_error(exc) from None
+            if tx.saved:  # the copied rows are safe once they are in the file, not before
+                self._checkpoint(conn)
+                _drop_undo(self.location)
 
     def close(self) -> None:
         if self._closed:
@@ -298,6 +421,9 @@ def close_all() -> None:
         for db in _DATABASES.values():
             if not db.is_closed:
                 db.close()
+        for lock in _LOCKS.values():
+            os.close(lock)
+        _LOCKS.clear()
         _DATABASES.clear()
         _WRITE_LOCKS.clear()
         _USERS.clear()

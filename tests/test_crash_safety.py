@@ -162,11 +162,6 @@ def test_a_load_killed_at_a_point_leaves_the_store_before_or_after(states: State
     KILLS.append(f"{marker} -> {got}")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "LadybugDB 0.22 does not log rows added by COPY FROM a DataFrame in its write-ahead log: a process "
-    "killed after COMMIT but before the checkpoint that follows keeps the load's other changes and loses "
-    "its COPY rows (REGISTERS). Fix: a store-level undo copy while such a transaction commits "
-    "(see Data safety in README.md), or no COPY inside load transactions."))
 def test_a_load_killed_half_way_through_its_commit_leaves_the_store_before_or_after(states: States) -> None:
     if "LOADED" not in states.timings:
         states.timings.update(_kill_at(states, _victim(states, "measure"), "LOADED", 0)[1])
