@@ -51,15 +51,9 @@ def default_path(location: str | None = None, db: str | os.PathLike[str] | None 
     env = os.environ.get("ICPMAP_AUDIT", "").strip()
     if env:
         return Path(env).expanduser()
-    from .graph.config import Neo4jSettings, default_db_path, resolve_db_path
+    from .graph.config import beside_store
 
-    if location and "://" not in location:
-        base = Path(location)
-    elif location or Neo4jSettings.from_env() is not None:
-        base = default_db_path().parent / "neo4j"
-    else:
-        base = resolve_db_path(db).expanduser().resolve()
-    return base.parent / (base.name + SUFFIX)
+    return beside_store(SUFFIX, db, location)
 
 
 def record(path: Path, entry: dict[str, Any]) -> None:

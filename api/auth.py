@@ -41,19 +41,9 @@ def keys_path(db: str | os.PathLike[str] | None = None, location: str | None = N
     env = os.environ.get("ICPMAP_KEYS", "").strip()
     if env:
         return Path(env).expanduser()
+    from ..graph.config import beside_store
+
     return beside_store(".keys.json", db, location)
-
-
-def beside_store(suffix: str, db: str | os.PathLike[str] | None, location: str | None) -> Path:
-    from ..graph.config import Neo4jSettings, default_db_path, resolve_db_path
-
-    if location and "://" not in location:
-        base = Path(location)
-    elif location or Neo4jSettings.from_env() is not None:
-        base = default_db_path().parent / "neo4j"
-    else:
-        base = resolve_db_path(db).expanduser().resolve()
-    return base.parent / (base.name + suffix)
 
 
 def _now() -> str:

@@ -39,3 +39,14 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
         return Path(db).expanduser()
     env = os.environ.get("ICPMAP_DB", "").strip()
     return Path(env).expanduser() if env else default_db_path()
+
+
+def beside_store(suffix: str, db: str | os.PathLike[str] | None = None, location: str | None = None) -> Path:
+    """A file kept beside the store (keys, audit): `<store><suffix>`, or in the data dir for Neo4j."""
+    if location and "://" not in location:
+        base = Path(location)
+    elif location or Neo4jSettings.from_env() is not None:
+        base = default_db_path().parent / "neo4j"
+    else:
+        base = resolve_db_path(db).expanduser().resolve()
+    return base.parent / (base.name + suffix)

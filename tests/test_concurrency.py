@@ -67,12 +67,7 @@ time.sleep(120)
 
 
 def _embedded(path: Path):  # type: ignore[no-untyped-def]
-    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        return open_store(path)
-    finally:
-        if saved is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = saved
+    return open_store(path, engine="ladybug")
 
 
 def test_a_second_process_is_told_the_store_is_in_use_and_nothing_changes(tmp_path: Path) -> None:

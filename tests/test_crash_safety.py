@@ -46,12 +46,7 @@ time.sleep(120)  # killed here: committed, not yet closed
 
 
 def _embedded(path: Path):  # type: ignore[no-untyped-def]
-    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        return open_store(path)
-    finally:
-        if saved is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = saved
+    return open_store(path, engine="ladybug")
 
 
 def _state(path: Path) -> tuple[dict[str, int], str]:

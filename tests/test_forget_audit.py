@@ -12,7 +12,6 @@ import csv
 import getpass
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -28,12 +27,7 @@ PERSON = "PER-002"
 
 
 def _embedded(path: Path) -> Store:
-    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        return open_store(path)
-    finally:
-        if saved is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = saved
+    return open_store(path, engine="ladybug")
 
 
 def _rows(path: Path) -> int:

@@ -109,12 +109,7 @@ def hostile_input(folder: Path) -> Path:
 
 
 def _embedded(path: Path) -> Store:
-    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        return open_store(path)
-    finally:
-        if saved is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = saved
+    return open_store(path, engine="ladybug")
 
 
 def _tables(store: Store) -> set[str]:

@@ -44,12 +44,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ
 
 
 def _embedded(path: Path) -> Store:
-    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        return open_store(path)
-    finally:
-        if saved is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = saved
+    return open_store(path, engine="ladybug")
 
 
 @pytest.fixture(scope="module")

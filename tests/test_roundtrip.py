@@ -27,12 +27,7 @@ NEO4J = bool(os.environ.get("ICPMAP_NEO4J_URI"))
 
 
 def embedded(path: Path) -> Store:
-    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        return open_store(path)
-    finally:
-        if saved is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = saved
+    return open_store(path, engine="ladybug")
 
 
 def reloaded(source: Path, db: Path) -> str:
