@@ -39,8 +39,8 @@ Errors are RFC 9457 problem details (`application/problem+json`).
 
 
 def audit_path(location: str | None = None) -> Path:
-    """Where the load audit is (`icpmap.audit.default_path`): shared with the CLI."""
-    from ..audit import default_path
+    """Where the load audit is (`icpmap.safety.audit.default_path`): shared with the CLI."""
+    from ..safety.audit import default_path
 
     return default_path(location)
 

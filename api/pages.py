@@ -19,9 +19,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from .. import tabular
 from ..errors import UserError
 from ..graph import Store
+from ..reports import tabular
 from . import data, reporting
 from .auth import Principal
 from .deps import COOKIE, caller, get_store, page_admin, page_analyst, page_viewer, same_origin, settings
@@ -159,7 +159,7 @@ def query_run(request: Request, cypher: str = Form(..., max_length=100_000), use
 
 @router.get("/dashboard/upload")
 async def upload_form(request: Request, user: Principal = Depends(page_admin)) -> HTMLResponse:
-    from .. import audit
+    from ..safety import audit
 
     conf = settings(request)
     recent = await run_in_threadpool(audit.entries, conf.audit_path, 20)
@@ -172,7 +172,7 @@ async def upload_run(request: Request, user: Principal = Depends(page_admin),
                      store: Store = Depends(get_store)) -> HTMLResponse:
     import shutil
 
-    from .. import audit
+    from ..safety import audit
     from .routes_loads import receive_upload, run_load
 
     conf = settings(request)

@@ -1,4 +1,4 @@
-"""Responses in the product's output formats (the rules of `icpmap.tabular`)."""
+"""Responses in the product's output formats (the rules of `icpmap.reports.tabular`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from .. import tabular
+from ..reports import tabular
 
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from .. import __version__, tabular
+from .. import __version__
 from ..graph import Store
+from ..reports import tabular
 from . import data
 from .auth import Principal
 from .deps import analyst, get_store, settings, viewer

@@ -24,8 +24,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
-from .. import audit
 from ..graph import Store
+from ..safety import audit
 from .auth import Principal
 from .deps import admin, get_store, settings
 from .errors import Problem
@@ -194,8 +194,8 @@ def run_load(request: Request, store: Store, upload: Upload, principal: Principa
     Raises `Problem` 409 when another load is running; a refused load is an outcome with
     `status: refused` and the problems, not an exception.
     """
-    from ..intake import load as load_checked
     from ..loaders import LoadError
+    from ..loaders.intake import load as load_checked
 
     conf = settings(request)
     if not _LOAD_LOCK.acquire(blocking=False):

@@ -9,9 +9,10 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from .. import cypher, tabular
+from .. import cypher
 from ..graph import Store
 from ..graph.model import RELS
+from ..reports import tabular
 from ..sample import SAMPLE_DIR
 from .app import app, console, state, store_label
 

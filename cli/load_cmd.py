@@ -9,8 +9,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from .. import audit, intake
-from ..loaders import LoadError, LoadReport
+from ..loaders import LoadError, LoadReport, intake
+from ..safety import audit
 from .app import app, console, err_console, state, store_label
 
 

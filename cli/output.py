@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import tabular
+from ..reports import tabular
 from .app import console, fail
 
 

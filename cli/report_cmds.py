@@ -10,8 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from .. import tabular
-from ..reports import REPORTS, ReportResult, get_report, run_all, run_report
+from ..reports import REPORTS, ReportResult, get_report, run_all, run_report, tabular
 from .app import app, console, fail, state
 from .output import emit
 

@@ -14,10 +14,10 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from .. import audit
 from ..errors import UserError
 from ..graph import Store
 from ..graph.model import NODES, RELS
+from ..safety import audit
 from .app import app, console, fail, state, store_label
 
 
@@ -77,8 +77,8 @@ def forget(
     rebuild_only: bool = typer.Option(False, "--rebuild-only", help="Only rewrite the embedded store's file."),
 ) -> None:
     """Forget a person (the right to erasure): their node and every relationship to or from them."""
-    from ..privacy import forget as forget_person
-    from ..privacy import rebuild_embedded
+    from ..safety.erasure import forget as forget_person
+    from ..safety.erasure import rebuild_embedded
 
     if rebuild_only:
         with state.store() as store:

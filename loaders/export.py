@@ -33,11 +33,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, tabular
+from .. import __version__
 from ..errors import UserError
 from ..graph.dialect import q
 from ..graph.model import FILES, LOAD_ORDER, NODES, RELS, VOCABULARIES, LinkFile, NodeFile, Prop
 from ..graph.store import Store
+from ..reports import tabular
 from .parse import parse_date, parse_float, parse_int, parse_vocab
 from .validate import column_props
 

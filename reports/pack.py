@@ -6,8 +6,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from .. import tabular
 from ..graph.store import Store
+from . import tabular
 from .registry import run_all
 from .settings import ReportSettings
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from icpmap import audit, privacy
 from icpmap.api.app import audit_path, create_app
 from icpmap.api.auth import KeyFile
 from icpmap.graph import Store, open_store
 from icpmap.loaders.export import Dump, checksum, read_graph
+from icpmap.safety import audit, erasure
 from icpmap.sample import SAMPLE_DIR
 
 PERSON = "PER-002"
@@ -139,7 +139,7 @@ def test_forget_removes_the_person_and_their_relationships_and_nothing_else(cli,
 
 def test_forget_on_each_engine(sample_store: Store) -> None:
     before = read_graph(sample_store)
-    done = privacy.forget(sample_store, PERSON)
+    done = erasure.forget(sample_store, PERSON)
     assert done.total == sum(1 for rows in before.rels.values() for r in rows if PERSON in (r[0], r[1]))
-    assert set(done.relationships) <= set(privacy.person_rels())
+    assert set(done.relationships) <= set(erasure.person_rels())
     assert checksum(read_graph(sample_store)) == checksum(_without(before, PERSON))

@@ -464,7 +464,7 @@ def _run_measured(argv: list[str], stdout: bool = False) -> tuple[int, str, floa
 
 CHECKER = """
 import json, sys, time
-from icpmap import intake
+from icpmap.loaders import intake
 from icpmap.graph import open_store
 from icpmap.loaders import LoadError
 store = open_store(sys.argv[1])
@@ -542,7 +542,7 @@ def test_the_service_refuses_hostile_uploads(files, tmp_path: Path) -> None:  # 
 
 
 def test_workbook_cells_are_counted_exactly_across_chunk_boundaries(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from icpmap import intake
+    from icpmap.loaders import intake
 
     rows = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c><c/><x:c t="s"/></row>' % (i, i) for i in range(1000))
     path = tmp_path / "count.xlsx"

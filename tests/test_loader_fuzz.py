@@ -30,10 +30,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from icpmap import intake
 from icpmap.graph import Store, open_store
 from icpmap.graph.model import VOCABULARIES
-from icpmap.loaders import LoadError, load_paths
+from icpmap.loaders import LoadError, intake, load_paths
 from icpmap.loaders.export import ExportError, checksum, export, read_graph
 from icpmap.sample import SAMPLE_DIR
 

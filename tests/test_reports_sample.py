@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from icpmap import tabular
 from icpmap.graph import open_store
 from icpmap.loaders import load_paths
-from icpmap.reports import PACK_NAME, REPORTS, run_all, run_report, write_report_pack
+from icpmap.reports import PACK_NAME, REPORTS, run_all, run_report, tabular, write_report_pack
 from icpmap.sample import SAMPLE_DIR
 
 ENGINES = ["ladybug", "neo4j"] if os.environ.get("ICPMAP_NEO4J_URI") else ["ladybug"]

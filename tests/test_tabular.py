@@ -9,7 +9,7 @@ import json
 
 from openpyxl import load_workbook
 
-from icpmap import tabular
+from icpmap.reports import tabular
 
 
 def test_cell_text_rules():

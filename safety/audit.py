@@ -51,7 +51,7 @@ def default_path(location: str | None = None, db: str | os.PathLike[str] | None 
     env = os.environ.get("ICPMAP_AUDIT", "").strip()
     if env:
         return Path(env).expanduser()
-    from .graph.config import beside_store
+    from ..graph.config import beside_store
 
     return beside_store(SUFFIX, db, location)
 
@@ -89,8 +89,8 @@ def entries(path: Path, limit: int = 100) -> list[dict[str, Any]]:
 
 def file_entries(paths: Sequence[Path | str]) -> list[dict[str, Any]]:
     """Each input file (folders expanded as the loader does) with its size and SHA-256."""
-    from .loaders.problems import Problems
-    from .loaders.read import expand
+    from ..loaders.problems import Problems
+    from ..loaders.read import expand
 
     out = []
     for path in expand(paths, Problems()):
@@ -137,7 +137,7 @@ def load_entry(paths: Sequence[Path | str], *, by: str, via: str, report: Any = 
 def record_load(path: Path, paths: Sequence[Path | str], *, by: str | None = None, via: str = "cli",
                 report: Any = None, error: Any = None) -> dict[str, Any]:
     """Build and append the entry of a load made by the CLI (`by` defaults to the OS user)."""
-    from .errors import UserError
+    from ..errors import UserError
 
     entry = load_entry(paths, by=by or os_user(), via=via, report=report, error=error)
     try:

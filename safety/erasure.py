@@ -15,10 +15,10 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UserError
-from .graph.dialect import q
-from .graph.model import RELS
-from .graph.store import Store, Tx
+from ..errors import UserError
+from ..graph.dialect import q
+from ..graph.model import RELS
+from ..graph.store import Store, Tx
 
 
 @dataclass
@@ -67,8 +67,8 @@ def rebuild_embedded(path: Path | str) -> None:
     deleted values leave no bytes behind; the new file replaces the old one once it is checked.
 
     No store on `path` may be open in this process."""
-    from .graph.ladybug_store import LadybugStore
-    from .loaders.export import checksum, copy_graph, read_graph
+    from ..graph.ladybug_store import LadybugStore
+    from ..loaders.export import checksum, copy_graph, read_graph
 
     path = Path(path).expanduser().resolve()
     tag = uuid.uuid4().hex[:8]

@@ -28,10 +28,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.parsers import expat
 
-from .graph.store import Store
-from .loaders import LoadError, LoadReport, Progress, load_paths
-from .loaders.problems import Problem, Problems
-from .loaders.read import CSV_SUFFIXES, EXCEL_SUFFIXES, decode_name, expand
+from ..graph.store import Store
+from . import LoadError, LoadReport, Progress, load_paths
+from .problems import Problem, Problems
+from .read import CSV_SUFFIXES, EXCEL_SUFFIXES, decode_name, expand
 
 MAX_SHEETS = 100
 MAX_PARTS = 2_000
