@@ -89,6 +89,9 @@ def create_app(
             from starlette.concurrency import run_in_threadpool
 
             app.state.store = await run_in_threadpool(open_store, db)
+        pool = getattr(app.state.store, "query_pool", None)
+        if pool is not None:  # user queries run in worker processes: start them now, not at the first query
+            await run_in_threadpool(lambda: pool().warm())
         try:
             yield
         finally:

@@ -27,6 +27,7 @@ class Settings:
     max_upload_rows: int = 2_000_000
     max_query_rows: int = 10_000
     max_query_timeout_s: float = 60.0
+    dashboard_query_timeout_s: float = 30.0
     cache_ttl_s: float | None = None  # None: until the next load through this service
     extra: dict[str, Any] = field(default_factory=dict)
 

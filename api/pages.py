@@ -148,13 +148,15 @@ async def query_form(request: Request, user: Principal = Depends(page_analyst)) 
 def query_run(request: Request, cypher: str = Form(..., max_length=100_000), user: Principal = Depends(page_analyst),
               store: Store = Depends(get_store)) -> HTMLResponse:
     conf = settings(request)
-    try:
-        result = store.user_query(cypher, {}, timeout=30)
+    try:  # the row cap applies while fetching: no more than it is ever read
+        result = store.user_query(cypher, {}, timeout=conf.dashboard_query_timeout_s, max_rows=conf.max_query_rows)
     except UserError as exc:
-        return render(request, "query.html", status=400, title="Query", cypher=cypher, result=None, error=str(exc))
-    rows = result.rows[: conf.max_query_rows]
-    return render(request, "query.html", title="Query", cypher=cypher, result=result, rows=rows,
-                  truncated=len(result.rows) > len(rows), error=None)
+        from .errors import user_error_status
+
+        return render(request, "query.html", status=user_error_status(exc)[0], title="Query", cypher=cypher,
+                      result=None, error=str(exc))
+    return render(request, "query.html", title="Query", cypher=cypher, result=result, rows=result.rows,
+                  truncated=result.truncated, error=None)
 
 
 @router.get("/dashboard/upload")
