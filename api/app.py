@@ -85,9 +85,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if owned:
-            from starlette.concurrency import run_in_threadpool
+        from starlette.concurrency import run_in_threadpool
 
+        if owned:
             app.state.store = await run_in_threadpool(open_store, db)
         pool = getattr(app.state.store, "query_pool", None)
         if pool is not None:  # user queries run in worker processes: start them now, not at the first query

@@ -126,7 +126,7 @@ def describe(exc: BaseException) -> tuple[str, str]:
     if "prepare multiple statements" in lower:
         return "error", "Run one statement at a time: the text holds more than one. Nothing was run."
     if "read-only database" in lower or "read only database" in lower:
-        return "refused", "This query writes to the store, and only reads are allowed here. Nothing was run."
+        return "refused", "This query writes to the store; only read-only queries are allowed here. Nothing was run."
     if "operation not permitted" in lower:  # the sandbox: no file may be opened
         return "refused", "User queries may not read or write files, or load extensions. Nothing was run."
     if "interrupted" in lower or "timeout" in lower:
