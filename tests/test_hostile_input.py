@@ -127,7 +127,9 @@ class Hostile:
         self.key = keys.create("hostile admin", "admin")[1]
         self.app = create_app(self.store, keys_path=keys.path, audit=root / "loads.jsonl")
         self.client = TestClient(self.app, base_url="http://127.0.0.1")
-        self.client.cookies.set("icpmap_key", self.key)
+        signed_in = self.client.post("/login", data={"key": self.key, "next": "/"},
+                                     headers={"Origin": "http://127.0.0.1"}, follow_redirects=False)
+        self.client.cookies.set("icpmap_session", signed_in.cookies["icpmap_session"])
         self.headers = {"Authorization": f"Bearer {self.key}"}
 
 
