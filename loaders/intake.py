@@ -5,8 +5,9 @@ before the loader reads it, then runs the all-or-nothing loader. The checks refu
 message naming the file, what would otherwise cost unbounded memory or time, or end in an
 unexplained error:
 
-- a `.csv` that is not text (NUL bytes: binary junk, or UTF-16 "Unicode text"), or whose
-  first lines no CSV reader can split;
+- a `.csv` that is not text (a NUL byte anywhere: binary junk, or UTF-16 "Unicode text"), or
+  whose first lines no CSV reader can split (other control characters are refused cell by
+  cell, naming the row: `control.py`);
 - a workbook that is not a readable zip, has too many parts or sheets, expands to more than
   `MAX_UNCOMPRESSED` bytes (a zip bomb: the size is counted while decompressing, so a forged
   header does not help), holds more than `MAX_CELLS` cells or `MAX_SHEET_ROWS` rows in a
@@ -32,6 +33,7 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 from xml.parsers import expat
 
 from ..graph.store import Store
@@ -105,10 +107,11 @@ def check_csv(path: Path, problems: Problems) -> None:
     try:
         with path.open("rb") as handle:
             head = handle.read(CSV_HEAD)
+            nul = b"\x00" in head or _has_nul(handle)  # anywhere in the file, not only its start
     except OSError as exc:
         problems.add(display, None, None, None, f"cannot read the file: {exc.strerror or exc}")
         return
-    if b"\x00" in head:
+    if nul:
         problems.add(display, None, None, None,
                      "is not a CSV text file: it holds NUL bytes (a binary file, or text saved as UTF-16 "
                      "\"Unicode text\"); save it as \"CSV UTF-8\"")
@@ -121,6 +124,13 @@ def check_csv(path: Path, problems: Problems) -> None:
             pass
     except csv.Error as exc:
         problems.add(display, None, None, None, f"not a readable CSV file: {exc}")
+
+
+def _has_nul(handle: BinaryIO) -> bool:
+    while chunk := handle.read(CHUNK):
+        if b"\x00" in chunk:
+            return True
+    return False
 
 
 def check_workbook(path: Path, problems: Problems) -> None:

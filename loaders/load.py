@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..graph.dialect import Dialect
 from ..graph.store import Store, Tx
-from . import formats, history
+from . import control, formats, history
 from .plan import Plan, build
 from .problems import LoadError, Problems
 from .read import expand, read_source
@@ -41,6 +41,7 @@ def read_tables(paths: Sequence[Path | str], problems: Problems, report: LoadRep
             formats.contract_name(t.stem) is None for t in source.tables
         ) and any(formats.recognise_quietly(t) for t in source.tables)
         for raw in source.tables:
+            control.check_table(raw, problems)
             found = formats.recognise(raw, problems)
             if found is None:
                 if published_book and formats.contract_name(raw.stem) is None:
