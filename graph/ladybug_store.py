@@ -443,7 +443,9 @@ class LadybugStore(Store):
                                                      lambda: generation(self.location))
                 source = self._snapshots.current
                 on_sources = self._snapshots.prune
-            self._queries = WorkerPool(source, size or QUERY_WORKERS, on_idle_sources=on_sources)
+            # one worker for a read-only store (a command that runs one query), a warm pool for a service
+            default = 1 if self.read_only else QUERY_WORKERS
+            self._queries = WorkerPool(source, size or default, on_idle_sources=on_sources)
         return self._queries
 
     def user_query(

@@ -52,7 +52,8 @@ class Worker:
         self.source = source
         self.process = subprocess.Popen(
             [sys.executable, "-m", "icpmap.graph.query_worker", source, str(buffer_pool_mb), str(threads)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True, start_new_session=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True,
+            start_new_session=True,  # not stopped by the terminal's Ctrl+C: the parent stops it
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         self.requests = Connection(os.dup(self.process.stdin.fileno()))

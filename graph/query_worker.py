@@ -170,4 +170,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        code = main(sys.argv[1:])
+    except (BrokenPipeError, EOFError, OSError, KeyboardInterrupt):  # the parent went away: nothing to tell
+        code = 1
+    sys.exit(code)
