@@ -25,6 +25,7 @@ import pickle
 import sys
 import uuid
 import warnings
+from collections import OrderedDict
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -60,11 +61,17 @@ def _size(value: Any) -> int:
     return 16
 
 
+# Statements whose plan passed, kept prepared: a query run again skips both compiles. Each holds
+# a few MB of the buffer pool (128 of them filled 256 MB), so only the latest few are kept.
+CHECKED_CACHE = 16
+
+
 class Worker:
     def __init__(self, path: str, buffer_pool_mb: int, threads: int) -> None:
         self.db = ladybug.Database(path, read_only=True, buffer_pool_size=buffer_pool_mb * 1024 * 1024,
                                    max_num_threads=threads)
         self.conn = ladybug.Connection(self.db)
+        self._checked: OrderedDict[str, Any] = OrderedDict()
         self._warm_up()
 
     def _warm_up(self) -> None:
@@ -81,14 +88,32 @@ class Worker:
             raise StoreError(statement.get_error_message())
         return statement
 
-    def run(self, cypher: str, params: dict[str, Any], timeout_s: float, max_rows: int,
-            max_bytes: int) -> tuple[list[str], list[list[Any]], bool]:
+    def forget(self) -> None:
+        self._checked.clear()
+
+    def _checked_statement(self, cypher: str, params: dict[str, Any]) -> Any:
+        """The prepared statement of `cypher`, once the engine's plan for it has passed the allowlist.
+
+        The plan's operators do not depend on parameter values (the engine binds those at
+        execution), so a statement that passed once is kept, by its exact text."""
+        statement = self._checked.get(cypher)
+        if statement is not None:
+            self._checked.move_to_end(cypher)
+            return statement
         statement = self._prepare(cypher)
         explain = self._prepare("EXPLAIN " + cypher)
-        self.conn.set_query_timeout(max(1, int(timeout_s * 1000)))
         plan = self.conn.execute(explain, params)
         ladybug_plan.check_plan(str(plan.get_next()[0]) if plan.has_next() else "")
         plan.close()
+        self._checked[cypher] = statement
+        if len(self._checked) > CHECKED_CACHE:
+            self._checked.popitem(last=False)
+        return statement
+
+    def run(self, cypher: str, params: dict[str, Any], timeout_s: float, max_rows: int,
+            max_bytes: int) -> tuple[list[str], list[list[Any]], bool]:
+        self.conn.set_query_timeout(max(1, int(timeout_s * 1000)))
+        statement = self._checked_statement(cypher, params)
         self.conn.execute("BEGIN TRANSACTION READ ONLY")
         try:
             result = self.conn.execute(statement, params)
@@ -144,6 +169,8 @@ def serve(requests: Connection, replies: Connection, worker: Worker) -> None:
             columns, rows, truncated = worker.run(cypher, params, timeout_s, max_rows, max_bytes)
             reply: tuple[Any, ...] = ("ok", columns, rows, truncated)
         except (StoreError, RuntimeError, ValueError, TypeError, OverflowError, IndexError) as exc:
+            if "buffer pool is full" in str(exc).lower():
+                worker.forget()  # give back what the kept statements hold before the next query
             reply = ("error", *describe(exc))
         replies.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
 
