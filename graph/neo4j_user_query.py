@@ -76,9 +76,12 @@ def check_summary(query_type: str | None, plan: Any) -> None:
     """Raise `ReadOnlyViolation` unless the server planned a read with allowed operators only."""
     if plan is None:
         raise StoreError("Neo4j gave no plan for this query, so it cannot be checked; it was not run.")
-    for name, args in operators(plan):
-        if name == "LoadCSV":
-            raise ReadOnlyViolation(_refusal("LOAD CSV (reads a file or URL)"))
+    found = operators(plan)
+    if any(name == "LoadCSV" for name, _ in found):
+        raise ReadOnlyViolation(_refusal("LOAD CSV (reads a file or URL)"))
+    if query_type != "r":
+        raise ReadOnlyViolation(_refusal("writes or schema changes"))
+    for name, args in found:
         if name not in READ_OPERATORS:
             raise ReadOnlyViolation(_refusal(f"the operation {name}"))
         if name == "ProcedureCall":
@@ -87,8 +90,6 @@ def check_summary(query_type: str | None, plan: Any) -> None:
             if procedure not in ALLOWED_PROCEDURES:
                 raise ReadOnlyViolation(_refusal("a procedure that user queries may not call (allowed: "
                                                  + ", ".join(sorted(ALLOWED_PROCEDURES)) + ")"))
-    if query_type != "r":
-        raise ReadOnlyViolation(_refusal("writes"))
 
 
 def _refusal(what: str) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from icpmap.graph import StoreError
+from icpmap.graph import StoreError, open_store
 from icpmap.loaders import load_paths
 from icpmap.loaders.export import fingerprint
 
@@ -176,14 +176,17 @@ def cli_world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 def test_every_attack_through_the_cli(cli_world) -> None:
     engine, db, world = cli_world
     env = {k: v for k, v in os.environ.items() if engine == "neo4j" or not k.startswith("ICPMAP_NEO4J")}
-    files = [db, Path(str(db) + ".wal")]
+    files = [db, Path(str(db) + ".wal")]  # the embedded store's files, byte for byte
+    server = open_store(engine="neo4j") if engine == "neo4j" else None  # Neo4j: its graph, read alongside
     picked = corpus(1) if FULL else corpus(1)[::2]  # a child process each: every other payload in `make test`
     for case, text in picked:
         if "\x00" in text:
             continue  # a command line cannot carry a NUL byte
-        before = world.state(None, files)
+        before = world.state(server, files)
         out = subprocess.run([sys.executable, "-m", "icpmap", "--db", str(db), "query", _bind(text, world),
                               "--timeout", "5", "--format", "csv"], capture_output=True, text=True, env=env,
                              timeout=120)
-        world.check(before, world.state(None, files), out.stdout + out.stderr, case)
+        world.check(before, world.state(server, files), out.stdout + out.stderr, case)
         assert out.returncode in (0, 1), (case, out.returncode, out.stderr)
+    if server is not None:
+        server.close()

@@ -77,7 +77,7 @@ def attack_pages(target: str) -> dict[str, str]:
 class Attacker:
     def __init__(self, pages: dict[str, str]) -> None:
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 body = pages.get(self.path, "").encode()
                 self.send_response(200 if body else 404)
                 self.send_header("Content-Type", "text/html")

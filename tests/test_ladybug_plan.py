@@ -114,6 +114,6 @@ def test_the_filter_jumps_land_on_deny() -> None:
     for machine in ("x86_64", "aarch64"):
         prog = program(machine)
         deny = len(prog) - 1
-        for i, (code, jt, jf, _) in enumerate(prog):
+        for i, (code, jt, _jf, _) in enumerate(prog):
             if code == 0x15 and jt and i > 2:  # each refused call jumps to the last instruction
                 assert i + 1 + jt == deny
