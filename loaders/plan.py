@@ -185,6 +185,12 @@ def _ref_groups(t: Typed, spec: NodeFile) -> list[RelGroup]:
             if c.name in t.values:
                 frame[c.target_prop] = t.values[c.name]
                 props.append(c.target_prop)
+            elif c.default is not None and published is None:
+                frame[c.target_prop] = None
+                props.append(c.target_prop)
+            if c.default is not None and c.target_prop in frame.columns:  # e.g. located_by `contract`
+                frame[c.target_prop] = frame[c.target_prop].astype(object).where(
+                    frame[c.target_prop].notna() | frame["other"].isna(), c.default)
         frame = frame[valid]
         if ref.column.many:
             frame = frame.explode("other")
