@@ -160,7 +160,7 @@ async def get_report(
 
 
 @router.get("/assurance", response_model=list[AssuranceRow], tags=["reports"],
-            responses={**ERRORS, **TABLE_FORMATS}, summary="Every Place against the seven core features")
+            responses={**ERRORS, **BAD_OPTION, **TABLE_FORMATS}, summary="Every Place against the seven core features")
 async def get_assurance(request: Request, format: Literal["json", "csv", "xlsx"] = Query("json"),
                         ics: str | None = Query(None, pattern=ICS_CODE, description="Only this ICS's Places."),
                         _: Principal = Depends(viewer), store: Store = Depends(get_store)) -> Response:
