@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fuzz bench clean install
+.PHONY: demo test lint fuzz bench mutation clean install
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -29,5 +29,14 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# Mutation testing of the core (about an hour on 2 cores; results kept in .mutation/ between runs).
+# MUTATION_ARGS="--area api --no-python" narrows a run; see docs/mutation.md.
+$(VENV)/.mutation-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,mutation]"
+	touch $@
+
+mutation: $(VENV)/.mutation-installed
+	$(BIN)/python -m tools.mutation $(MUTATION_ARGS)
+
 clean:
-	rm -rf $(VENV) icpmap-demo build *.egg-info
+	rm -rf $(VENV) icpmap-demo build *.egg-info .mutation
