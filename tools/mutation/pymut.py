@@ -62,9 +62,25 @@ def run(areas: dict, settings: dict, names: list[str], max_children: int) -> int
         import shutil
 
         shutil.copytree(PY_STAGE / "src", PY_STAGE / "mutants" / "src", copy_function=shutil.copy2)
+    recheck_survivors()
     argv = [sys.executable, str(Path(__file__).with_name("mutmut_launch.py")), "run",
             "--max-children", str(max_children), *names]
     return subprocess.call(argv, cwd=PY_STAGE, env=env())
+
+
+def recheck_survivors() -> int:
+    """Forget the verdict of every mutant that survived or had no test: tests may have been
+    added since (a killed mutant stays killed while its function is unchanged)."""
+    forgotten = 0
+    for meta in (PY_STAGE / "mutants").glob("src/icpmap/**/*.py.meta"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        codes = data["exit_code_by_key"]
+        for key, code in codes.items():
+            if code in (0, 5, 33):
+                codes[key] = None
+                forgotten += 1
+        meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    return forgotten
 
 
 def _sync_non_python(src: Path, dst: Path) -> None:
