@@ -482,28 +482,25 @@ for path in sys.argv[2:]:
 """
 
 
-def test_hostile_files_are_refused_clearly_in_bounded_memory_and_time(files, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_files_are_refused_clearly(files, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Each hostile file, in turn in one process (the load path of `icpmap load` and `POST /loads`),
+    is refused with a message naming it. Its memory and time bounds are `make bench`'s
+    (benchmarks/bench_hostile.py), not a unit test's."""
     ok = tmp_path / "ok"
     ok.mkdir()
     (ok / "ics.csv").write_text("code,name\nQ1,An ICS\n")
-    # What a load of a tiny good file costs, then every hostile file in turn in one process
-    # (the load path of `icpmap load` and `POST /loads`): its peak memory bounds them all.
-    code, err, _, baseline = _run_measured([sys.executable, "-c", CHECKER, str(tmp_path / "db"), str(ok / "ics.csv")])
+    code, err, _, _ = _run_measured([sys.executable, "-c", CHECKER, str(tmp_path / "db"), str(ok / "ics.csv")])
     assert code == 0, err
     paths = [str(path) for path, _ in files.values()]
     argv = [sys.executable, "-c", CHECKER, str(tmp_path / "db"), *paths]
-    code, out, seconds, peak = _run_measured(argv, stdout=True)
+    code, out, _, _ = _run_measured(argv, stdout=True)
     assert code == 0, out
     results = {r["path"]: r for r in map(json.loads, out.splitlines())}
-    figures = []
+    assert set(results) == set(paths)
     for what, (path, expected) in files.items():
-        r = results[str(path)]
-        message = " ".join(r["message"].split())
+        message = " ".join(results[str(path)]["message"].split())
         assert message.startswith("1 problem found; nothing was loaded."), (what, message)
         assert expected in message and path.name in message, (what, message)
-        assert r["seconds"] < 20, (what, r["seconds"])
-        figures.append(f"{what} {r['seconds']:.1f}s")
-    assert peak < baseline + 150 * 1024 * 1024, (peak // 2**20, baseline // 2**20)
     # And as a person sees it from the command line: a message, exit code 1, no traceback.
     for what in ("junk.csv", "zip bomb"):
         path, expected = files[what]
@@ -513,8 +510,6 @@ def test_hostile_files_are_refused_clearly_in_bounded_memory_and_time(files, tmp
         assert code == 1 and expected in message and "Traceback" not in err, (what, message)
     with _embedded(tmp_path / "db") as store:
         assert store.counts()["ICS"] == 1  # each refusal left the store as it was
-    print(f"\nhostile files: peak {peak / 2**20:.0f} MB (a tiny good load: {baseline / 2**20:.0f} MB), "
-          f"{seconds:.1f}s for all: " + "; ".join(figures))
 
 
 def test_the_service_refuses_hostile_uploads(files, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -49,22 +49,21 @@ def git_commit() -> str:
         return "unknown"
 
 
-def run_python(settings: dict, areas: dict, chosen: list[str], workers: int) -> None:
-    names = [f"icpmap.{p[:-3].replace('/', '.')}.*" for a in chosen for p in areas[a].get("python", [])]
-    if not names:
-        return
-    print(f"== Python mutants (mutmut) in {', '.join(chosen)}", flush=True)
-    pymut.run({a: areas[a] for a in areas}, settings, names, workers)
+def run_python(areas: dict, chosen: list[str], workers: int) -> None:
+    for area in chosen:
+        if areas[area].get("python"):
+            print(f"== Python mutants (mutmut) in {area}", flush=True)
+            pymut.run(area, areas[area], workers)
 
 
 def _stats_tests(module_file: str) -> set[str]:
-    """Tests that reached any function of this module, as mutmut recorded them."""
-    path = pymut.PY_STAGE / "mutants" / "mutmut-stats.json"
-    if not path.exists():
-        return set()
-    stats = json.loads(path.read_text(encoding="utf-8"))["tests_by_mangled_function_name"]
+    """Tests that reached any function of this module, as mutmut recorded them (any area's run)."""
     module = "icpmap." + module_file[:-3].replace("/", ".") + "."
-    return {t for key, tests in stats.items() if key.startswith(module) for t in tests}
+    found: set[str] = set()
+    for path in pymut.PY_STAGE.glob("*/mutants/mutmut-stats.json"):
+        stats = json.loads(path.read_text(encoding="utf-8"))["tests_by_mangled_function_name"]
+        found |= {t for key, tests in stats.items() if key.startswith(module) for t in tests}
+    return found
 
 
 def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh: bool) -> None:
@@ -73,7 +72,7 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
     if not mutants:
         return
     print(f"== Text mutants in {', '.join(chosen)}: {len(mutants)}", flush=True)
-    tests = existing(settings["tests"] + settings.get("browser_tests", []))
+    tests = existing(sorted({t for a in chosen for t in areas[a]["tests"]} | set(settings.get("browser_tests", []))))
     cov_file = STAGE / "text" / "coverage.json"
     cov_file.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -90,7 +89,7 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
     for m in mutants:
         if m.file.endswith(".py"):
             covering = _stats_tests(m.file) or {t for f in areas_of(areas, m.file) for t in existing(
-                areas[f].get("text_tests", []))}
+                areas[f].get("tests", []))}
         else:
             covering = readers.get(m.file, set())
         ordered = sorted(covering, key=lambda t: durations.get(t, 1.0))
@@ -142,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.report_only:
         STAGE.mkdir(exist_ok=True)
         if not args.no_python:
-            run_python(settings, areas, chosen, args.workers)
+            run_python(areas, chosen, args.workers)
         if not args.no_text:
             run_text(settings, areas, chosen, args.workers, args.fresh)
         runs = json.loads((STAGE / "runs.json").read_text()) if (STAGE / "runs.json").exists() else {}

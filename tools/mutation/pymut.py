@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .stage import STAGE, stage, toml_table
 
-PY_STAGE = STAGE / "python"
+PY_STAGE = STAGE / "python"  # one staging copy per area under it: STAGE / "python" / <area>
 
 STATUS = {
     1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped", 36: "timeout",
@@ -25,9 +25,9 @@ STATUS = {
 }
 
 
-def mutmut_toml(areas: dict, settings: dict) -> str:
-    files = sorted({f"src/icpmap/{p}" for a in areas.values() for p in a.get("python", [])})
-    tests = [t for t in settings["tests"] if (Path(__file__).resolve().parents[2] / t).exists()]
+def mutmut_toml(spec: dict) -> str:
+    files = sorted(f"src/icpmap/{p}" for p in spec.get("python", []))
+    tests = [t for t in spec["tests"] if (Path(__file__).resolve().parents[2] / t).exists()]
     return toml_table("tool.mutmut", {
         "source_paths": ["src"],
         "only_mutate": files,
@@ -38,41 +38,44 @@ def mutmut_toml(areas: dict, settings: dict) -> str:
         "timeout_multiplier": 4.0,
         "timeout_constant": 5.0,
         "use_git_change_detection": False,
+        "debug": os.environ.get("ICPMAP_MUTATION_DEBUG", "") == "1",
     })
 
 
-def env() -> dict[str, str]:
+def env(stage_dir: Path) -> dict[str, str]:
     e = {k: v for k, v in os.environ.items() if not k.startswith("ICPMAP_NEO4J")}
-    e["PYTHONPATH"] = str(PY_STAGE / "mutants" / "src")
+    e["PYTHONPATH"] = str(stage_dir / "mutants" / "src")
     e["PYTHONDONTWRITEBYTECODE"] = "1"
     e["ICPMAP_SHARED_DATA"] = "/nonexistent"  # the shared NHS files are not for mutation runs
     e.setdefault("ICPMAP_FUZZ_EXAMPLES", "25")
     return e
 
 
-def run(areas: dict, settings: dict, names: list[str], max_children: int) -> int:
-    stage(PY_STAGE, mutmut_toml(areas, settings), package="src/icpmap")
+def run(area: str, spec: dict, max_children: int) -> int:
+    """mutmut over one area's modules with that area's tests, in the area's own copy."""
+    where = PY_STAGE / area
+    stage(where, mutmut_toml(spec), package="src/icpmap")
     # mutmut copies non-Python files once; keep them current (queries, templates, sample data).
-    mutants = PY_STAGE / "mutants" / "src" / "icpmap"
+    mutants = where / "mutants" / "src" / "icpmap"
     if mutants.exists():
-        _sync_non_python(PY_STAGE / "src" / "icpmap", mutants)
+        _sync_non_python(where / "src" / "icpmap", mutants)
     else:
         # Lay the copy out before mutmut's first run: on a fresh start mutmut 3.8 collects its
         # test-to-function stats before `mutants/src` is importable and finds none.
         import shutil
 
-        shutil.copytree(PY_STAGE / "src", PY_STAGE / "mutants" / "src", copy_function=shutil.copy2)
-    recheck_survivors()
+        shutil.copytree(where / "src", where / "mutants" / "src", copy_function=shutil.copy2)
+    recheck_survivors(where)
     argv = [sys.executable, str(Path(__file__).with_name("mutmut_launch.py")), "run",
-            "--max-children", str(max_children), *names]
-    return subprocess.call(argv, cwd=PY_STAGE, env=env())
+            "--max-children", str(max_children)]
+    return subprocess.call(argv, cwd=where, env=env(where))
 
 
-def recheck_survivors() -> int:
+def recheck_survivors(where: Path) -> int:
     """Forget the verdict of every mutant that survived or had no test: tests may have been
     added since (a killed mutant stays killed while its function is unchanged)."""
     forgotten = 0
-    for meta in (PY_STAGE / "mutants").glob("src/icpmap/**/*.py.meta"):
+    for meta in (where / "mutants").glob("src/icpmap/**/*.py.meta"):
         data = json.loads(meta.read_text(encoding="utf-8"))
         codes = data["exit_code_by_key"]
         for key, code in codes.items():
@@ -95,19 +98,23 @@ def _sync_non_python(src: Path, dst: Path) -> None:
                 shutil.copy2(path, target)
 
 
-def results() -> list[dict]:
-    """Every mutant mutmut knows: name, file (package path), status, diff for survivors."""
+def results(areas: dict) -> list[dict]:
+    """Every mutant mutmut knows, from each area's copy: name, file (package path), status."""
     out: list[dict] = []
-    base = PY_STAGE / "mutants"
-    for meta in sorted(base.glob("src/icpmap/**/*.py.meta")):
-        data = json.loads(meta.read_text(encoding="utf-8"))
-        rel = str(meta.relative_to(base / "src" / "icpmap"))[: -len(".meta")]
-        for name, code in sorted(data["exit_code_by_key"].items()):
-            out.append({"name": name, "file": rel, "status": STATUS.get(code, "suspicious"), "code": code})
+    for area, spec in areas.items():
+        base = PY_STAGE / area / "mutants"
+        for meta in sorted(base.glob("src/icpmap/**/*.py.meta")):
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            rel = str(meta.relative_to(base / "src" / "icpmap"))[: -len(".meta")]
+            if rel not in spec.get("python", []):
+                continue
+            for name, code in sorted(data["exit_code_by_key"].items()):
+                out.append({"name": name, "file": rel, "area": area, "status": STATUS.get(code, "suspicious"),
+                            "code": code})
     return out
 
 
-def diffs(names: list[str]) -> dict[str, str]:
+def diffs(area: str, names: list[str]) -> dict[str, str]:
     """The diff of each named mutant (mutmut's own), asked in one child process."""
     if not names:
         return {}
@@ -123,8 +130,9 @@ def diffs(names: list[str]) -> dict[str, str]:
         "        out[n] = f'(no diff: {exc!r})'\n"
         "print(json.dumps(out))\n"
     )
+    where = PY_STAGE / area
     done = subprocess.run([sys.executable, "-c", script], input=json.dumps(names), capture_output=True,
-                          text=True, cwd=PY_STAGE, env=env())
+                          text=True, cwd=where, env=env(where))
     if done.returncode != 0:
         return {n: f"(no diff: {done.stderr.strip()[-300:]})" for n in names}
     return json.loads(done.stdout.strip().splitlines()[-1])

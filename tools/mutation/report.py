@@ -40,10 +40,9 @@ def _area_of(areas: dict, file: str, kind: str) -> str | None:
 
 def collect(areas: dict) -> list[dict]:
     rows: list[dict] = []
-    for r in pymut.results():
-        area = _area_of(areas, r["file"], "python")
-        if area and r["status"] != "not checked":
-            rows.append({"id": r["name"], "file": r["file"], "area": area, "kind": "python", "status": r["status"]})
+    for r in pymut.results(areas):
+        if r["status"] != "not checked":
+            rows.append({"id": r["name"], "file": r["file"], "area": r["area"], "kind": "python", "status": r["status"]})
     text_results = STAGE / "text" / "results.json"
     cache = json.loads(text_results.read_text(encoding="utf-8")) if text_results.exists() else {}
     for m in textmut.generate([p for a in areas.values() for p in a.get("text", [])]):
@@ -60,7 +59,9 @@ def write_report(areas: dict, minutes: float | None = None) -> bool:
     rows = collect(areas)
     judged = judgements()
     survivors = [r for r in rows if r["status"] not in KILLED]
-    diffs = pymut.diffs([r["id"] for r in survivors if r["kind"] == "python"])
+    diffs: dict[str, str] = {}
+    for area in areas:
+        diffs.update(pymut.diffs(area, [r["id"] for r in survivors if r["kind"] == "python" and r["area"] == area]))
     for r in survivors:
         if r["kind"] == "python":
             r["diff"] = diffs.get(r["id"], "")
