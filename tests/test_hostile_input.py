@@ -180,10 +180,14 @@ def test_injection_strings_as_parameters_are_only_values(hostile: Hostile, cli) 
         assert found.status_code == 200 and found.json()["rows"][0][0] >= (1 if payload in orgs else 0)
         # A code outside the Place-code pattern is a bad request (422) to the API, and a page
         # that does not exist (404) on the dashboard; one inside it is a Place that is not there.
+        # (A code holding "/" is other paths, which routing, not this check, sorts out: only as a
+        # query parameter then.)
         fits = re.fullmatch(PLACE_CODE, payload) is not None
-        for path, status in ((f"/places/{quote(payload, safe='')}", 404 if fits else 422),
-                             (f"/reports/unsigned?place={quote(payload)}", 404 if fits else 422),
-                             (f"/dashboard/places/{quote(payload, safe='')}", 404)):
+        checks = [(f"/reports/unsigned?place={quote(payload)}", 404 if fits else 422)]
+        if "/" not in payload:
+            checks += [(f"/places/{quote(payload, safe='')}", 404 if fits else 422),
+                       (f"/dashboard/places/{quote(payload, safe='')}", 404)]
+        for path, status in checks:
             response = hostile.client.get(path, headers=hostile.headers)
             assert response.status_code == status, (path, response.status_code)
     # The write words inside a query are refused even when a parameter would hide them.
