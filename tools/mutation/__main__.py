@@ -49,11 +49,18 @@ def git_commit() -> str:
         return "unknown"
 
 
-def run_python(areas: dict, chosen: list[str], workers: int) -> None:
+def _only(files: list[str], only: list[str] | None) -> list[str]:
+    import fnmatch
+
+    return [f for f in files if not only or any(fnmatch.fnmatch(f, o) for o in only)]
+
+
+def run_python(areas: dict, chosen: list[str], workers: int, only: list[str] | None = None) -> None:
     for area in chosen:
-        if areas[area].get("python"):
-            print(f"== Python mutants (mutmut) in {area}", flush=True)
-            pymut.run(area, areas[area], workers)
+        spec = {**areas[area], "python": _only(areas[area].get("python", []), only)}
+        if spec["python"]:
+            print(f"== Python mutants (mutmut) in {area}: {', '.join(spec['python'])}", flush=True)
+            pymut.run(area, spec, workers)
 
 
 def _stats_tests(module_file: str) -> set[str]:
@@ -66,9 +73,10 @@ def _stats_tests(module_file: str) -> set[str]:
     return found
 
 
-def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh: bool) -> None:
+def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh: bool,
+             only: list[str] | None = None) -> None:
     patterns = [p for a in chosen for p in areas[a].get("text", [])]
-    mutants = textmut.generate(patterns)
+    mutants = [m for m in textmut.generate(patterns) if _only([m.file], only)]
     if not mutants:
         return
     print(f"== Text mutants in {', '.join(chosen)}: {len(mutants)}", flush=True)
@@ -92,14 +100,16 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
                 areas[f].get("tests", []))}
         else:
             covering = readers.get(m.file, set())
-        ordered = sorted(covering, key=lambda t: durations.get(t, 1.0))
+        # the area's own test files first (in the order areas.toml lists them), fastest first within one
+        order = [t for a in areas_of(areas, m.file) for t in areas[a].get("tests", [])]
+        ordered = sorted(covering, key=lambda t: (_rank(t, order), durations.get(t, 1.0)))
         key = hashlib.sha256(json.dumps([m.as_dict(), ordered]).encode()).hexdigest()[:16]
         if cache.get(m.id, {}).get("key") == key:
             continue
         cache[m.id] = {"key": key, "status": "no tests" if not ordered else None, "tests": len(ordered)}
         if ordered:
             budget = sum(durations.get(t, 2.0) for t in ordered)
-            jobs.append({**m.as_dict(), "tests": ordered, "timeout": 3 * budget + 90})
+            jobs.append({**m.as_dict(), "tests": ordered, "timeout": 10 * budget + 300})
     print(f"   {len(jobs)} to run ({len(mutants) - len(jobs)} unchanged or without tests)", flush=True)
     results_file = STAGE / "text" / "run.jsonl"
     results_file.write_text("", encoding="utf-8")
@@ -117,6 +127,11 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
     TEXT_RESULTS.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
 
 
+def _rank(test: str, order: list[str]) -> int:
+    file = test.split("::")[0]
+    return order.index(file) if file in order else len(order)
+
+
 def areas_of(areas: dict, file: str) -> list[str]:
     import fnmatch
 
@@ -130,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-text", action="store_true", help="skip the text mutants")
     parser.add_argument("--fresh", action="store_true", help="forget cached text results")
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--only", action="append", help="only files matching this glob (repeatable), e.g. 'api/auth.py'")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("ICPMAP_MUTATION_WORKERS", "2")))
     args = parser.parse_args(argv)
     settings, areas = load_areas()
@@ -141,9 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.report_only:
         STAGE.mkdir(exist_ok=True)
         if not args.no_python:
-            run_python(areas, chosen, args.workers)
+            run_python(areas, chosen, args.workers, args.only)
         if not args.no_text:
-            run_text(settings, areas, chosen, args.workers, args.fresh)
+            run_text(settings, areas, chosen, args.workers, args.fresh, args.only)
         runs = json.loads((STAGE / "runs.json").read_text()) if (STAGE / "runs.json").exists() else {}
         for a in chosen:
             runs[a] = {"commit": git_commit(), "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),

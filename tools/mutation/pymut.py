@@ -35,8 +35,8 @@ def mutmut_toml(spec: dict) -> str:
         "pytest_add_cli_args": ["-m", "not browser and not slow and not neo4j and not shared_data",
                                 "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"],
         "process_isolation": "forkserver",
-        "timeout_multiplier": 4.0,
-        "timeout_constant": 5.0,
+        "timeout_multiplier": 20.0,  # CPU time: generous, shared machines are slow
+        "timeout_constant": 30.0,
         "use_git_change_detection": False,
         "debug": os.environ.get("ICPMAP_MUTATION_DEBUG", "") == "1",
     })

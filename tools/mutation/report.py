@@ -21,7 +21,10 @@ ACCEPTED = Path(__file__).with_name("accepted.toml")
 DOC = ROOT / "docs" / "mutation.md"
 DATA = ROOT / "docs" / "mutation.json"
 TARGET = 0.85
-KILLED = {"killed", "timeout", "caught by type check"}
+KILLED = {"killed", "caught by type check"}
+# A run past its time limit: an endless loop is a kill, but on a loaded shared machine a slow
+# run looks the same, so a timeout is left undecided and out of the score.
+UNDECIDED = {"timeout"}
 
 
 def judgements() -> dict[str, dict]:
@@ -58,7 +61,7 @@ def collect(areas: dict) -> list[dict]:
 def write_report(areas: dict, minutes: float | None = None) -> bool:
     rows = collect(areas)
     judged = judgements()
-    survivors = [r for r in rows if r["status"] not in KILLED]
+    survivors = [r for r in rows if r["status"] not in KILLED | UNDECIDED]
     diffs: dict[str, str] = {}
     for area in areas:
         diffs.update(pymut.diffs(area, [r["id"] for r in survivors if r["kind"] == "python" and r["area"] == area]))
@@ -77,11 +80,13 @@ def write_report(areas: dict, minutes: float | None = None) -> bool:
         equivalent = sum(r.get("verdict") == "equivalent" for r in mine)
         accepted = sum(r.get("verdict") == "accepted" for r in mine)
         open_ = sum(r.get("verdict") == "open" for r in mine)
-        denominator = len(mine) - equivalent
+        undecided = sum(r["status"] in UNDECIDED for r in mine)
+        denominator = len(mine) - equivalent - undecided
         score = killed / denominator if denominator else None
         ok = ok and (score is None or score >= TARGET)
         summary[name] = {
             "title": spec.get("title", name), "mutants": len(mine), "killed": killed, "equivalent": equivalent,
+            "timeout": undecided,
             "accepted": accepted, "open": open_, "score": None if score is None else round(score, 4),
             "python": sum(r["kind"] == "python" for r in mine), "text": sum(r["kind"] == "text" for r in mine),
             "run": runs.get(name, {}),
@@ -107,20 +112,23 @@ def _markdown(areas: dict, summary: dict, survivors: list[dict], minutes: float 
         f"Written {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
         + (f"; this run took {minutes:.0f} min." if minutes else "."),
         "",
-        "| area | mutants (Python + text) | killed | equivalent | accepted | open | score | measured at |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| area | mutants (Python + text) | killed | timeout | equivalent | accepted | open | score | measured at |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for s in summary.values():
         score = "–" if s["score"] is None else f"{s['score']:.1%}"
         run = s["run"]
         when = f"{run.get('commit', '?')} ({run.get('date', '?')})" if run else "not run"
         lines.append(f"| {s['title']} | {s['mutants']} ({s['python']} + {s['text']}) | {s['killed']} | "
-                     f"{s['equivalent']} | {s['accepted']} | {s['open']} | {score} | {when} |")
+                     f"{s['timeout']} | {s['equivalent']} | {s['accepted']} | {s['open']} | {score} | {when} |")
     lines += ["", "Notes on scope:", ""]
     for name, spec in areas.items():
         if spec.get("note"):
             lines.append(f"- {spec.get('title', name)}: {spec['note']}")
     lines += [
+        "",
+        "Score: killed / (mutants − equivalent − timeout). A *timeout* (a run past its time limit) is left",
+        "undecided: an endless loop is a kill, but on a loaded shared machine a slow run looks the same.",
         "",
         "Verdicts: *equivalent* — the program behaves the same, no test can tell; *accepted* — a real",
         "difference left untested on purpose (reason given); *open* — not judged yet. Reasons are kept in",
