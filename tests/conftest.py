@@ -35,7 +35,7 @@ REQUIRABLE = ("browser", "neo4j", "shared_data")
 
 def required(kind: str) -> bool:
     """True when the environment promises `kind` (ICPMAP_REQUIRE_<KIND>=1)."""
-    return os.environ.get(f"ICPMAP_REQUIRE_{kind.upper()}", "").strip().lower() in {"1", "true", "yes"}
+    return os.environ.get(f"ICPMAP_REQUIRE_{kind.upper()}", "").strip() not in ("", "0")
 
 
 def require(kind: str, reason: str) -> None:
