@@ -187,3 +187,27 @@ def test_anonymous_single_user_mode_ends_when_a_key_exists(tmp_path: Path) -> No
             assert client.get("/places").status_code == 401  # now a key is needed
             assert client.get("/places", headers=_bearer(key)).status_code == 200
             assert client.post("/query", json={"cypher": READ}, headers=_bearer(key)).status_code == 403
+
+
+def test_where_the_key_file_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from icpmap.api.auth import keys_path
+
+    monkeypatch.delenv("ICPMAP_NEO4J_URI", raising=False)
+    monkeypatch.delenv("ICPMAP_KEYS", raising=False)
+    assert keys_path(tmp_path / "store") == (tmp_path / "store.keys.json").resolve()
+    monkeypatch.setenv("ICPMAP_KEYS", "  ")  # blank: as if unset
+    assert keys_path(tmp_path / "store") == (tmp_path / "store.keys.json").resolve()
+    monkeypatch.setenv("ICPMAP_KEYS", str(tmp_path / "elsewhere.json"))
+    assert keys_path(tmp_path / "store") == tmp_path / "elsewhere.json"
+
+
+def test_what_a_key_record_shows(tmp_path: Path) -> None:
+    keys = KeyFile(tmp_path / "keys.json")
+    record, key = keys.create("  shown  ", "viewer")
+    assert record.public() == {"id": record.id, "name": "shown", "role": "viewer", "created": record.created,
+                               "revoked": None}
+    assert key.split("-", 2)[2] not in (tmp_path / "keys.json").read_text()  # only the salted hash is kept
+    assert (tmp_path / "keys.json").stat().st_mode & 0o777 == 0o600
+    assert [r.public() for r in keys.records()] == [record.public()]
+    [revoked] = keys.revoke("shown")
+    assert revoked.public()["revoked"] is not None and not keys.has_active()
