@@ -27,11 +27,16 @@ KILLED = {"killed", "caught by type check"}
 UNDECIDED = {"timeout"}
 
 
-def judgements() -> dict[str, dict]:
+def judgements() -> list[dict]:
     if not ACCEPTED.exists():
-        return {}
-    data = tomllib.loads(ACCEPTED.read_text(encoding="utf-8"))
-    return {item["id"]: item for item in data.get("mutant", [])}
+        return []
+    return tomllib.loads(ACCEPTED.read_text(encoding="utf-8")).get("mutant", [])
+
+
+def judgement(judged: list[dict], mutant_id: str) -> dict | None:
+    """The entry for this mutant: its id exactly, else the first glob (`*`) that matches it."""
+    exact = next((j for j in judged if j["id"] == mutant_id), None)
+    return exact or next((j for j in judged if "*" in j["id"] and fnmatch.fnmatchcase(mutant_id, j["id"])), None)
 
 
 def _area_of(areas: dict, file: str, kind: str) -> str | None:
@@ -68,7 +73,7 @@ def write_report(areas: dict, minutes: float | None = None) -> bool:
     for r in survivors:
         if r["kind"] == "python":
             r["diff"] = diffs.get(r["id"], "")
-        j = judged.get(r["id"])
+        j = judgement(judged, r["id"])
         r["verdict"] = j["verdict"] if j else "open"
         r["reason"] = j["reason"] if j else ""
     runs = json.loads((STAGE / "runs.json").read_text()) if (STAGE / "runs.json").exists() else {}
@@ -78,15 +83,16 @@ def write_report(areas: dict, minutes: float | None = None) -> bool:
         mine = [r for r in rows if r["area"] == name]
         killed = sum(r["status"] in KILLED for r in mine)
         equivalent = sum(r.get("verdict") == "equivalent" for r in mine)
+        unmeasurable = sum(r.get("verdict") == "unmeasurable" for r in mine)
         accepted = sum(r.get("verdict") == "accepted" for r in mine)
         open_ = sum(r.get("verdict") == "open" for r in mine)
         undecided = sum(r["status"] in UNDECIDED for r in mine)
-        denominator = len(mine) - equivalent - undecided
+        denominator = len(mine) - equivalent - undecided - unmeasurable
         score = killed / denominator if denominator else None
         ok = ok and (score is None or score >= TARGET)
         summary[name] = {
             "title": spec.get("title", name), "mutants": len(mine), "killed": killed, "equivalent": equivalent,
-            "timeout": undecided,
+            "timeout": undecided, "unmeasurable": unmeasurable,
             "accepted": accepted, "open": open_, "score": None if score is None else round(score, 4),
             "python": sum(r["kind"] == "python" for r in mine), "text": sum(r["kind"] == "text" for r in mine),
             "run": runs.get(name, {}),
@@ -112,25 +118,28 @@ def _markdown(areas: dict, summary: dict, survivors: list[dict], minutes: float 
         f"Written {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
         + (f"; this run took {minutes:.0f} min." if minutes else "."),
         "",
-        "| area | mutants (Python + text) | killed | timeout | equivalent | accepted | open | score | measured at |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| area | mutants (Python + text) | killed | timeout | equivalent | unmeasurable | accepted | open | score | measured at |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for s in summary.values():
         score = "–" if s["score"] is None else f"{s['score']:.1%}"
         run = s["run"]
         when = f"{run.get('commit', '?')} ({run.get('date', '?')})" if run else "not run"
         lines.append(f"| {s['title']} | {s['mutants']} ({s['python']} + {s['text']}) | {s['killed']} | "
-                     f"{s['timeout']} | {s['equivalent']} | {s['accepted']} | {s['open']} | {score} | {when} |")
+                     f"{s['timeout']} | {s['equivalent']} | {s['unmeasurable']} | {s['accepted']} | {s['open']} | "
+                     f"{score} | {when} |")
     lines += ["", "Notes on scope:", ""]
     for name, spec in areas.items():
         if spec.get("note"):
             lines.append(f"- {spec.get('title', name)}: {spec['note']}")
     lines += [
         "",
-        "Score: killed / (mutants − equivalent − timeout). A *timeout* (a run past its time limit) is left",
+        "Score: killed / (mutants − equivalent − unmeasurable − timeout). A *timeout* (a run past its time limit) is left",
         "undecided: an endless loop is a kill, but on a loaded shared machine a slow run looks the same.",
         "",
-        "Verdicts: *equivalent* — the program behaves the same, no test can tell; *accepted* — a real",
+        "Verdicts: *equivalent* — the program behaves the same, no test can tell; *unmeasurable* — the",
+        "tool cannot switch the mutant on where the tests would meet it (code that runs once at import);",
+        "the reason says what covers it instead; *accepted* — a real",
         "difference left untested on purpose (reason given); *open* — not judged yet. Reasons are kept in",
         "`tools/mutation/accepted.toml`. A Python mutant `no tests` means no selected test reached the",
         "function in process (it may still be exercised through a child process, which mutmut cannot see).",
