@@ -6,13 +6,14 @@ fails `test_every_post_route_is_listed` until someone decides who may call it.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from icpmap.api.app import create_app
-from icpmap.api.auth import KeyFile, Principal
+from icpmap.api.auth import KeyFile, KeyFileError, Principal
 from icpmap.graph import open_store
 from icpmap.loaders import load_paths
 from icpmap.sample import SAMPLE_DIR
@@ -206,8 +207,18 @@ def test_what_a_key_record_shows(tmp_path: Path) -> None:
     record, key = keys.create("  shown  ", "viewer")
     assert record.public() == {"id": record.id, "name": "shown", "role": "viewer", "created": record.created,
                                "revoked": None}
+    assert record.created.endswith("+00:00") and "." not in record.created  # UTC, whole seconds
+    stored = json.loads((tmp_path / "keys.json").read_text(encoding="utf-8"))
+    assert stored["version"] == 1 and [k["id"] for k in stored["keys"]] == [record.id]
     assert key.split("-", 2)[2] not in (tmp_path / "keys.json").read_text()  # only the salted hash is kept
     assert (tmp_path / "keys.json").stat().st_mode & 0o777 == 0o600
-    assert [r.public() for r in keys.records()] == [record.public()]
+    other, _ = keys.create("second", "admin")
+    assert [r.public() for r in keys.records()] == sorted([record.public(), other.public()],
+                                                            key=lambda p: (p["created"], p["id"]))
     [revoked] = keys.revoke("shown")
-    assert revoked.public()["revoked"] is not None and not keys.has_active()
+    assert revoked.public() == {**record.public(), "revoked": revoked.revoked}
+    assert revoked.revoked.endswith("+00:00") and keys.has_active()
+    with pytest.raises(KeyFileError, match="No active key has the name or id 'shown'"):
+        keys.revoke("shown")
+    keys.revoke(other.id)
+    assert not keys.has_active()

@@ -112,7 +112,8 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
             jobs.append({**m.as_dict(), "tests": ordered, "timeout": 10 * budget + 300})
     print(f"   {len(jobs)} to run ({len(mutants) - len(jobs)} unchanged or without tests)", flush=True)
     results_file = STAGE / "text" / "run.jsonl"
-    results_file.write_text("", encoding="utf-8")
+    TEXT_RESULTS.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
+    results_file.write_text("", encoding="utf-8")  # a stopped run's results are folded in by the report
     jobs.sort(key=lambda j: j["timeout"])
     procs = [textrun.spawn(i, jobs[i::workers], results_file) for i in range(workers) if jobs[i::workers]]
     for p in procs:

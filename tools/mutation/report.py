@@ -36,7 +36,8 @@ def judgements() -> list[dict]:
 def judgement(judged: list[dict], mutant_id: str) -> dict | None:
     """The entry for this mutant: its id exactly, else the first glob (`*`) that matches it."""
     exact = next((j for j in judged if j["id"] == mutant_id), None)
-    return exact or next((j for j in judged if "*" in j["id"] and fnmatch.fnmatchcase(mutant_id, j["id"])), None)
+    return exact or next((j for j in judged if any(c in j["id"] for c in "*?[")
+                          and fnmatch.fnmatchcase(mutant_id, j["id"])), None)
 
 
 def _area_of(areas: dict, file: str, kind: str) -> str | None:
@@ -53,6 +54,10 @@ def collect(areas: dict) -> list[dict]:
             rows.append({"id": r["name"], "file": r["file"], "area": r["area"], "kind": "python", "status": r["status"]})
     text_results = STAGE / "text" / "results.json"
     cache = json.loads(text_results.read_text(encoding="utf-8")) if text_results.exists() else {}
+    run = STAGE / "text" / "run.jsonl"  # results of a run stopped before it saved them
+    for line in run.read_text(encoding="utf-8").splitlines() if run.exists() else []:
+        r = json.loads(line)
+        cache.setdefault(r["id"], {}).update(status=r["status"], seconds=r["seconds"])
     for m in textmut.generate([p for a in areas.values() for p in a.get("text", [])]):
         r = cache.get(m.id)
         if not r or not r.get("status"):
@@ -125,6 +130,8 @@ def _markdown(areas: dict, summary: dict, survivors: list[dict], minutes: float 
         score = "–" if s["score"] is None else f"{s['score']:.1%}"
         run = s["run"]
         when = f"{run.get('commit', '?')} ({run.get('date', '?')})" if run else "not run"
+        if run.get("partial"):
+            when += f"; partial: {run['partial']}"
         lines.append(f"| {s['title']} | {s['mutants']} ({s['python']} + {s['text']}) | {s['killed']} | "
                      f"{s['timeout']} | {s['equivalent']} | {s['unmeasurable']} | {s['accepted']} | {s['open']} | "
                      f"{score} | {when} |")
