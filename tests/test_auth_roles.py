@@ -222,3 +222,22 @@ def test_what_a_key_record_shows(tmp_path: Path) -> None:
         keys.revoke("shown")
     keys.revoke(other.id)
     assert not keys.has_active()
+
+
+def test_key_file_refusals(tmp_path: Path) -> None:
+    from icpmap.api.auth import keys_path
+
+    keys = KeyFile(tmp_path / "keys.json")
+    with pytest.raises(KeyFileError, match=r"^Unknown role 'owner'; use one of viewer, analyst, admin\.$"):
+        keys.create("x", "owner")
+    for bad in ("", "   ", "x" * 65, "semi;colon", "<b>"):
+        with pytest.raises(KeyFileError, match=r"^A key name is 1 to 64 letters"):
+            keys.create(bad, "viewer")
+    record, key = keys.create("dup", "viewer")
+    assert len(record.id) == 8 and int(record.id, 16) >= 0 and key.startswith(f"icp-{record.id}-")
+    with pytest.raises(KeyFileError, match=r"^An active key is already named 'dup'"):
+        keys.create("dup", "admin")
+    keys.revoke("dup")
+    again, _ = keys.create("dup", "admin")  # a revoked key's name may be used again
+    assert again.id != record.id and again.role == "admin"
+    assert keys_path(tmp_path / "store", location=str(tmp_path / "elsewhere")) == tmp_path / "elsewhere.keys.json"
