@@ -45,7 +45,7 @@ class Service:
         self.app = create_app(self.store, keys_path=self.keys.path, audit=root / "loads.jsonl")
 
     def client(self) -> TestClient:
-        return TestClient(self.app, base_url="https://testserver")
+        return TestClient(self.app, base_url="http://127.0.0.1")
 
 
 @pytest.fixture(scope="module")
@@ -143,8 +143,10 @@ def test_a_real_key_id_with_a_wrong_secret_is_refused_everywhere(service: Servic
 def _signed_in(service: Service, role: str) -> TestClient:
     client = service.client()
     response = client.post("/login", data={"key": service.key[role], "next": "/"}, follow_redirects=False,
-                           headers={"Origin": "https://testserver"})
+                           headers={"Origin": "http://127.0.0.1"})
     assert response.status_code == 303 and response.headers["location"] == "/"
+    # The session cookie is Secure; the test client speaks plain HTTP, so it is sent by hand.
+    client.headers["Cookie"] = f"icpmap_session={response.cookies['icpmap_session']}"
     return client
 
 
@@ -154,7 +156,7 @@ def test_dashboard_posts_by_cookie_need_the_role_and_our_own_origin(service: Ser
     needs, _, body, allowed = POSTS[path]
     before = service.store.counts()
     with _signed_in(service, role) as client:
-        same = client.post(path, headers={"Origin": "https://testserver"}, follow_redirects=False, **body)
+        same = client.post(path, headers={"Origin": "http://127.0.0.1"}, follow_redirects=False, **body)
         if RANK[role] < RANK[needs]:
             assert same.status_code == 403, same.text[:300]
         else:
@@ -169,12 +171,15 @@ def test_dashboard_posts_by_cookie_need_the_role_and_our_own_origin(service: Ser
 def test_sign_in_with_a_wrong_secret_or_from_elsewhere_is_refused(service: Service) -> None:
     record, key = service.records["viewer"], service.key["viewer"]
     with service.client() as client:
-        wrong = client.post("/login", data={"key": f"icp-{record.id}-nope", "next": "/"}, follow_redirects=False)
-        assert wrong.status_code == 401 and "icpmap_key" not in wrong.headers.get("set-cookie", "")
+        own = {"Origin": "http://127.0.0.1"}
+        wrong = client.post("/login", data={"key": f"icp-{record.id}-nope", "next": "/"}, headers=own,
+                            follow_redirects=False)
+        assert wrong.status_code == 401 and "icpmap_session" not in wrong.headers.get("set-cookie", "")
         elsewhere = client.post("/login", data={"key": key, "next": "/"}, headers={"Origin": "http://evil.example"},
                                 follow_redirects=False)
-        assert elsewhere.status_code == 403 and "icpmap_key" not in elsewhere.headers.get("set-cookie", "")
-        away = client.post("/login", data={"key": key, "next": "//evil.example/x"}, follow_redirects=False)
+        assert elsewhere.status_code == 403 and "icpmap_session" not in elsewhere.headers.get("set-cookie", "")
+        away = client.post("/login", data={"key": key, "next": "//evil.example/x"}, headers=own,
+                           follow_redirects=False)
         assert away.status_code == 303 and away.headers["location"] == "/"
 
 
@@ -182,7 +187,7 @@ def test_anonymous_single_user_mode_ends_when_a_key_exists(tmp_path: Path) -> No
     with open_store(tmp_path / "db", engine="ladybug") as store:
         keys = KeyFile(tmp_path / "keys.json")
         app = create_app(store, keys_path=keys.path, allow_anonymous=True, audit=tmp_path / "loads.jsonl")
-        with TestClient(app) as client:
+        with TestClient(app, base_url="http://127.0.0.1") as client:
             assert client.get("/places").status_code == 200  # no key anywhere: the local user
             _, key = keys.create("first", "viewer")
             assert client.get("/places").status_code == 401  # now a key is needed

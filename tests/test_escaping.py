@@ -78,7 +78,7 @@ class Hostile:
         keys = KeyFile(root / "keys.json")
         self.key = keys.create("escaping admin", "admin")[1]
         self.app = create_app(self.store, keys_path=keys.path, audit=root / "loads.jsonl")
-        self.client = TestClient(self.app, base_url="http://testserver")
+        self.client = TestClient(self.app, base_url="http://127.0.0.1")
         self.headers = {"Authorization": f"Bearer {self.key}"}
 
     def get(self, path: str) -> str:
@@ -182,7 +182,8 @@ def test_error_pages_and_sign_in_show_hostile_text_as_text(hostile: Hostile) -> 
     login = hostile.client.get('/login?next=/x"><i data-x="next">')
     assert login.status_code == 200 and RAW not in login.text
     assert 'value="/x&#34;&gt;&lt;i data-x=&#34;next&#34;&gt;"' in login.text
-    wrong = hostile.client.post("/login", data={"key": "nope", "next": '/"><i data-x="n">'})
+    wrong = hostile.client.post("/login", data={"key": "nope", "next": '/"><i data-x="n">'},
+                                headers={"Origin": "http://127.0.0.1"})
     assert wrong.status_code == 401 and RAW not in wrong.text and ESCAPED in wrong.text
 
 
