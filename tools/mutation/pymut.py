@@ -43,7 +43,7 @@ def mutmut_toml(spec: dict) -> str:
 
 
 def env(stage_dir: Path) -> dict[str, str]:
-    e = {k: v for k, v in os.environ.items() if not k.startswith("ICPMAP_NEO4J")}
+    e = {k: v for k, v in os.environ.items() if not k.startswith(("ICPMAP_NEO4J", "ICPMAP_REQUIRE"))}
     e["PYTHONPATH"] = str(stage_dir / "mutants" / "src")
     e["PYTHONDONTWRITEBYTECODE"] = "1"
     e["ICPMAP_SHARED_DATA"] = "/nonexistent"  # the shared NHS files are not for mutation runs

@@ -26,7 +26,7 @@ PYTEST_ARGS = ["-x", "-q", "-p", "no:cacheprovider", "--no-header", "-W", "ignor
 
 
 def env(workdir: Path) -> dict[str, str]:
-    e = {k: v for k, v in os.environ.items() if not k.startswith("ICPMAP_NEO4J")}
+    e = {k: v for k, v in os.environ.items() if not k.startswith(("ICPMAP_NEO4J", "ICPMAP_REQUIRE"))}
     e["PYTHONPATH"] = os.pathsep.join([str(workdir), str(Path(__file__).parent)])
     e["PYTHONDONTWRITEBYTECODE"] = "1"
     e["ICPMAP_SHARED_DATA"] = "/nonexistent"
