@@ -59,9 +59,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that take the `browser` fixture are browser tests, marked or not."""
+    """Tests that take a browser fixture (`browser`, `chromium`) are browser tests, marked or not."""
     for item in items:
-        if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+        uses = getattr(item, "fixturenames", ())
+        if ("browser" in uses or "chromium" in uses) and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
 
 
