@@ -7,12 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from .. import cypher
 from ..graph.model import NODES
-from .app import app, console, fail, state
+from .app import Table, Text, app, console, fail, state
 from .output import emit
 
 FORMAT_HELP = "table, csv or json (xlsx with --output)"
@@ -36,7 +34,7 @@ def parse_params(pairs: list[str] | None) -> dict[str, Any]:
 @app.command()
 def info() -> None:
     """Show the engine, where the store is, and what it holds."""
-    with state.store() as store:
+    with state.store(read_only=True) as store:
         counts = store.counts()
         console.print(Text(f"Engine:   {store.engine}"))
         console.print(Text(f"Location: {store.location}"))
@@ -81,7 +79,7 @@ def run(
     """Run a named query from the library."""
     q = cypher.get(name)
     params = q.bind(parse_params(param))
-    with state.store() as store:
+    with state.store(read_only=True) as store:
         result = store.read(q.text, params)
     emit(result.columns, result.rows, fmt, output, title=q.name)
 
