@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..graph.dialect import Dialect
 from ..graph.store import Store, Tx
-from . import formats, history
+from . import formats, history, totals
 from .plan import Plan, build
 from .problems import LoadError, Problems
 from .read import expand, read_source
@@ -106,6 +106,10 @@ def load_paths(store: Store, paths: Sequence[Path | str], *, progress: Progress 
             done += 1
             tell(f"Writing {rch.rs.rel}", done, steps)
             write_rels(tx, dialect, rch)
+        changed = {(c.rs.rel, c.rs.src, c.rs.dst) for c in rel_changes
+                   if c.counts.created or c.counts.updated or c.counts.deleted}
+        tell("Totalling patients by footprint", steps, steps)
+        totals.refresh(tx, dialect, changed)
         tell("Committing", steps, steps)
         return [c.counts for c in node_changes] + _merge_counts([c.counts for c in rel_changes])
 
