@@ -37,12 +37,23 @@ class LazyConsole:
         self._stderr = stderr
         self._console: Console | None = None
 
-    def __getattr__(self, name: str) -> Any:
+    @property
+    def rich(self) -> Console:
+        """The Console itself (for rich's own classes, which may use it as a context manager)."""
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(stderr=self._stderr)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.rich, name)
+
+    def __enter__(self) -> Console:
+        return self.rich.__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.rich.__exit__(*exc)
 
 
 def Text(*args: Any, **kwargs: Any) -> Any:

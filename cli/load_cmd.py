@@ -53,7 +53,7 @@ def load(
         try:
             with Progress(
                 TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                console=err_console, transient=True, disable=quiet,
+                console=err_console.rich, transient=True, disable=quiet,
             ) as bar:
                 task = bar.add_task("Reading files", total=None)
 

@@ -69,7 +69,13 @@ PATIENT_QUERIES = ("report-coterminosity-patients", "report-coterminosity-patien
 def patients(ctx: Context, level: str) -> Result:
     """Patients per PCN and footprint: from the totals the loader keeps (loaders/totals.py), or
     computed from every registration in a store written before they were kept."""
-    return ctx.query(PATIENT_QUERIES[0] if totals_kept(ctx) else PATIENT_QUERIES[1], level=level)
+    try:
+        kept = ctx.query(PATIENT_QUERIES[0], level=level)
+    except StoreError:  # an embedded store opened read-only, from before the totals: no such table
+        kept = None
+    if kept is not None and (kept.rows or totals_kept(ctx)):  # rows: the totals are there
+        return kept
+    return ctx.query(PATIENT_QUERIES[1], level=level)
 
 
 def totals_kept(ctx: Context) -> bool:

@@ -93,7 +93,7 @@ def pcn_footprints(
     threshold = result.options.get("threshold") if hasattr(result, "options") else None
     # the report has just run one of these queries with these parameters: take its rows from the shared cache
     found = None
-    for name in PATIENT_QUERIES:
+    for name in reversed(PATIENT_QUERIES):  # the live one only when the report fell back to it
         bound = cypher.get(name).bind({"place": place, "as_at": as_at, "level": "neighbourhood"})
         found = found or cache.get((name, *sorted((k, repr(v)) for k, v in bound.items())))
     if found is None:
