@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from ..graph.dialect import Dialect
 from ..graph.store import Store, Tx
 from . import formats, history, totals
@@ -85,6 +87,7 @@ def load_paths(store: Store, paths: Sequence[Path | str], *, progress: Progress 
         relsets = resolve(tx, plan, local)
         local.raise_if_any()
         steps = 2 + 2 * len(plan.nodes) + 2 * len(relsets)
+        registrations_before = totals.stored_registrations(tx)
         done = 1
         node_changes = []
         for ns in plan.nodes.values():
@@ -109,7 +112,11 @@ def load_paths(store: Store, paths: Sequence[Path | str], *, progress: Progress 
         changed = {(c.rs.rel, c.rs.src, c.rs.dst) for c in rel_changes
                    if c.counts.created or c.counts.updated or c.counts.deleted}
         tell("Totalling patients by footprint", steps, steps)
-        totals.refresh(tx, dialect, changed)
+        created = None
+        if not registrations_before:  # every registration now stored is one this load created
+            parts = [c.create[["src", "dst", "patients"]] for c in rel_changes if c.rs.rel == "REGISTERS"]
+            created = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0] if parts else None
+        totals.refresh(tx, dialect, changed, created)
         tell("Committing", steps, steps)
         return [c.counts for c in node_changes] + _merge_counts([c.counts for c in rel_changes])
 

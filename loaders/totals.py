@@ -40,8 +40,7 @@ def needed(tx: Tx, changed: set[tuple[str, str, str]]) -> bool:
     totals (a store written before they were kept)."""
     if changed & INPUTS:
         return True
-    registrations = int(tx.run("MATCH (:Practice)-[r:REGISTERS]->(:Area) RETURN count(r) AS n").scalar() or 0)
-    if not registrations:
+    if not stored_registrations(tx):
         return False
     return not int(tx.run(f"MATCH (:Practice)-[t:{q(PATIENTS_IN)}]->() RETURN count(t) AS n").scalar() or 0)
 
@@ -140,12 +139,21 @@ def _records(frame: pd.DataFrame) -> Sequence[dict[str, Any]]:
             for s, d, lv, f, n in frame.itertuples(index=False)]
 
 
-def refresh(tx: Tx, dialect: Dialect, changed: set[tuple[str, str, str]]) -> bool:
-    """Recompute the totals when `changed` (relationship type, from, to) or the store needs it."""
+def stored_registrations(tx: Tx) -> int:
+    return int(tx.run("MATCH (:Practice)-[r:REGISTERS]->(:Area) RETURN count(r) AS n").scalar() or 0)
+
+
+def refresh(tx: Tx, dialect: Dialect, changed: set[tuple[str, str, str]], created: pd.DataFrame | None = None) -> bool:
+    """Recompute the totals when `changed` (relationship type, from, to) or the store needs it.
+
+    `created`: every registration the store now holds, when the caller knows them (a load into a
+    store that had none: they are the ones it has just created), so they need not be read back."""
     if not needed(tx, changed):
         return False
-    write(tx, dialect, totals(registrations(tx, dialect), area_footprints(tx)))
+    regs = created if created is not None else registrations(tx, dialect)
+    write(tx, dialect, totals(regs, area_footprints(tx)))
     return True
 
 
-__all__ = ["INPUTS", "LEVELS", "UNKNOWN", "area_footprints", "refresh", "registrations", "totals", "write"]
+__all__ = ["INPUTS", "LEVELS", "UNKNOWN", "area_footprints", "refresh", "registrations", "stored_registrations", "totals",
+           "write"]
