@@ -92,7 +92,27 @@ class Tx(ABC):
                 self.run(cypher, {**params, "rows": list(batch)})
 
 
-class Store(ABC):
+class Reads(ABC):
+    """What runs reads: a store, or one of its snapshots (`Store.snapshot`)."""
+
+    engine: str
+    location: str
+
+    @abstractmethod
+    def read(
+        self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result: ...
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Reads]:
+        """Something with this store's `read`, for several reads that belong together (a diagram,
+        a report): on LadybugDB they share one read-only transaction on one connection, so
+        they see one state of the store and pay for one transaction, not one each."""
+        yield self
+
+
+class Store(Reads):
     """A graph store. Open one per location per process (see `open_store`)."""
 
     engine: str

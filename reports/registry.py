@@ -68,8 +68,9 @@ def run_report(
         place = resolved["place"] = _check_place(store, place, cache)
     as_at = resolved.get("as_at") or dt.date.today()
     resolved["as_at"] = as_at
-    ctx = Context(store, settings or load_settings(), place, as_at, dict(resolved), cache)
-    columns, rows = report.build(ctx)
+    with store.snapshot() as view:  # the report's reads in one read transaction
+        ctx = Context(view, settings or load_settings(), place, as_at, dict(resolved), cache)  # type: ignore[arg-type]
+        columns, rows = report.build(ctx)
     resolved.update(ctx.options)
     return ReportResult(report.name, list(columns), rows, resolved)
 

@@ -189,13 +189,14 @@ def build_graph(
     (scope, code), = given.items()
     code = str(code).strip()
     as_at = as_at or dt.date.today()
-    builder = _Builder(store, as_at, people_names)
-    if scope == "pcn":
-        g = builder.pcn(code, True if practices is None else practices)
-    elif scope == "board":
-        g = builder.board(code)
-    else:
-        g = builder.places(scope, code, bool(practices))
+    with store.snapshot() as view:  # every read of one diagram in one read transaction
+        builder = _Builder(view, as_at, people_names)  # type: ignore[arg-type]
+        if scope == "pcn":
+            g = builder.pcn(code, True if practices is None else practices)
+        elif scope == "board":
+            g = builder.board(code)
+        else:
+            g = builder.places(scope, code, bool(practices))
     g.notes.append("Signatures, missing links, place leads and coterminosity as the reports define them "
                    "(unsigned, missing-links, place-leads, coterminosity by patients at neighbourhood level).")
     return g
