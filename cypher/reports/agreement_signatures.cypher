@@ -3,7 +3,7 @@
 // param: place string -- a Place's ONS code (none = every Place)
 // columns: place_code, agreement_code, agreement_kind, effective_from, listed, signed, last_signed_on
 MATCH (a:Agreement)-[:`FOR`]->(p:Place)
-WITH * WHERE coalesce($place, p.code) = p.code
+WHERE coalesce($place, p.code) = p.code
 OPTIONAL MATCH (o:Organisation)-[s:PARTY_TO]->(a)
 RETURN p.code AS place_code, a.code AS agreement_code, a.kind AS agreement_kind,
        a.effective_from AS effective_from, count(DISTINCT o) AS listed,

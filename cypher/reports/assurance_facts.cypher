@@ -5,7 +5,7 @@
 // param: beyond_sectors list = housing;voluntary;police -- sectors that count as partners beyond health and care
 // columns: place_code, place_name, icp_boards, beyond_health_members, agreements, vision_plans, vision_plans_approved, development_plans, od_plans, neighbourhoods, engagement_plans, engagement_plans_seldom_heard, comms_links, pooled_budgets, joint_posts_or_teams
 MATCH (p:Place)
-WITH * WHERE coalesce($place, p.code) = p.code
+WHERE coalesce($place, p.code) = p.code
 WITH p,
      COUNT { MATCH (b:Board)-[:SERVES]->(p) WHERE b.kind = 'place_partnership_board' } AS ppbs,
      COUNT { MATCH (b:Board)-[:SERVES]->(p) WHERE b.kind = 'health_and_wellbeing_board' } AS hwbs

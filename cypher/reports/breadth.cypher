@@ -4,7 +4,7 @@
 // param: as_at date = today -- memberships current on this date (YYYY-MM-DD)
 // columns: place_code, place_name, members, sectors, statutory, non_statutory, sector_list
 MATCH (p:Place)
-WITH * WHERE coalesce($place, p.code) = p.code
+WHERE coalesce($place, p.code) = p.code
 OPTIONAL MATCH (o:Organisation)-[m:MEMBER_OF]->(b:Board)-[:SERVES]->(p)
 WHERE b.kind IN ['place_partnership_board', 'health_and_wellbeing_board']
   AND (m.`from` IS NULL OR m.`from` <= $as_at)

@@ -3,7 +3,7 @@
 // param: place string -- a Place's ONS code (none = every Place)
 // columns: neighbourhood_code, neighbourhood_name, place_code, pcn_codes, one_to_one
 MATCH (n:Neighbourhood)-[:PART_OF]->(p:Place)
-WITH * WHERE coalesce($place, p.code) = p.code
+WHERE coalesce($place, p.code) = p.code
 OPTIONAL MATCH (pcn:PCN)-[:LEADS]->(n)
 WITH DISTINCT n, p, pcn
 OPTIONAL MATCH (pcn)-[:LEADS]->(other:Neighbourhood)

@@ -4,7 +4,7 @@
 // param: as_at date = today -- practice memberships current on this date (YYYY-MM-DD)
 // columns: pcn_code, pcn_name
 MATCH (pcn:PCN)
-WITH * WHERE coalesce($place, '') = ''
+WHERE coalesce($place, '') = ''
    OR EXISTS { MATCH (pcn)<-[m:MEMBER_OF]-(:Practice)-[:LOCATED_IN]->(x:Place)
                WHERE x.code = $place AND (m.`from` IS NULL OR m.`from` <= $as_at) AND (m.`to` IS NULL OR m.`to` >= $as_at) }
    OR EXISTS { MATCH (pcn)-[:LEADS]->(:Neighbourhood)-[:PART_OF]->(x:Place) WHERE x.code = $place }

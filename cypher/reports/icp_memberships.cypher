@@ -4,7 +4,7 @@
 // param: as_at date = today -- memberships current on this date (YYYY-MM-DD)
 // columns: place_code, core_memberships, earliest_from, undated
 MATCH (p:Place)
-WITH * WHERE coalesce($place, p.code) = p.code
+WHERE coalesce($place, p.code) = p.code
 MATCH (b:Board)-[:SERVES]->(p)
 WHERE b.kind = 'place_partnership_board'
    OR (b.kind = 'health_and_wellbeing_board'

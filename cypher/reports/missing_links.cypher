@@ -4,7 +4,7 @@
 // param: kinds list = health_and_wellbeing_board;safeguarding_adults_board;safeguarding_children_partnership;community_safety_partnership;local_enterprise_partnership -- expected kinds, `;`-separated
 // columns: place_code, board_code, missing_kind
 MATCH (p:Place)
-WITH * WHERE coalesce($place, p.code) = p.code
+WHERE coalesce($place, p.code) = p.code
 MATCH (b:Board)-[:SERVES]->(p)
 WHERE b.kind = 'place_partnership_board'
    OR (b.kind = 'health_and_wellbeing_board'

@@ -4,7 +4,7 @@
 // param: as_at date = today -- roles and memberships current on this date (YYYY-MM-DD)
 // columns: place_code, lead_person_id, core_members, endorsed_by, missing_endorsements, on_collaborative_forum, lead_from
 MATCH (p:Place)
-WITH * WHERE coalesce($place, p.code) = p.code
+WHERE coalesce($place, p.code) = p.code
 OPTIONAL MATCH (:Person)-[h:HOLDS]->(p)
 WHERE h.role = 'place_lead' AND (h.`from` IS NULL OR h.`from` <= $as_at)
 WITH p, max(h.`from`) AS latest, count(h) AS leads

@@ -4,7 +4,7 @@
 // param: as_at date = today -- practice memberships current on this date (YYYY-MM-DD)
 // columns: place_code, pcn_code, pcn_name
 MATCH (p:Place)
-WITH * WHERE coalesce($place, p.code) = p.code
+WHERE coalesce($place, p.code) = p.code
 MATCH (pr:Practice)-[:LOCATED_IN]->(p)
 MATCH (pr)-[m:MEMBER_OF]->(pcn:PCN)
 WHERE (m.`from` IS NULL OR m.`from` <= $as_at) AND (m.`to` IS NULL OR m.`to` >= $as_at)

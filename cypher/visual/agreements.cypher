@@ -4,7 +4,7 @@
 // param: places list = ; -- Place codes (;-separated)
 // columns: place_code, agreement_code, agreement_title, agreement_kind, effective_from, organisation_code, organisation_name, sector, statutory, signed_on
 MATCH (a:Agreement)-[:`FOR`]->(p:Place)
-WITH * WHERE p.code IN $places
+WHERE p.code IN $places
 OPTIONAL MATCH (o:Organisation)-[s:PARTY_TO]->(a)
 RETURN p.code AS place_code, a.code AS agreement_code, a.title AS agreement_title, a.kind AS agreement_kind,
        a.effective_from AS effective_from, o.code AS organisation_code, o.name AS organisation_name,

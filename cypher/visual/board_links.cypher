@@ -4,11 +4,11 @@
 // param: boards list = ; -- Board codes (;-separated)
 // columns: rel, from_code, from_name, from_kind, to_code, to_name, to_kind, how
 MATCH (a:Board)-[:SUBGROUP_OF]->(b:Board)
-WITH * WHERE a.code IN $boards OR b.code IN $boards
+WHERE a.code IN $boards OR b.code IN $boards
 RETURN 'SUBGROUP_OF' AS rel, a.code AS from_code, a.name AS from_name, a.kind AS from_kind,
        b.code AS to_code, b.name AS to_name, b.kind AS to_kind, '' AS how
 UNION ALL
 MATCH (a:Board)-[w:WORKS_WITH]->(b:Board)
-WITH * WHERE a.code IN $boards OR b.code IN $boards
+WHERE a.code IN $boards OR b.code IN $boards
 RETURN 'WORKS_WITH' AS rel, a.code AS from_code, a.name AS from_name, a.kind AS from_kind,
        b.code AS to_code, b.name AS to_name, b.kind AS to_kind, coalesce(w.how, '') AS how

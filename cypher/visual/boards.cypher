@@ -6,12 +6,12 @@
 // param: boards list = ; -- Board codes (;-separated)
 // columns: board_code, board_name, kind, serves_label, serves_code, serves_name
 MATCH (b:Board)-[:SERVES]->(p:Place)
-WITH * WHERE p.code IN $places OR b.code IN $boards
+WHERE p.code IN $places OR b.code IN $boards
 RETURN b.code AS board_code, b.name AS board_name, b.kind AS kind,
        'Place' AS serves_label, p.code AS serves_code, p.name AS serves_name
 UNION ALL
 MATCH (b:Board)-[:SERVES]->(i:ICS)
-WITH * WHERE i.code IN $ics OR b.code IN $boards
+WHERE i.code IN $ics OR b.code IN $boards
 RETURN b.code AS board_code, b.name AS board_name, b.kind AS kind,
        'ICS' AS serves_label, i.code AS serves_code, i.name AS serves_name
 UNION ALL

@@ -5,7 +5,7 @@
 // param: as_at date = today -- memberships current on this date (YYYY-MM-DD)
 // columns: organisation_code, organisation_name, sector, statutory, board_code, role, from, to
 MATCH (o:Organisation)-[m:MEMBER_OF]->(b:Board)
-WITH * WHERE b.code IN $boards
+WHERE b.code IN $boards
   AND (m.`from` IS NULL OR m.`from` <= $as_at)
   AND (m.`to` IS NULL OR m.`to` >= $as_at)
 RETURN o.code AS organisation_code, o.name AS organisation_name, o.sector AS sector,

@@ -5,7 +5,7 @@
 // param: as_at date = today -- memberships current on this date (YYYY-MM-DD)
 // columns: pcn_code, practice_code, practice_name, postcode, place_code, from, to
 MATCH (x:Practice)-[m:MEMBER_OF]->(c:PCN)
-WITH * WHERE c.code IN $pcns
+WHERE c.code IN $pcns
   AND (m.`from` IS NULL OR m.`from` <= $as_at)
   AND (m.`to` IS NULL OR m.`to` >= $as_at)
 OPTIONAL MATCH (x)-[:LOCATED_IN]->(p:Place)
