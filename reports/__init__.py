@@ -25,7 +25,9 @@ _LAZY = {
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value  # found once; later lookups are plain module attributes
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
