@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..graph.dialect import Dialect
 from ..graph.store import Store, Tx
-from . import formats, history, scope, totals
+from . import control, formats, history, scope, totals
 from .locate import locate
 from .plan import Plan, build
 from .postcodes import PostcodeLookup
@@ -47,6 +47,7 @@ def read_tables(paths: Sequence[Path | str], problems: Problems, report: LoadRep
             formats.contract_name(t.stem) is None for t in source.tables
         ) and any(formats.recognise_quietly(t) for t in source.tables)
         for raw in source.tables:
+            control.check_table(raw, problems)
             what = formats.what(raw)
             if what is None:
                 if published_book and formats.contract_name(raw.stem) is None:

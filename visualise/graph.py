@@ -189,7 +189,7 @@ def build_graph(
     (scope, code), = given.items()
     code = str(code).strip()
     as_at = as_at or dt.date.today()
-    with store.snapshot() as view:  # every read of one diagram in one read transaction
+    with store.reading() as view:  # every read of one diagram in one read transaction
         builder = _Builder(view, as_at, people_names)  # type: ignore[arg-type]
         if scope == "pcn":
             g = builder.pcn(code, True if practices is None else practices)
