@@ -73,21 +73,3 @@ def test_errors_are_messages_not_tracebacks(cli, loaded_db):
         assert "Error" in out.stderr and "Traceback" not in out.stderr, (args, out.stderr)
 
 
-def test_demo_loads_the_sample_and_writes_outputs(cli, tmp_path):
-    out = cli("demo", "--out", str(tmp_path / "demo"), db=tmp_path / "store")
-    assert out.returncode == 0, out.stderr
-    assert "Where to look: " in out.stdout and str(tmp_path / "demo" / "index.html") in out.stdout
-    written = {p.name for p in (tmp_path / "demo").rglob("*") if p.is_file()}
-    assert {"index.html", "counts.csv", "place-members-sefton-E08000014.csv"} <= written
-    # three next steps: the index, the dashboard on this store, your own files
-    assert "1. Open the index" in out.stdout and f"--db {tmp_path / 'store'} serve" in out.stdout
-    assert "3. Load your own files" in out.stdout
-    # headline findings: the same counts as the reports the demo wrote
-    unsigned = (tmp_path / "demo" / "reports" / "unsigned.csv").read_text(encoding="utf-8").splitlines()[1:]
-    assert f"{len(unsigned)} expected signatures are outstanding" in out.stdout and len(unsigned) > 1
-    pcns = list(csv.DictReader(io.StringIO((tmp_path / "demo" / "reports" / "coterminosity.csv").read_text("utf-8"))))
-    apart = sum(1 for r in pcns if r["coterminous"] == "false")
-    assert f"{apart} of {len(pcns)} PCNs are not coterminous" in out.stdout and apart > 0
-    again = cli("demo", "--out", str(tmp_path / "demo"), db=tmp_path / "store")  # idempotent
-    assert again.returncode == 0, again.stderr
-    assert counts(cli, tmp_path / "store")["Place"] == 9
