@@ -121,7 +121,8 @@ def cli_markdown() -> str:
                                 getattr(p, "help", "") or ""] for p in params)))
             body.append("")
         if hasattr(command, "list_commands"):
-            names = command.list_commands(ctx)
+            names = [n for n in command.list_commands(ctx)
+                     if not getattr(command.get_command(ctx, n), "hidden", False)]
             if depth == 0:
                 body.extend(["Commands: " + ", ".join(f"`{n}`" for n in names) + ".", ""])
             for name in names:

@@ -65,7 +65,7 @@ class EnvVar:
 # Every ICPMAP_* variable the code reads (tests/test_docs.py fails when one is missing here).
 ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("ICPMAP_DB", "the user data directory (`~/.local/share/icpmap/store` on Linux)",
-           "The embedded store's directory when `--db` is not given.", "Where the data is"),
+           "The embedded store (a database file) when `--db` is not given.", "Where the data is"),
     EnvVar("ICPMAP_KEYS", "`<store>.keys.json` beside the embedded store",
            "The API key file of `icpmap keys` and `icpmap serve` (salted hashes only).", "Where the data is"),
     EnvVar("ICPMAP_AUDIT", "`<store>.loads.jsonl` beside the embedded store",
