@@ -99,6 +99,11 @@ def _usage(command: Any, ctx: Any) -> list[str]:
     return pieces
 
 
+def _first_line(command: Any) -> str:
+    text = (command.help or "").strip()
+    return text.split("\n\n")[0].replace("\n", " ").split(". ")[0].rstrip(".") + "." if text else ""
+
+
 def cli_markdown() -> str:
     import typer.main
 
@@ -110,7 +115,7 @@ def cli_markdown() -> str:
     def walk(command: Any, ctx: Any, depth: int) -> None:
         path = ctx.command_path
         usage = " ".join([path, *_usage(command, ctx)])
-        body.extend([f"## `{path}`", "", f"```text\n{usage}\n```", ""])
+        body.extend([f"## `{path}` {{#{_anchor(path)}}}", "", f"```text\n{usage}\n```", ""])
         help_text = (command.help or "").strip()
         if help_text:
             body.extend([help_text, ""])
@@ -124,7 +129,10 @@ def cli_markdown() -> str:
             names = [n for n in command.list_commands(ctx)
                      if not getattr(command.get_command(ctx, n), "hidden", False)]
             if depth == 0:
-                body.extend(["Commands: " + ", ".join(f"`{n}`" for n in names) + ".", ""])
+                body.extend(table(["command", "what it does"], (
+                    [f"[`{path} {n}`](#{_anchor(f'{path} {n}')})", _first_line(command.get_command(ctx, n))]
+                    for n in names)))
+                body.append("")
             for name in names:
                 sub = command.get_command(ctx, name)
                 if sub is not None and not getattr(sub, "hidden", False):

@@ -6,7 +6,7 @@
 
 Each report runs `.cypher` files of `cypher/reports/` (portable across both engines)
 and a little Python where portable Cypher cannot do the job. Definitions, columns and
-settings are documented in README.md ("Reports").
+settings are documented in docs/concepts/reports.md and docs/reference/.
 """
 
 from __future__ import annotations

@@ -159,6 +159,11 @@ def test_a_broken_link_fails_the_build(tmp_path):
 README = ROOT / "README.md"
 
 
+def test_readme_fits_on_a_screen_or_two():
+    lines = README.read_text(encoding="utf-8").splitlines()
+    assert len(lines) < 150, f"README.md has {len(lines)} lines: move the detail into docs/"
+
+
 def test_readme_gives_the_quickstart():
     readme = README.read_text(encoding="utf-8")
     assert "make demo" in readme and "make test" in readme
