@@ -186,7 +186,7 @@ def _schema_type(schema: dict[str, Any]) -> str:
         kinds = [_schema_type(s) for s in schema["anyOf"] if s.get("type") != "null"]
         return " or ".join(k for k in kinds if k)
     if "enum" in schema:
-        return " \\| ".join(str(v) for v in schema["enum"])
+        return " | ".join(str(v) for v in schema["enum"])
     if schema.get("type") == "array":
         return f"list of {_schema_type(schema.get('items', {}))}"
     return schema.get("format") or schema.get("type") or schema.get("$ref", "").rsplit("/", 1)[-1]
@@ -288,7 +288,7 @@ def reports_markdown() -> str:
     for r in REPORTS.values():
         body += [f"## `{r.name}`", "", r.description, "", f"`icpmap report {r.name}`, `GET /reports/{r.name}`.", ""]
         body += table(["option", "API parameter", "type", "what"], (
-            [f"`{o.flag}`", f"`{o.name}`", " \\| ".join(o.choices) if o.choices else o.type, o.help] for o in r.options))
+            [f"`{o.flag}`", f"`{o.name}`", " | ".join(o.choices) if o.choices else o.type, o.help] for o in r.options))
         body += ["", "Columns: " + ", ".join(f"`{c}`" for c in r.columns) + ".", "",
                  "Queries: " + ", ".join(f"[`{q}`](queries.md#{q})" for q in r.queries) + ".", ""]
     return page("Reports", "Every report of `icpmap reports`, from the report registry.", body)
