@@ -207,3 +207,21 @@ def test_index_escapes_names_and_links_only_what_it_was_given(tmp_path):
     page = links_of(html)
     assert {h for h, _ in page.links if not h.startswith("#")} == {
         f"diagrams/{diagram.name.replace('%', '%25')}", "maps/place-E1.html", "notes/read%20me.txt"}
+
+
+def test_index_describes_files_other_producers_add(tmp_path):
+    """A report variant, a chart or a page kind the index has no words for still gets a line; nothing is left out."""
+    files = [tmp_path / "reports" / "breadth-last-year.csv", tmp_path / "charts" / "progress.png",
+             tmp_path / "papers" / "place-halton-E06000006.html", tmp_path / "reports" / "report-pack.xlsx"]
+    for p in files:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("x", encoding="utf-8")
+    content = build_index(tmp_path, files, [{"place_code": "E06000006", "place_name": "Halton"}], [])
+    groups = {g["title"]: g["items"] for g in content["groups"]}
+    reports = {i.label: i.what for i in groups["Reports"]}
+    assert list(reports) == ["Report pack", "breadth-last-year"]
+    assert reports["breadth-last-year"].endswith("(report breadth, last year).")
+    assert [(i.label, i.what) for i in groups["Charts"]] == [("Progress", "The progress chart.")]
+    (halton,) = content["places"]
+    assert [c["kind"] for c in content["place_columns"]] == ["Board paper"]
+    assert halton.cells[0]["href"] == "papers/place-halton-E06000006.html"

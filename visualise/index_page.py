@@ -102,8 +102,11 @@ def first_sentence(text: str) -> str:
 def _describe_report(stem_: str) -> str | None:
     from ..reports import REPORTS
 
-    report = REPORTS.get(stem_)
-    return f"{first_sentence(report.description)[:-1]} (report {report.name})." if report is not None else None
+    report = REPORTS.get(stem_) or next((r for name, r in REPORTS.items() if stem_.startswith(f"{name}-")), None)
+    if report is None:
+        return None
+    variant = stem_[len(report.name) + 1:].replace("-", " ")  # changes-last-year: the report over the last year
+    return f"{first_sentence(report.description)[:-1]} (report {report.name}{', ' + variant if variant else ''})."
 
 
 def _describe_query(stem_: str) -> str | None:
