@@ -212,7 +212,8 @@ def test_index_escapes_names_and_links_only_what_it_was_given(tmp_path):
 def test_index_describes_files_other_producers_add(tmp_path):
     """A report variant, a chart or a page kind the index has no words for still gets a line; nothing is left out."""
     files = [tmp_path / "reports" / "breadth-last-year.csv", tmp_path / "charts" / "progress.png",
-             tmp_path / "papers" / "place-halton-E06000006.html", tmp_path / "reports" / "report-pack.xlsx"]
+             tmp_path / "papers" / "place-halton-E06000006.html", tmp_path / "reports" / "report-pack.xlsx",
+             tmp_path / "papers" / "profile-E06000006.pdf"]
     for p in files:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text("x", encoding="utf-8")
@@ -223,5 +224,5 @@ def test_index_describes_files_other_producers_add(tmp_path):
     assert reports["breadth-last-year"].endswith("(report breadth, last year).")
     assert [(i.label, i.what) for i in groups["Charts"]] == [("Progress", "The progress chart.")]
     (halton,) = content["places"]
-    assert [c["kind"] for c in content["place_columns"]] == ["Board paper"]
-    assert halton.cells[0]["href"] == "papers/place-halton-E06000006.html"
+    assert [c["kind"] for c in content["place_columns"]] == ["Board paper", "Board paper (PDF)"]
+    assert [c["href"] for c in halton.cells] == ["papers/place-halton-E06000006.html", "papers/profile-E06000006.pdf"]

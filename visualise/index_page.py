@@ -133,7 +133,7 @@ def build_index(out: Path, written: list[Path], places: list[dict[str, Any]], ic
         found = Scope(name=name or code, code=code, facts=facts.get(code, ""))
         for folder, (label, whats) in SCOPED.items():
             for path in rel:
-                if path in left and path.parts[0] == folder and _is_for(path, scope, code):
+                if path in left and path.parts[0] == folder and _names_code(path, code):
                     kind = label if path.suffix == ".html" else f"{label} ({_fmt(path)})"
                     found.pages.append({"kind": kind, "label": kind, "href": href(take(path)),
                                         "what": _sentence(whats.get(scope, label))})
@@ -200,6 +200,13 @@ def _is_for(path: PurePosixPath, prefix: str, code: str) -> bool:
     name = path.stem
     quoted = stem("", code).lstrip("-")
     return name == f"{prefix}-{quoted}" or (name.startswith(f"{prefix}-") and name.endswith(f"-{quoted}"))
+
+
+def _names_code(path: PurePosixPath, code: str) -> bool:
+    """A page of a scoped folder is for the Place or ICS whose code ends its name, whatever the
+    prefix (`place-liverpool-E08000012.html`, `profile-E08000012.pdf`, `pack-QYG.docx`)."""
+    quoted = stem("", code).lstrip("-")
+    return path.stem == quoted or path.stem.endswith(f"-{quoted}")
 
 
 def _chart_order(name: str) -> tuple[int, str]:
