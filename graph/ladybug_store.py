@@ -23,6 +23,7 @@ from typing import Any
 import ladybug
 
 from . import dialect
+from .model import NODES, RELS
 from .store import ReadOnlyViolation, Result, Store, StoreBusy, StoreError, Tx, plain
 
 _DATABASES: dict[str, ladybug.Database] = {}
@@ -318,6 +319,10 @@ class LadybugStore(Store):
         with self.transaction() as tx:
             for statement in dialect.ladybug_schema():
                 tx.run(statement)
+            for table in (*NODES, *RELS):  # a store made before a property joined the model
+                existing = [row[0] for row in tx.run(f"CALL table_info('{table}') RETURN name").rows]
+                for statement in dialect.ladybug_added_columns(table, existing):
+                    tx.run(statement)
         with self._write_lock:
             conn = self._write_conn()
             for statement in dialect.ladybug_macros():
