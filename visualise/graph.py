@@ -252,7 +252,7 @@ class _Builder:
         return g
 
     def pcn(self, code: str, practices: bool) -> DiagramGraph:
-        rows = _read(self.store, "visual-pcns", pcns=[code])
+        rows = _read(self.store, "visual-pcns", pcns=[code], as_at=self.as_at)
         if not rows:
             raise UserError(f"No PCN with code {code!r} in the store.")
         g = self.g = DiagramGraph("pcn", code, f"{rows[0]['pcn_name'] or code} — primary care network", self.as_at)
@@ -300,7 +300,7 @@ class _Builder:
         if not boards:
             return
         g = self.g
-        for r in _read(self.store, "visual-board-links", boards=boards):
+        for r in _read(self.store, "visual-board-links", boards=boards, as_at=self.as_at):
             a = self._board(r["from_code"], r["from_name"], r["from_kind"])
             b = self._board(r["to_code"], r["to_name"], r["to_kind"])
             if r["rel"] == "SUBGROUP_OF":
@@ -351,7 +351,7 @@ class _Builder:
             return
         g = self.g
         listed: set[tuple[str, str]] = set()
-        for r in _read(self.store, "visual-agreements", places=places):
+        for r in _read(self.store, "visual-agreements", places=places, as_at=self.as_at):
             a = g.add_node(
                 "Agreement", r["agreement_code"], r["agreement_title"], home=r["place_code"],
                 info={"type": "Agreement", "code": r["agreement_code"], "kind": kind_label(r["agreement_kind"]),
@@ -429,7 +429,7 @@ class _Builder:
             return []
         g = self.g
         pcns: list[str] = []
-        for r in _read(self.store, "visual-neighbourhoods", places=places):
+        for r in _read(self.store, "visual-neighbourhoods", places=places, as_at=self.as_at):
             n = self._neighbourhood(r["neighbourhood_code"], r["neighbourhood_name"], r["place_code"], r["place_name"])
             if r["pcn_code"]:
                 c = g.add_node("PCN", r["pcn_code"], r["pcn_name"], home=r["place_code"],
@@ -463,7 +463,8 @@ class _Builder:
                             and not g.has_edge(c.id, f"Neighbourhood:{nb}", "leads")):
                         unled.append((c, nb, patients, share))
         if unled:
-            for r in _read(self.store, "visual-neighbourhoods", neighbourhoods=sorted({u[1] for u in unled})):
+            wanted = sorted({u[1] for u in unled})
+            for r in _read(self.store, "visual-neighbourhoods", neighbourhoods=wanted, as_at=self.as_at):
                 self._neighbourhood(r["neighbourhood_code"], r["neighbourhood_name"], r["place_code"], r["place_name"])
             for c, nb, patients, share in unled:
                 g.add_edge(c, f"Neighbourhood:{nb}", "patients_in", f"{share:.0%}",

@@ -9,6 +9,6 @@ MATCH (pr:Practice)-[:LOCATED_IN]->(p)
 MATCH (pr)-[m:MEMBER_OF]->(pcn:PCN)
 WHERE (m.`from` IS NULL OR m.`from` <= $as_at) AND (m.`to` IS NULL OR m.`to` >= $as_at)
 WITH DISTINCT p, pcn
-WHERE NOT EXISTS { MATCH (pcn)-[:LEADS]->(:Neighbourhood)-[:PART_OF]->(p) }
+WHERE NOT EXISTS { MATCH (pcn)-[:LEADS]->(n:Neighbourhood)-[:PART_OF]->(p) WHERE n.`from` IS NULL OR n.`from` <= $as_at }
 RETURN p.code AS place_code, pcn.code AS pcn_code, pcn.name AS pcn_name
 ORDER BY place_code, pcn_code

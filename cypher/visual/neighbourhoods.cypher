@@ -3,8 +3,10 @@
 // description: Diagrams: the neighbourhoods of the Places named and the neighbourhoods named, each with its Place and the PCNs that lead it (blank when none).
 // param: places list = ; -- Place codes (;-separated)
 // param: neighbourhoods list = ; -- Neighbourhood codes (;-separated)
+// param: as_at date = today -- neighbourhoods set up on or before this date (a blank `from` counts) (YYYY-MM-DD)
 // columns: place_code, place_name, neighbourhood_code, neighbourhood_name, pcn_code, pcn_name
 MATCH (n:Neighbourhood)
+WHERE n.`from` IS NULL OR n.`from` <= $as_at
 OPTIONAL MATCH (n)-[:PART_OF]->(p:Place)
 WITH n, p
 WHERE p.code IN $places OR n.code IN $neighbourhoods
