@@ -93,6 +93,9 @@ class NetworkOut(BaseModel):
     edges: list[NetworkEdge]
 
 
+ALIASES = {"from_date": "from", "to_date": "to"}  # the query parameters' names
+
+
 def _cache(request: Request) -> data.Cache:
     return request.app.state.cache
 
@@ -111,7 +114,7 @@ async def list_reports(_: Principal = Depends(viewer)) -> Response:
     out = []
     for report in reporting.catalogue().values():
         out.append({"name": report.name, "description": report.description, "columns": list(report.columns),
-                    "options": [{"name": o.name, "type": o.type, "help": o.help, "choices": list(o.choices)}
+                    "options": [{"name": o.query_name, "type": o.type, "help": o.help, "choices": list(o.choices)}
                                 for o in report.options]})
     return Response(json_bytes(out), media_type="application/json")
 
@@ -129,6 +132,9 @@ async def get_report(
     level: Literal["place", "neighbourhood"] | None = Query(None, description="coterminosity: footprint level"),
     threshold: float | None = Query(None, gt=0, le=1, description="coterminosity: share that counts as coterminous"),
     view: Literal["pcns", "neighbourhoods"] | None = Query(None, description="coterminosity: one row per"),
+    from_date: dt.date | None = Query(None, alias="from", description="changes, progress: the first day"),
+    to_date: dt.date | None = Query(None, alias="to", description="changes, progress: the last day (default: today)"),
+    every: Literal["month", "quarter"] | None = Query(None, description="progress: one row per month or quarter"),
     format: Literal["json", "csv", "xlsx"] = Query("json", description="json, csv or xlsx"),
     _: Principal = Depends(viewer),
     store: Store = Depends(get_store),
@@ -136,12 +142,13 @@ async def get_report(
     report = reporting.catalogue().get(name)
     if report is None:
         raise Problem(404, f"No report is named {name!r}; GET /reports lists them.")
-    options = {"place": place, "as_at": as_at, "by": by, "level": level, "threshold": threshold, "view": view}
+    options = {"place": place, "as_at": as_at, "by": by, "level": level, "threshold": threshold, "view": view,
+               "from_date": from_date, "to_date": to_date, "every": every}
     given = {k: v for k, v in options.items() if v is not None}
-    unknown = sorted(k for k in given if report.option(k) is None)
+    unknown = sorted(k for k in given if report.option(k) is None and not any(k in o.aliases for o in report.options))
     if unknown:
-        raise Problem(400, f"The {name} report takes no {', '.join(unknown)} option; it takes: "
-                           f"{', '.join(o.name for o in report.options) or 'none'}.")
+        raise Problem(400, f"The {name} report takes no {', '.join(ALIASES.get(k, k) for k in unknown)} option; "
+                           f"it takes: {', '.join(o.query_name for o in report.options) or 'none'}.")
     key = ("report", name, tuple(sorted((k, str(v)) for k, v in given.items())), dt.date.today(), format)
 
     def compute() -> tuple[bytes, str, dict[str, str]]:

@@ -1,4 +1,4 @@
-"""The eight reports, and the one runner the CLI and the API share."""
+"""The reports, and the one runner the CLI and the API share."""
 
 from __future__ import annotations
 
@@ -10,13 +10,17 @@ from ..graph.store import Result, Store
 from .assurance import ASSURANCE
 from .base import Context, Report, ReportError, ReportResult
 from .brokers import BROKERS
+from .changes import CHANGES
 from .coterminosity import COTERMINOSITY
 from .partnership import BREADTH, MISSING_LINKS, PLACE_LEADS, UNSIGNED
+from .progress import PROGRESS
 from .settings import ReportSettings, load_settings
 from .timeline import TIMELINE
 
 REPORTS: dict[str, Report] = {
-    r.name: r for r in (BREADTH, UNSIGNED, COTERMINOSITY, MISSING_LINKS, PLACE_LEADS, ASSURANCE, TIMELINE, BROKERS)
+    r.name: r for r in (
+        BREADTH, UNSIGNED, COTERMINOSITY, MISSING_LINKS, PLACE_LEADS, ASSURANCE, TIMELINE, BROKERS, CHANGES, PROGRESS,
+    )
 }
 
 
@@ -55,7 +59,15 @@ def run_report(
     that queries several reports use run once.
     """
     report = get_report(name)
-    given = {k: v for k, v in options.items() if v is not None and not (isinstance(v, str) and not v.strip())}
+    aliases = {alias: o.name for o in report.options for alias in o.aliases}
+    given: dict[str, Any] = {}
+    for key, value in options.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        name = aliases.get(key, key)
+        if name in given:
+            raise ReportError(f"Give {report.option(name).flag} once (it is also called {key}).")  # type: ignore[union-attr]
+        given[name] = value
     unknown = sorted(k for k in given if report.option(k) is None)
     if unknown:
         flags = ", ".join("--" + k.replace("_", "-") for k in unknown)
@@ -66,8 +78,9 @@ def run_report(
     place = resolved.get("place")
     if place is not None:
         place = resolved["place"] = _check_place(store, place, cache)
-    as_at = resolved.get("as_at") or dt.date.today()
-    resolved["as_at"] = as_at
+    as_at = resolved.get("as_at") or resolved.get("to_date") or dt.date.today()
+    if report.option("as_at") is not None:
+        resolved["as_at"] = as_at
     ctx = Context(store, settings or load_settings(), place, as_at, dict(resolved), cache)
     columns, rows = report.build(ctx)
     resolved.update(ctx.options)
@@ -80,6 +93,8 @@ def run_all(store: Store, *, settings: ReportSettings | None = None, **options: 
     cache: dict[tuple[Any, ...], Result] = {}
     for report in REPORTS.values():
         own = {k: v for k, v in options.items() if report.option(k) is not None}
+        if report.option("as_at") is None and "as_at" in options and "to_date" not in options:
+            own["as_at"] = options["as_at"]  # a report over a window ends on the as-at date (`to_date`'s alias)
         yield run_report(store, report.name, settings=settings, cache=cache, **own)
 
 

@@ -42,10 +42,17 @@ def results(sample):
 # -- every report has something to say on the sample ---------------------------------------
 
 
-def test_every_report_has_rows(results):
+def test_every_report_has_rows(results, sample):
     assert list(results) == list(REPORTS)
     for name, result in results.items():
+        if name == "changes":  # nothing changes in the sample's stable window (2022-07-01 to 2030-03-31)
+            assert result.rows == [] and result.options["to_date"] == AS_AT
+            continue
         assert result.rows, f"{name} is empty on the sample"
+    year = run_report(sample, "changes", from_date="2021-07-01", to_date="2022-06-30")
+    kinds = {r[2] for r in year.rows}
+    assert {"joined_board", "left_board", "signature_added", "place_lead_appointed", "endorsement",
+            "plan_approved", "practice_left_pcn"} <= kinds
 
 
 def test_sample_gaps_show(results, sample):
@@ -71,8 +78,11 @@ def test_sample_gaps_show(results, sample):
 
 def test_sample_with_one_place(sample):
     for name in REPORTS:
-        result = run_report(sample, name, place=WIRRAL, as_at=AS_AT)
+        window = {"from_date": "2021-07-01", "to_date": "2022-06-30"} if name == "changes" else {"as_at": AS_AT}
+        result = run_report(sample, name, place=WIRRAL, **window)
         assert result.rows, name
+        if name == "changes":
+            assert {r[1] for r in result.rows} == {WIRRAL}
 
 
 # -- output rules ---------------------------------------------------------------------------
