@@ -1,0 +1,227 @@
+"""The changes report on a hand-worked fixture (`fixtures_changes.py`): every kind, both window
+boundaries, and agreement with the as-at reports on every day of the window.
+
+Runs on each engine (the Neo4j run WIPES the database of ICPMAP_NEO4J_URI).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from icpmap.loaders import load_paths
+from icpmap.reports import REPORTS, ReportError, ReportSettings, run_report
+from icpmap.reports.changes import COLUMNS, DEFAULT_DAYS, KINDS
+
+ENGINES = ["ladybug", "neo4j"] if os.environ.get("ICPMAP_NEO4J_URI") else ["ladybug"]
+
+
+def _fixture_module():
+    name = "icpmap_tests_fixtures_changes"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("fixtures_changes.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+fx = _fixture_module()
+ONE = dt.timedelta(days=1)
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def changes_store(request, tmp_path_factory, open_store_for):
+    store = open_store_for(request.param, tmp_path_factory.mktemp("changes-db") / "db")
+    for path in fx.write_fixture(tmp_path_factory.mktemp("changes-fixture")):
+        load_paths(store, [path])  # the contract files, then each extract, oldest first
+    yield store
+    store.close()
+
+
+def changes(store, **options):
+    return run_report(store, "changes", settings=ReportSettings(), **options)
+
+
+def test_known_changes_in_the_window(changes_store):
+    result = changes(changes_store, from_date=fx.FROM, to_date=fx.TO)
+    assert result.columns == list(COLUMNS)
+    assert result.rows == fx.CHANGES
+    assert result.options == {"from_date": fx.FROM, "to_date": fx.TO}
+
+
+def test_the_fixture_covers_every_kind():
+    assert {row[2] for row in fx.CHANGES} == set(KINDS)
+
+
+def test_the_window_is_inclusive_at_both_ends(changes_store):
+    on_from = changes(changes_store, from_date=fx.FROM, to_date=fx.FROM).rows
+    assert on_from == [r for r in fx.CHANGES if r[0] == fx.FROM] and len(on_from) == 8
+    on_to = changes(changes_store, from_date=fx.TO, to_date=fx.TO).rows
+    assert on_to == [r for r in fx.CHANGES if r[0] == fx.TO] and len(on_to) == 9
+    # the day before --from and the day after --to each hold changes that the window leaves out
+    before = changes(changes_store, from_date=fx.FROM - ONE, to_date=fx.FROM - ONE).rows
+    assert {(r[2], r[3]) for r in before} == {
+        ("joined_board", "O-BEFORE"), ("left_board", "O-LEFT-BEFORE"), ("party_added", "O-BEFORE"),
+        ("party_added", "O-LEFT-T"), ("signature_added", "O-DOWN"), ("plan_approved", "HWB-N"),
+        ("neighbourhood_added", "NB-N2"), ("missing_link_closed", "HWB-S"),
+    }
+    after = changes(changes_store, from_date=fx.TO + ONE, to_date=fx.TO + ONE).rows
+    assert {(r[2], r[3]) for r in after} == {
+        ("left_board", "O-LEFT-AFTER"), ("signature_added", "O-ROLE"), ("endorsement", "O-CONT"),
+        ("commissioning_started", "CM-S"),
+    }
+
+
+def test_one_place(changes_store):
+    south = changes(changes_store, place=fx.S.lower(), from_date=fx.FROM, to_date=fx.TO)
+    assert south.rows == [r for r in fx.CHANGES if r[1] == fx.S] and south.options["place"] == fx.S
+    north = changes(changes_store, place=fx.N, **{"from": "2024-01-01", "to": "2024-03-31"})  # the API's names
+    assert north.rows == [r for r in fx.CHANGES if r[1] == fx.N]
+
+
+def test_snapshot_evidence_is_never_a_dated_move(changes_store):
+    rows = changes(changes_store, from_date=dt.date(2023, 1, 1), to_date=dt.date(2024, 12, 31)).rows
+    about_y = [r for r in rows if r[3].startswith("Y")]
+    assert [(r[0], r[2], r[5], r[8]) for r in about_y] == [
+        (dt.date(2024, 2, 1), "practice_seen_in_pcn", "U90006", "extract"),
+        (dt.date(2024, 2, 1), "practice_no_longer_seen_in_pcn", "U90005", "extract"),
+    ]  # nothing on 2024-01-31 (the guessed last day in PCN E), no first sighting, no PCN opened
+    stored = changes_store.read(
+        "MATCH (x:Practice {code: 'Y0001'})-[m:MEMBER_OF]->(c:PCN) "
+        "RETURN c.code, m.`from`, m.`to`, m.from_extract, m.to_extract ORDER BY c.code").rows
+    assert stored == [
+        ["U90005", None, dt.date(2024, 1, 31), dt.date(2023, 9, 1), dt.date(2024, 2, 1)],
+        ["U90006", dt.date(2024, 2, 1), None, dt.date(2024, 2, 1), None],
+    ]
+
+
+def test_defaults_and_errors(changes_store):
+    result = changes(changes_store, to_date=fx.TO)
+    assert result.options["from_date"] == fx.TO - dt.timedelta(days=DEFAULT_DAYS)
+    assert changes(changes_store, as_at=fx.TO).options["to_date"] == fx.TO  # the as-at date is the last day
+    with pytest.raises(ReportError, match="is after"):
+        changes(changes_store, from_date=fx.TO, to_date=fx.FROM)
+    with pytest.raises(ReportError, match="--from must be a date"):
+        changes(changes_store, from_date="last tuesday")
+    with pytest.raises(ReportError, match="once"):
+        changes(changes_store, to_date=fx.TO, as_at=fx.TO)
+    with pytest.raises(ReportError, match="no option --as-at|no option --threshold"):
+        run_report(changes_store, "changes", threshold=0.5)
+    assert "changes" in REPORTS
+
+
+# -- the changes agree with the as-at reports on every day -------------------------------------------
+
+
+def _day_by_day(store, since: dt.date, until: dt.date, read) -> dict[dt.date, set]:
+    """The answer on every day from the day before `since` to the day after `until` (a leaving on
+    `until` shows the day after)."""
+    day, out = since - ONE, {}
+    while day <= until + ONE:
+        out[day] = read(day)
+        day += ONE
+    return out
+
+
+def test_memberships_agree_with_the_as_at_answer_on_every_day(changes_store):
+    q = ("MATCH (o:Organisation)-[m:MEMBER_OF]->(b:Board) "
+         "WHERE (m.`from` IS NULL OR m.`from` <= $d) AND (m.`to` IS NULL OR m.`to` >= $d) "
+         "RETURN o.code, b.code, m.role")
+
+    def roles(day):
+        out: dict[tuple[str, str], str] = {}
+        for org, board, role in changes_store.read(q, {"d": day}).rows:
+            out[(org, board)] = "core" if role == "core" or out.get((org, board)) == "core" else role
+        return out
+
+    states = _day_by_day(changes_store, fx.FROM, fx.TO, roles)
+    rows = [r for r in changes(changes_store, from_date=fx.FROM, to_date=fx.TO).rows
+            if r[2] in ("joined_board", "left_board", "board_role_changed")]
+    expected = []
+    for day in sorted(states)[1:]:
+        before, now = states[day - ONE], states[day]
+        for key in sorted(set(before) | set(now)):
+            if key not in before:
+                expected.append((day, "joined_board", *key))
+            elif key not in now:
+                expected.append((day - ONE, "left_board", *key))
+            elif before[key] != now[key]:
+                expected.append((day, "board_role_changed", *key))
+    in_window = [e for e in expected if fx.FROM <= e[0] <= fx.TO]
+    assert sorted(in_window) == sorted((r[0], r[2], r[3], r[5]) for r in rows)
+
+
+def test_leads_expected_parties_and_missing_links_agree_with_the_reports(changes_store):
+    def leads(day):
+        return {r[0]: r[1] for r in run_report(changes_store, "place-leads", as_at=day).rows}
+
+    def expected_parties(day):
+        signed = {(r[0], r[4]) for r in changes_store.read(
+            "MATCH (o:Organisation)-[s:PARTY_TO]->(a:Agreement) WHERE s.signed_on <= $d "
+            "AND (s.added_on IS NULL OR s.added_on <= $d) RETURN a.code, 0, 0, 0, o.code", {"d": day}).rows}
+        return signed | {(r[1], r[2]) for r in run_report(changes_store, "unsigned", as_at=day).rows}
+
+    def missing(day):
+        return {(r[1], r[2]) for r in run_report(changes_store, "missing-links", as_at=day).rows}
+
+    rows = changes(changes_store, from_date=fx.FROM, to_date=fx.TO).rows
+    lead_states = _day_by_day(changes_store, fx.FROM, fx.TO, leads)
+    party_states = _day_by_day(changes_store, fx.FROM, fx.TO, expected_parties)
+    missing_states = _day_by_day(changes_store, fx.FROM, fx.TO, missing)
+    got_leads, got_parties, got_links = set(), set(), set()
+    for day in sorted(lead_states)[1:]:
+        for place in lead_states[day]:
+            old, new = lead_states[day - ONE][place], lead_states[day][place]
+            if old != new:
+                if old:
+                    got_leads.add((day - ONE, "place_lead_ended", old))
+                if new:
+                    got_leads.add((day, "place_lead_appointed", new))
+        got_parties |= {(day, org) for _, org in party_states[day] - party_states[day - ONE]}
+        got_links |= {(day, "missing_link_closed", b) for b, _ in missing_states[day - ONE] - missing_states[day]}
+        got_links |= {(day - ONE, "missing_link_opened", b) for b, _ in missing_states[day] - missing_states[day - ONE]}
+    got_leads = {g for g in got_leads if fx.FROM <= g[0] <= fx.TO}
+    got_parties = {g for g in got_parties if fx.FROM <= g[0] <= fx.TO}
+    got_links = {g for g in got_links if fx.FROM <= g[0] <= fx.TO}
+    assert got_leads == {(r[0], r[2], r[3]) for r in rows if r[2].startswith("place_lead")}
+    assert got_parties == {(r[0], r[3]) for r in rows if r[2] == "party_added"}
+    assert got_links == {(r[0], r[2], r[3]) for r in rows if r[2].startswith("missing_link")}
+
+
+# -- the command line and the API ----------------------------------------------------------------------
+
+
+def test_cli_changes_csv_and_progress(tmp_path, cli):
+    from icpmap.graph import open_store
+
+    db = tmp_path / "db"
+    with open_store(db, engine="ladybug") as store:
+        for path in fx.write_fixture(tmp_path / "files"):
+            load_paths(store, [path])
+    done = cli("report", "changes", "--from", "2024-01-01", "--to", "2024-03-31", "--place", fx.S,
+               "--format", "csv", db=db)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == ",".join(COLUMNS)
+    assert lines[1:] == [
+        "2024-02-14,E09000102,place_lead_ended,PER-3,,E09000102,Southam,succeeded by PER-4,dated",
+        "2024-02-15,E09000102,place_lead_appointed,PER-4,,E09000102,Southam,succeeds PER-3,dated",
+        "2024-03-15,E09000102,practice_left_pcn,X0007,Last Surgery,U90004,PCN D,,dated",
+        "2024-03-15,E09000102,pcn_closed,U90004,PCN D,,,its last practice left,dated",
+        "2024-03-31,E09000102,endorsement,O-S1,Southam Council,PER-4,,endorsed the place lead,dated",
+    ]
+    done = cli("report", "changes", "--from", "2024-04-01", "--to", "2024-03-31", db=db)
+    assert done.returncode == 1 and "is after" in done.stderr and "Traceback" not in done.stderr
+    done = cli("report", "progress", "--place", fx.N, "--every", "month", "--from", "2024-01-15", "--to",
+               "2024-03-31", "--format", "json", db=db)
+    assert done.returncode == 0, done.stderr
+    months = json.loads(done.stdout)
+    assert [(m["period"], m["as_at"]) for m in months] == [
+        ("2024-01", "2024-01-31"), ("2024-02", "2024-02-29"), ("2024-03", "2024-03-31")]
