@@ -181,10 +181,10 @@ async def get_assurance(request: Request, format: Literal["json", "csv", "xlsx"]
 # -- network diagrams ----------------------------------------------------------------------------------------
 
 
-def _graph(store: Store, code: str, as_at: dt.date | None) -> Any:
+def _graph(store: Store, code: str, as_at: dt.date | None, history: bool = False) -> Any:
     from ..visualise.graph import build_graph
 
-    return build_graph(store, place=code, as_at=as_at)
+    return build_graph(store, place=code, as_at=as_at, history=history)
 
 
 @router.get("/places/{code}/network", response_model=NetworkOut, tags=["places"],
@@ -230,7 +230,7 @@ async def get_network_html(code: PlaceCode, request: Request, as_at: dt.date | N
     def compute() -> tuple[bytes, str] | None:
         if data.place_exists(store, code) is None:
             return None
-        html = render_html(_graph(store, code, as_at))
+        html = render_html(_graph(store, code, as_at, history=True))
         return html.encode("utf-8"), diagram_csp(html)
 
     made = await _cache(request).aget(("network.html", code, as_at or dt.date.today()), compute)

@@ -36,6 +36,8 @@ ICS = typer.Option(None, "--ics", help="An ICS code: the whole system.")
 AS_AT = typer.Option(None, "--as-at", help="Memberships and roles current on this date, YYYY-MM-DD (default: today).")
 PRACTICES = typer.Option(None, "--practices/--no-practices",
                          help="Show each PCN's GP practices (default: only in a --pcn diagram).")
+HISTORY = typer.Option(True, "--history/--no-history",
+                       help="A time slider: the partnership on every date where something changed (default: on).")
 
 
 @app.command("visualise")
@@ -47,6 +49,7 @@ def visualise(
     output: Path = typer.Option(None, "--output", "-o", help="HTML file to write (default: icpmap-demo/diagrams/SCOPE-CODE.html)."),
     as_at: str = AS_AT,
     practices: bool = PRACTICES,
+    history: bool = HISTORY,
 ) -> None:
     """Draw a Place, board, PCN or whole ICS as one self-contained HTML page that works offline."""
     from ..visualise.graph import build_graph
@@ -56,7 +59,7 @@ def visualise(
     (kind, code), = scope.items()
     path = output or DEFAULT_OUT / "diagrams" / f"{kind}-{code}.html"
     with state.store() as store:
-        graph = build_graph(store, as_at=_date(as_at), practices=practices, **scope)
+        graph = build_graph(store, as_at=_date(as_at), practices=practices, history=history, **scope)
     write_html(graph, path)
     console.print(Text(f"Wrote {graph.title}: {len(graph.nodes)} nodes, {len(graph.edges)} links to {path}"))
 
@@ -65,9 +68,10 @@ def visualise(
 def visualize(
     place: str = PLACE, board: str = BOARD, pcn: str = PCN, ics: str = ICS,
     output: Path = typer.Option(None, "--output", "-o"), as_at: str = AS_AT, practices: bool = PRACTICES,
+    history: bool = HISTORY,
 ) -> None:
     """Same as `icpmap visualise`."""
-    visualise(place, board, pcn, ics, output, as_at, practices)
+    visualise(place, board, pcn, ics, output, as_at, practices, history)
 
 
 @app.command("chart")

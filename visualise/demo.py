@@ -18,10 +18,10 @@ def write_all(store: Store, out_dir: str | Path) -> list[Path]:
     places = store.read(cypher.get("places").text).records()
     ics_codes = sorted({r["ics_code"] for r in places if r["ics_code"]})
     for r in places:
-        graph = build_graph(store, place=r["place_code"])
+        graph = build_graph(store, place=r["place_code"], history=True)
         written.append(write_html(graph, out / "diagrams" / f"place-{r['place_code']}.html"))
     for code in ics_codes:
-        written.append(write_html(build_graph(store, ics=code), out / "diagrams" / f"ics-{code}.html"))
+        written.append(write_html(build_graph(store, ics=code, history=True), out / "diagrams" / f"ics-{code}.html"))
     if places:
         (out / "charts").mkdir(parents=True, exist_ok=True)
         for name in CHARTS:

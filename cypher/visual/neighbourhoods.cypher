@@ -4,7 +4,7 @@
 // param: places list = ; -- Place codes (;-separated)
 // param: neighbourhoods list = ; -- Neighbourhood codes (;-separated)
 // param: as_at date = today -- neighbourhoods set up on or before this date (a blank `from` counts) (YYYY-MM-DD)
-// columns: place_code, place_name, neighbourhood_code, neighbourhood_name, pcn_code, pcn_name
+// columns: place_code, place_name, neighbourhood_code, neighbourhood_name, pcn_code, pcn_name, neighbourhood_from
 MATCH (n:Neighbourhood)
 WHERE n.`from` IS NULL OR n.`from` <= $as_at
 OPTIONAL MATCH (n)-[:PART_OF]->(p:Place)
@@ -12,5 +12,5 @@ WITH n, p
 WHERE p.code IN $places OR n.code IN $neighbourhoods
 OPTIONAL MATCH (c:PCN)-[:LEADS]->(n)
 RETURN p.code AS place_code, p.name AS place_name, n.code AS neighbourhood_code, n.name AS neighbourhood_name,
-       c.code AS pcn_code, c.name AS pcn_name
+       c.code AS pcn_code, c.name AS pcn_name, n.`from` AS neighbourhood_from
 ORDER BY place_code, neighbourhood_code, pcn_code
