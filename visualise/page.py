@@ -25,7 +25,14 @@ from jinja2 import Environment
 from .graph import DiagramGraph
 from .layout import initial_positions
 from .style import (
-    ADDED_COLOUR, EDGE_STYLES, MISSING_BORDER, NODE_STYLES, REMOVED_COLOUR, kind_label, node_size, sector_colour,
+    ADDED_COLOUR,
+    EDGE_STYLES,
+    MISSING_BORDER,
+    NODE_STYLES,
+    REMOVED_COLOUR,
+    kind_label,
+    node_size,
+    sector_colour,
     sector_label,
 )
 

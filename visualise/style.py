@@ -118,6 +118,6 @@ def node_size(kind: str, weight: int = 0) -> float:
 
 
 __all__ = [
-    "ADDED_COLOUR", "EDGE_STYLES", "MISSING_BORDER", "REMOVED_COLOUR", "NODE_STYLES", "SECTOR_COLOURS", "SIGNATURE_KINDS",
+    "ADDED_COLOUR", "EDGE_STYLES", "MISSING_BORDER", "NODE_STYLES", "REMOVED_COLOUR", "SECTOR_COLOURS", "SIGNATURE_KINDS",
     "EdgeStyle", "NodeStyle", "kind_label", "node_size", "sector_colour", "sector_label",
 ]

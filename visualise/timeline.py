@@ -57,8 +57,11 @@ class _History:
         if not spans:
             return
         key = (source, target, kind)
-        if self.g.edge(*key) is None:
+        existing = self.g.edge(*key)
+        if existing is None:
             self.g.add_edge(source, target, kind, **info)
+        else:
+            existing.info.update({k: v for k, v in info.items() if k not in existing.info and v not in (None, "")})
         if self.g.edge(*key) is not None:
             self.edge_own[key] = _merge(self.edge_own.get(key, []), spans)
 
@@ -107,7 +110,7 @@ class _History:
 
     def _in_scope(self, place: str) -> bool:
         g = self.g
-        return g.scope == "place" and place == g.code or g.scope == "ics"
+        return (g.scope == "place" and place == g.code) or g.scope == "ics"
 
     # -- memberships, agreements, leads ---------------------------------------------------------------
 
