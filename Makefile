@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fuzz bench clean install
+.PHONY: demo test lint fuzz bench clean install neo4j-up neo4j-down
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# The bundled Neo4j 5.26 Community server (Java 17 + Maven; no Docker): see docs/neo4j.md.
+# `eval "$$(make -s neo4j-up)"` sets ICPMAP_NEO4J_* in your shell. ICPMAP_NEO4J_PORT picks the port.
+neo4j-up:
+	@tools/neo4j/neo4j.sh up
+
+neo4j-down:
+	@tools/neo4j/neo4j.sh down
 
 clean:
 	rm -rf $(VENV) icpmap-demo build *.egg-info
