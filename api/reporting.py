@@ -75,10 +75,9 @@ def place_changes(store: Store, code: str, since: dt.date, until: dt.date) -> li
 
 def latest_change(store: Store, place: str | None = None, on_or_before: dt.date | None = None) -> dt.date | None:
     """The date of the most recent dated change on or before a day (default today), or None."""
-    from .. import cypher
+    from ..reports.changes import latest_change as latest
 
-    q = cypher.get("changes-latest")
-    return store.read(q.text, q.bind({"place": place, "until": on_or_before or dt.date.today()})).scalar()
+    return latest(store, place, on_or_before)
 
 
 def overview(store: Store) -> dict[str, Any]:

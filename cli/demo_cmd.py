@@ -20,6 +20,7 @@ from .app import app, console, state, store_label
 # import path so the demo grows as the product does.
 PRODUCERS: tuple[tuple[str, str, str, str], ...] = (
     ("reports", "reports", "icpmap.reports", "write_report_pack"),
+    ("changes in the last year", "reports", "icpmap.reports", "write_recent_changes"),
     ("diagrams and charts", "", "icpmap.visualise", "write_all"),
 )
 

@@ -20,13 +20,13 @@ def _scope(place: str | None, board: str | None, pcn: str | None, ics: str | Non
     return given
 
 
-def _date(value: str | None) -> dt.date | None:
+def _date(value: str | None, flag: str = "--as-at") -> dt.date | None:
     if not value:
         return None
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        fail(f"--as-at must be a date as YYYY-MM-DD; got {value!r}.")
+        fail(f"{flag} must be a date as YYYY-MM-DD; got {value!r}.")
 
 
 PLACE = typer.Option(None, "--place", help="A Place's ONS code, e.g. E08000014.")
@@ -76,7 +76,7 @@ def visualize(
 
 @app.command("chart")
 def chart(
-    name: str = typer.Argument(..., help="breadth, coterminosity or assurance."),
+    name: str = typer.Argument(..., help="breadth, coterminosity, assurance or progress."),
     output: Path = typer.Option(None, "--output", "-o", help=".png or .svg file (default: icpmap-demo/charts/NAME.png)."),
     place: list[str] = typer.Option(None, "--place", help="Only these Places (repeat for several)."),
     ics: str = typer.Option(None, "--ics", help="Only the Places of this ICS."),
@@ -84,8 +84,12 @@ def chart(
     level: str = typer.Option(None, "--level", help="coterminosity: place or neighbourhood footprints."),
     by: str = typer.Option(None, "--by", help="coterminosity: patients or practices."),
     threshold: float = typer.Option(None, "--threshold", help="coterminosity: share needed, e.g. 0.95."),
+    every: str = typer.Option(None, "--every", help="progress: month or quarter (default: quarter)."),
+    from_date: str = typer.Option(None, "--from", help="progress: the first day, YYYY-MM-DD (default: a year before --to)."),
+    to_date: str = typer.Option(None, "--to", help="progress: the last day, YYYY-MM-DD (default: --as-at, else today)."),
 ) -> None:
-    """Write a static chart (PNG or SVG): breadth by sector, PCN coterminosity, or the assurance matrix."""
+    """Write a static chart (PNG or SVG): breadth by sector, PCN coterminosity, the assurance matrix, or
+    progress over time (one line per Place)."""
     from ..visualise.charts import CHARTS, write_chart
 
     key = name.strip().lower()
@@ -94,11 +98,18 @@ def chart(
     extra = {"level": level, "by": by, "threshold": threshold}
     if key != "coterminosity" and any(v is not None for v in extra.values()):
         fail("--level, --by and --threshold apply to the coterminosity chart only.")
+    over_time = {"every": every, "from_date": _date(from_date, "--from"), "to_date": _date(to_date, "--to")}
+    if key != "progress" and any(v is not None for v in over_time.values()):
+        fail("--every, --from and --to apply to the progress chart only.")
+    if every is not None and every.strip().lower() not in ("month", "quarter"):
+        fail(f"--every must be month or quarter; got {every!r}.")
     path = output or DEFAULT_OUT / "charts" / f"{key}.png"
     with state.store() as store:
         options = {"places": place or None, "ics": ics, "as_at": _date(as_at)}
         if key == "coterminosity":
             options.update(extra)
+        if key == "progress":
+            options.update(over_time, every=every.strip().lower() if every else None)
         write_chart(store, key, path, **options)
     console.print(Text(f"Wrote the {key} chart to {path}"))
 

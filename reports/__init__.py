@@ -1,4 +1,4 @@
-"""icpmap.reports: the eight analytic reports, one runner, and the report pack.
+"""icpmap.reports: the analytic reports, one runner, and the report pack.
 
     from icpmap.reports import REPORTS, run_report, write_report_pack
     result = run_report(store, "coterminosity", place="E08000014", by="patients")
@@ -12,11 +12,11 @@ settings are documented in README.md ("Reports").
 from __future__ import annotations
 
 from .base import Option, Report, ReportError, ReportResult
-from .pack import PACK_NAME, write_report_pack
+from .pack import PACK_NAME, write_recent_changes, write_report_pack
 from .registry import REPORTS, get_report, run_all, run_report
 from .settings import ReportSettings, SettingsError, load_settings
 
 __all__ = [
     "PACK_NAME", "REPORTS", "Option", "Report", "ReportError", "ReportResult", "ReportSettings", "SettingsError",
-    "get_report", "load_settings", "run_all", "run_report", "write_report_pack",
+    "get_report", "load_settings", "run_all", "run_report", "write_recent_changes", "write_report_pack",
 ]

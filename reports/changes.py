@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from ..graph.store import Store
 from .base import Context, Option, Report, ReportError
 from .history import ONE_DAY, Row, Step, board_role, is_member, linked_boards, place_lead, steps
 
@@ -325,6 +326,27 @@ def build(ctx: Context) -> tuple[tuple[str, ...], list[list[Any]]]:
     return COLUMNS, [c.row() for c in changes(ctx)]
 
 
+def latest_change(store: Store, place: str | None = None, on_or_before: dt.date | None = None) -> dt.date | None:
+    """The date of the most recent dated change on or before a day (default today); None when there is none.
+
+    "What changed in the last year" of data that stopped changing a while ago is the year to this date.
+    """
+    from .. import cypher
+
+    q = cypher.get("changes-latest")
+    rows = store.read(q.text, q.bind({"place": place, "until": on_or_before or dt.date.today()})).rows
+    return max((latest for _, latest in rows if latest is not None), default=None)
+
+
+def year_to(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The year that ends on `day`, both ends included (2021-07-01 to 2022-06-30)."""
+    try:
+        start = day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        start = day.replace(year=day.year - 1, day=28)
+    return start + ONE_DAY, day
+
+
 PLACE = Option("place", "string", "a Place's ONS code, e.g. E08000014 (default: every Place)")
 FROM = Option("from_date", "date", f"the first day of the window, YYYY-MM-DD (default: {DEFAULT_DAYS} days before --to)",
               flag_name="--from", aliases=("from",))
@@ -345,4 +367,4 @@ CHANGES = Report(
     options=(PLACE, FROM, TO),
 )
 
-__all__ = ["CHANGES", "COLUMNS", "KINDS", "Change", "changes"]
+__all__ = ["CHANGES", "COLUMNS", "KINDS", "Change", "changes", "latest_change", "year_to"]

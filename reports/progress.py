@@ -25,11 +25,9 @@ EVERY = ("month", "quarter")
 
 def year_before(day: dt.date) -> dt.date:
     """The day after the same date a year earlier: a year's window that ends on `day`."""
-    try:
-        earlier = day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        earlier = day.replace(year=day.year - 1, day=28)
-    return earlier + dt.timedelta(days=1)
+    from .changes import year_to
+
+    return year_to(day)[0]
 
 
 def periods(since: dt.date, until: dt.date, every: str) -> list[tuple[str, dt.date]]:

@@ -195,6 +195,43 @@ def test_leads_expected_parties_and_missing_links_agree_with_the_reports(changes
     assert got_links == {(r[0], r[2], r[3]) for r in rows if r[2].startswith("missing_link")}
 
 
+# -- progress over time ------------------------------------------------------------------------------
+
+
+def test_progress_known_answers(changes_store):
+    from icpmap.reports.progress import periods
+
+    result = run_report(changes_store, "progress", place=fx.N, from_date="2023-10-01", to_date=fx.TO)
+    got = [r[:9] + r[12:] for r in result.rows]
+    assert got == [
+        # 2023-12-31: ten partners in five sectors; MOU-N lists five parties by then (O-LISTED comes on
+        # 2024-02-10), O-DOWN alone has signed; O-BEFORE, core since that day, is not listed.
+        [fx.N, "Northam", "2023-Q4", dt.date(2023, 12, 31), 10, 5, 6, 1, 5, 2, 2, 1.0],
+        # 2024-03-31: O-OPEN and O-CONT have signed too; four core members are not listed.
+        [fx.N, "Northam", "2024-Q1", dt.date(2024, 3, 31), 10, 7, 10, 3, 7, 3, 3, 1.0],
+    ]
+    assert all(sum(r[9:12]) == 7 for r in result.rows)  # met + partial + not met: the seven features
+    assert result.options == {"place": fx.N, "from_date": dt.date(2023, 10, 1), "to_date": fx.TO, "every": "quarter"}
+    # each row is what the reports say as at its date
+    unsigned = run_report(changes_store, "unsigned", place=fx.N, as_at=fx.TO).rows
+    assert result.rows[-1][8] == len(unsigned)
+    assert periods(dt.date(2024, 1, 15), dt.date(2024, 3, 10), "month") == [
+        ("2024-01", dt.date(2024, 1, 31)), ("2024-02", dt.date(2024, 2, 29)), ("2024-03", dt.date(2024, 3, 10))]
+    assert periods(dt.date(2023, 11, 5), dt.date(2024, 1, 1), "quarter") == [
+        ("2023-Q4", dt.date(2023, 12, 31)), ("2024-Q1", dt.date(2024, 1, 1))]
+
+
+def test_progress_chart_has_a_line_per_place(changes_store, tmp_path):
+    from icpmap.visualise.charts import PROGRESS_PANELS, progress_figure, write_chart
+
+    figure = progress_figure(changes_store, from_date=dt.date(2023, 10, 1), to_date=fx.TO, every="month")
+    panels = figure.axes[: len(PROGRESS_PANELS)]
+    assert all(len(ax.get_lines()) == 2 for ax in panels)  # Northam and Southam
+    assert [len(line.get_xdata()) for line in panels[0].get_lines()] == [6, 6]  # October to March
+    path = write_chart(changes_store, "progress", tmp_path / "p.svg", places=[fx.S], to_date=fx.TO)
+    assert path.stat().st_size > 10_000 and "Southam" in path.read_text(encoding="utf-8")
+
+
 # -- the command line and the API ----------------------------------------------------------------------
 
 

@@ -79,6 +79,11 @@ def test_demo_loads_the_sample_and_writes_outputs(cli, tmp_path):
     assert "Everything is in" in out.stdout
     written = {p.name for p in (tmp_path / "demo").rglob("*") if p.is_file()}
     assert "counts.csv" in written and "place-members-E08000014.csv" in written
+    # what changed in the last year of the sample's data (it stops changing on 2022-06-30), and progress
+    assert {"changes-last-year.csv", "changes-last-year.xlsx", "progress.png", "progress.svg"} <= written
+    lines = (tmp_path / "demo" / "reports" / "changes-last-year.csv").read_text(encoding="utf-8").splitlines()
+    dates = [line.split(",", 1)[0] for line in lines[1:]]
+    assert len(dates) > 50 and min(dates) >= "2021-07-01" and max(dates) == "2022-06-30"
     again = cli("demo", "--out", str(tmp_path / "demo"), db=tmp_path / "store")  # idempotent
     assert again.returncode == 0, again.stderr
     assert counts(cli, tmp_path / "store")["Place"] == 9

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from .. import cypher
@@ -25,12 +26,21 @@ def write_all(store: Store, out_dir: str | Path) -> list[Path]:
     if places:
         (out / "charts").mkdir(parents=True, exist_ok=True)
         for name in CHARTS:
-            figure = chart_figure(store, name)  # drawn once, saved in each format
+            # progress: quarter by quarter over the two years to the data's latest change
+            options = _progress_window(store) if name == "progress" else {}
+            figure = chart_figure(store, name, **options)  # drawn once, saved in each format
             for fmt in FORMATS:
                 path = out / "charts" / f"{name}.{fmt}"
                 figure.savefig(path, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
                 written.append(path)
     return written
+
+
+def _progress_window(store: Store) -> dict[str, dt.date]:
+    from ..reports.changes import latest_change, year_to
+
+    until = latest_change(store) or dt.date.today()
+    return {"from_date": year_to(year_to(until)[0] - dt.timedelta(days=1))[0], "to_date": until, "every": "quarter"}
 
 
 __all__ = ["write_all"]

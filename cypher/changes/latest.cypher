@@ -1,33 +1,48 @@
 // name: changes-latest
-// description: The most recent date on or before a day on which a dated fact of the changes report starts or ends (a membership of a board, of a practice in a PCN, a signature, a listing, a place lead's role, an endorsement, an approval, a commissioning arrangement, a neighbourhood, a board link); blank when there is none. The dashboard and the demo say "nothing changed since ...; the last change was on ..." with it.
-// param: place string -- a Place's ONS code (none = every Place)
+// description: The most recent dates on or before a day on which the dated facts of the changes report start or end, one row per kind of fact (memberships of boards, practices in PCNs, signatures and listings, roles, endorsements, approvals, commissioning, neighbourhoods, board links); the latest of them is the last change (blank: none). The dashboard and the demo say "the last change was on ..." with it.
+// param: place string -- a Place's ONS code (none = everything)
 // param: until date = today -- the last day looked at (YYYY-MM-DD)
-// columns: latest
-MATCH (p:Place)
+// columns: fact, latest
+MATCH (:Organisation)-[m:MEMBER_OF]->(b:Board)
+WHERE coalesce($place, '') = '' OR EXISTS { MATCH (b)-[:SERVES]->(p:Place) WHERE p.code = $place }
+WITH max(CASE WHEN m.`from` <= $until THEN m.`from` END) AS a, max(CASE WHEN m.`to` <= $until THEN m.`to` END) AS b
+RETURN 'board memberships' AS fact, CASE WHEN a IS NULL OR b > a THEN b ELSE a END AS latest
+UNION ALL
+MATCH (x:Practice)-[m:MEMBER_OF]->(:PCN)
+WHERE coalesce($place, '') = '' OR EXISTS { MATCH (x)-[:LOCATED_IN]->(p:Place) WHERE p.code = $place }
+WITH max(CASE WHEN m.`from` <= $until THEN m.`from` END) AS a, max(CASE WHEN m.`to` <= $until THEN m.`to` END) AS b
+RETURN 'practices in PCNs' AS fact, CASE WHEN a IS NULL OR b > a THEN b ELSE a END AS latest
+UNION ALL
+MATCH (:Organisation)-[s:PARTY_TO]->(:Agreement)-[:`FOR`]->(p:Place)
 WHERE coalesce($place, p.code) = p.code
-OPTIONAL MATCH (:Organisation)-[m:MEMBER_OF]->(:Board)-[:SERVES]->(p)
-WITH p, max(CASE WHEN m.`from` <= $until THEN m.`from` END) AS a, max(CASE WHEN m.`to` <= $until THEN m.`to` END) AS b
-OPTIONAL MATCH (x:Practice)-[m:MEMBER_OF]->(:PCN)
-WHERE (x)-[:LOCATED_IN]->(p)
-WITH p, a, b, max(CASE WHEN m.`from` <= $until THEN m.`from` END) AS c, max(CASE WHEN m.`to` <= $until THEN m.`to` END) AS d
-OPTIONAL MATCH (:Organisation)-[s:PARTY_TO]->(:Agreement)-[:`FOR`]->(p)
-WITH p, a, b, c, d, max(CASE WHEN s.signed_on <= $until THEN s.signed_on END) AS e,
-     max(CASE WHEN s.added_on <= $until THEN s.added_on END) AS f
-OPTIONAL MATCH (x:Person)-[h:HOLDS]->(p)
-WITH p, a, b, c, d, e, f, max(CASE WHEN h.`from` <= $until THEN h.`from` END) AS g,
-     max(CASE WHEN h.`to` <= $until THEN h.`to` END) AS i
-OPTIONAL MATCH (:Organisation)-[en:ENDORSED]->(x:Person)-[:HOLDS]->(p)
-WITH p, a, b, c, d, e, f, g, i, max(CASE WHEN en.`on` <= $until THEN en.`on` END) AS j
-OPTIONAL MATCH (:Board)-[ap:APPROVED]->(:Plan)-[:`FOR`]->(p)
-WITH p, a, b, c, d, e, f, g, i, j, max(CASE WHEN ap.`on` <= $until THEN ap.`on` END) AS k
-OPTIONAL MATCH (cm:Commissioning)-[:`FOR`]->(p)
-WITH p, a, b, c, d, e, f, g, i, j, k, max(CASE WHEN cm.`from` <= $until THEN cm.`from` END) AS l,
-     max(CASE WHEN cm.`to` <= $until THEN cm.`to` END) AS n
-OPTIONAL MATCH (nb:Neighbourhood)-[:PART_OF]->(p)
-WITH p, a, b, c, d, e, f, g, i, j, k, l, n, max(CASE WHEN nb.`from` <= $until THEN nb.`from` END) AS o
-OPTIONAL MATCH (bb:Board)-[:SERVES]->(p)
-OPTIONAL MATCH (bb)-[w:WORKS_WITH]-(:Board)
-WITH a, b, c, d, e, f, g, i, j, k, l, n, o, max(CASE WHEN w.`from` <= $until THEN w.`from` END) AS q,
-     max(CASE WHEN w.`to` <= $until THEN w.`to` END) AS r
-UNWIND [a, b, c, d, e, f, g, i, j, k, l, n, o, q, r] AS day
-RETURN max(day) AS latest
+WITH max(CASE WHEN s.signed_on <= $until THEN s.signed_on END) AS a,
+     max(CASE WHEN s.added_on <= $until THEN s.added_on END) AS b
+RETURN 'signatures and listings' AS fact, CASE WHEN a IS NULL OR b > a THEN b ELSE a END AS latest
+UNION ALL
+MATCH (:Person)-[h:HOLDS]->(p:Place)
+WHERE coalesce($place, p.code) = p.code AND h.role = 'place_lead'
+WITH max(CASE WHEN h.`from` <= $until THEN h.`from` END) AS a, max(CASE WHEN h.`to` <= $until THEN h.`to` END) AS b
+RETURN 'place leads' AS fact, CASE WHEN a IS NULL OR b > a THEN b ELSE a END AS latest
+UNION ALL
+MATCH (:Organisation)-[e:ENDORSED]->(x:Person)
+WHERE coalesce($place, '') = ''
+   OR EXISTS { MATCH (x)-[h:HOLDS]->(p:Place) WHERE p.code = $place AND h.role = 'place_lead' }
+RETURN 'endorsements' AS fact, max(CASE WHEN e.`on` <= $until THEN e.`on` END) AS latest
+UNION ALL
+MATCH (:Board)-[ap:APPROVED]->(:Plan)-[:`FOR`]->(p:Place)
+WHERE coalesce($place, p.code) = p.code
+RETURN 'approvals' AS fact, max(CASE WHEN ap.`on` <= $until THEN ap.`on` END) AS latest
+UNION ALL
+MATCH (c:Commissioning)-[:`FOR`]->(p:Place)
+WHERE coalesce($place, p.code) = p.code
+WITH max(CASE WHEN c.`from` <= $until THEN c.`from` END) AS a, max(CASE WHEN c.`to` <= $until THEN c.`to` END) AS b
+RETURN 'commissioning' AS fact, CASE WHEN a IS NULL OR b > a THEN b ELSE a END AS latest
+UNION ALL
+MATCH (n:Neighbourhood)-[:PART_OF]->(p:Place)
+WHERE coalesce($place, p.code) = p.code
+RETURN 'neighbourhoods' AS fact, max(CASE WHEN n.`from` <= $until THEN n.`from` END) AS latest
+UNION ALL
+MATCH (b:Board)-[w:WORKS_WITH]-(:Board)
+WHERE coalesce($place, '') = '' OR EXISTS { MATCH (b)-[:SERVES]->(p:Place) WHERE p.code = $place }
+WITH max(CASE WHEN w.`from` <= $until THEN w.`from` END) AS a, max(CASE WHEN w.`to` <= $until THEN w.`to` END) AS b
+RETURN 'board links' AS fact, CASE WHEN a IS NULL OR b > a THEN b ELSE a END AS latest
