@@ -74,7 +74,8 @@ class Change:
                 self.object_name, self.detail, self.evidence]
 
     def sort_key(self) -> tuple[Any, ...]:
-        return (self.date, self.place_code or "~", ORDER[self.kind], self.subject_code, self.object_code or "")
+        return (self.date, self.place_code or "~", ORDER[self.kind], self.subject_code, self.object_code or "",
+                self.detail, self.subject_name or "", self.object_name or "", self.evidence)
 
 
 def _label(value: str | None) -> str:
