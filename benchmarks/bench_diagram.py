@@ -162,14 +162,16 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-# One move of the time slider, timed in the page: the slider's update of what is drawn (and how,
-# in compare mode) and the redraw of the canvas it causes, done at once (`network.redraw()`).
-SLIDER_MOVE = """(i) => {
-  const t0 = performance.now();
+# One move of the time slider, timed in the page: from the move to the end of the canvas's redraw
+# (vis-network's `afterDrawing`; with physics off it redraws at once, else on the next frame).
+SLIDER_MOVE = """(i) => new Promise((resolve) => {
+  const net = window.icpmap.network, t0 = performance.now();
+  let done = false;
+  const finish = () => { if (!done) { done = true; resolve(performance.now() - t0); } };
+  net.once("afterDrawing", finish);
   window.icpmap.time.setIndex(i);
-  window.icpmap.network.redraw();
-  return performance.now() - t0;
-}"""
+  setTimeout(() => { if (!done) { net.redraw(); finish(); } }, 1000);  // nothing to redraw: no change
+})"""
 
 
 def time_slider(browser: Any, path: Path, moves: int) -> tuple[list[float], list[float]]:

@@ -111,13 +111,15 @@
     network.getConnectedNodes(id).forEach(function (x) { keep[x] = true; });
     var keepEdges = {};
     network.getConnectedEdges(id).forEach(function (x) { keepEdges[x] = true; });
-    nodes.update(data.nodes.map(function (n) {
-      return { id: n.id, opacity: keep[n.id] ? 1 : 0.12, font: { color: keep[n.id] ? "#212B32" : "rgba(33,43,50,0.15)" } };
-    }));
-    edges.update(data.edges.map(function (e) {
-      var c = e.color.color;
-      return { id: e.id, color: { color: c, highlight: c, hover: c, inherit: false, opacity: keepEdges[e.id] ? 1 : 0.08 } };
-    }));
+    oneRedraw(function () {
+      nodes.update(data.nodes.map(function (n) {
+        return { id: n.id, opacity: keep[n.id] ? 1 : 0.12, font: { color: keep[n.id] ? "#212B32" : "rgba(33,43,50,0.15)" } };
+      }));
+      edges.update(data.edges.map(function (e) {
+        var c = e.color.color;
+        return { id: e.id, color: { color: c, highlight: c, hover: c, inherit: false, opacity: keepEdges[e.id] ? 1 : 0.08 } };
+      }));
+    });
     faded = true;
     network.selectNodes([id]);
     network.fit({ nodes: Object.keys(keep), animation: { duration: 300 } });
@@ -125,12 +127,15 @@
   }
   function clearFocus() {
     if (faded) {
-      nodes.update(data.nodes.map(function (n) { return { id: n.id, opacity: 1, font: { color: "#212B32" } }; }));
-      edges.update(data.edges.map(function (e) { return { id: e.id, color: e.color }; }));
+      oneRedraw(function () {
+        nodes.update(data.nodes.map(function (n) { return { id: n.id, opacity: 1, font: { color: "#212B32" } }; }));
+        edges.update(data.edges.map(function (e) { return { id: e.id, color: e.color }; }));
+      });
       faded = false;
-      if (time && base !== null) {  // put the compare colours back
-        Object.keys(edgeShape).forEach(function (id) { if (edgeShape[id] !== "h") edgeShape[id] = ""; });
-        applyFilters();
+      if (time) {  // every node and edge has its own look again: put compare mode's back
+        Object.keys(nodeShape).forEach(function (id) { nodeLookNow[id] = SAME; if (nodeShape[id] !== "h") nodeShape[id] = ""; });
+        Object.keys(edgeShape).forEach(function (id) { edgeLookNow[id] = SAME; if (edgeShape[id] !== "h") edgeShape[id] = ""; });
+        if (base !== null) applyFilters();
       }
     }
     network.unselectAll();
@@ -210,9 +215,11 @@
     var p = presence(item);
     return p === SAME && base !== null ? UNCHANGED : p;
   }
-  var nodeShape = {}, edgeShape = {};  // the state last drawn, so that only changes are sent to vis-network
-  data.nodes.forEach(function (n) { nodeShape[n.id] = n.hidden ? "h" : "v" + SAME; });
-  data.edges.forEach(function (e) { edgeShape[e.id] = e.hidden ? "h" : "v" + SAME; });
+  // What vis-network was last told, so that only changes are sent: shown or hidden with which
+  // presence, and the look (colours) it has, which only compare mode changes.
+  var nodeShape = {}, edgeShape = {}, nodeLookNow = {}, edgeLookNow = {};
+  data.nodes.forEach(function (n) { nodeShape[n.id] = n.hidden ? "h" : "v" + SAME; nodeLookNow[n.id] = SAME; });
+  data.edges.forEach(function (e) { edgeShape[e.id] = e.hidden ? "h" : "v" + SAME; edgeLookNow[e.id] = SAME; });
   function nodeLook(n, p) {
     if (p === ADDED) return { color: { background: n.color.background, border: time.added,
       highlight: n.color.highlight, hover: n.color.hover }, borderWidth: 4, opacity: 1,
@@ -234,6 +241,18 @@
     }
     return { color: e.color, width: e.width, dashes: e.dashes };
   }
+  /* vis-network answers each data set update by walking every node and edge and, with physics off,
+   * redrawing the canvas at once: two updates (nodes, then edges) would draw twice. Hold back its
+   * "data changed" signal while both are applied, then send it once: one pass, one redraw. */
+  function oneRedraw(apply) {
+    var emitter = network.body.emitter, emit = emitter.emit, held = false;
+    emitter.emit = function (name) {
+      if (name === "_dataChanged" || name === "_dataUpdated") { held = true; return emitter; }
+      return emit.apply(emitter, arguments);
+    };
+    try { apply(); } finally { delete emitter.emit; if (emitter.emit !== emit) emitter.emit = emit; }
+    if (held) emitter.emit("_dataChanged");
+  }
   var off = { kinds: {}, sectors: {} };
   function applyFilters() {
     var nodeUpdates = [], edgeUpdates = [], hidden = {}, count = 0, looks = {}, counts = { added: 0, removed: 0 };
@@ -246,7 +265,7 @@
       var shape = h ? "h" : "v" + p;
       if (nodeShape[n.id] === shape) return;
       var u = { id: n.id, hidden: h };
-      if (!h) Object.assign(u, nodeLook(n, p));
+      if (!h && nodeLookNow[n.id] !== p) { Object.assign(u, nodeLook(n, p)); nodeLookNow[n.id] = p; }
       nodeUpdates.push(u);
       nodeShape[n.id] = shape;
     });
@@ -258,12 +277,14 @@
       var shape = h ? "h" : "v" + p;
       if (edgeShape[e.id] === shape) return;
       var u = { id: e.id, hidden: h };
-      if (!h) Object.assign(u, edgeLook(e, p));
+      if (!h && edgeLookNow[e.id] !== p) { Object.assign(u, edgeLook(e, p)); edgeLookNow[e.id] = p; }
       edgeUpdates.push(u);
       edgeShape[e.id] = shape;
     });
-    if (nodeUpdates.length) nodes.update(nodeUpdates);
-    if (edgeUpdates.length) edges.update(edgeUpdates);
+    oneRedraw(function () {
+      if (nodeUpdates.length) nodes.update(nodeUpdates);
+      if (edgeUpdates.length) edges.update(edgeUpdates);
+    });
     state.visibleNodes = data.nodes.length - count;
     state.compareCounts = counts;
     return state.visibleNodes;
