@@ -262,3 +262,45 @@ def test_cli_changes_csv_and_progress(tmp_path, cli):
     months = json.loads(done.stdout)
     assert [(m["period"], m["as_at"]) for m in months] == [
         ("2024-01", "2024-01-31"), ("2024-02", "2024-02-29"), ("2024-03", "2024-03-31")]
+
+
+def test_api_changes_and_progress(tmp_path):
+    """GET /reports/changes and /reports/progress over HTTP, with the API's names for the window."""
+    from fastapi.testclient import TestClient
+
+    from icpmap.api.app import create_app
+    from icpmap.api.auth import KeyFile
+    from icpmap.graph import open_store
+
+    store = open_store(tmp_path / "db", engine="ladybug")
+    try:
+        for path in fx.write_fixture(tmp_path / "files"):
+            load_paths(store, [path])
+        keys = KeyFile(tmp_path / "keys.json")
+        key = keys.create("viewer", "viewer")[1]
+        with TestClient(create_app(store, keys_path=keys.path, audit=tmp_path / "loads.jsonl"),
+                        base_url="http://testserver") as client:
+            h = {"Authorization": f"Bearer {key}"}
+            got = client.get("/reports/changes", params={"from": "2024-01-01", "to": "2024-03-31"}, headers=h)
+            assert got.status_code == 200, got.text
+            assert [r["kind"] for r in got.json()["rows"]] == [r[2] for r in fx.CHANGES]
+            csv_text = client.get("/reports/changes", params={"from": "2024-02-14", "to": "2024-02-15",
+                                                              "place": fx.S, "format": "csv"}, headers=h).text
+            assert csv_text.splitlines()[1:] == [
+                "2024-02-14,E09000102,place_lead_ended,PER-3,,E09000102,Southam,succeeded by PER-4,dated",
+                "2024-02-15,E09000102,place_lead_appointed,PER-4,,E09000102,Southam,succeeds PER-3,dated"]
+            # the as-at date is the last day of the window (the dashboard's downloads send it)
+            same = client.get("/reports/changes", params={"from": "2024-01-01", "as_at": "2024-03-31"}, headers=h)
+            assert same.json() == got.json()
+            bad = client.get("/reports/changes", params={"from": "2024-04-01", "to": "2024-03-31"}, headers=h)
+            assert bad.status_code == 400 and "is after" in bad.json()["detail"]
+            wrong = client.get("/reports/changes", params={"by": "patients"}, headers=h)
+            assert wrong.status_code == 400 and "it takes: place, from, to" in wrong.json()["detail"]
+            progress = client.get("/reports/progress", params={"place": fx.N, "every": "month", "from": "2024-01-01",
+                                                               "to": "2024-03-31"}, headers=h)
+            assert [r["period"] for r in progress.json()["rows"]] == ["2024-01", "2024-02", "2024-03"]
+            listed = {r["name"]: [o["name"] for o in r["options"]] for r in client.get("/reports", headers=h).json()}
+            assert listed["changes"] == ["place", "from", "to"] and "every" in listed["progress"]
+            assert client.get("/reports/changes", params={"from": "2024-01-01"}).status_code == 401
+    finally:
+        store.close()
