@@ -44,6 +44,11 @@ def read(data: Path, name: str, columns: list[str]) -> pd.DataFrame:
     return frame[columns].apply(lambda c: c.str.strip())  # in the order asked for, whatever the file's
 
 
+def tuples(frame: pd.DataFrame):
+    """The rows as tuples of str (iterating a pandas string column element by element is slow)."""
+    return zip(*(frame[c].tolist() for c in frame.columns))
+
+
 def day(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
@@ -83,8 +88,8 @@ def main() -> None:
             out.append((date, place or None, kind, s_code, s_name or None, o_code or None, o_name or None, detail,
                         evidence))
 
-    places = dict(read(data, "places", ["code", "name"]).itertuples(index=False))
-    orgs = dict(read(data, "organisations", ["code", "name"]).itertuples(index=False))
+    places = dict(tuples(read(data, "places", ["code", "name"])))
+    orgs = dict(tuples(read(data, "organisations", ["code", "name"])))
     boards = read(data, "boards", ["code", "name", "kind", "place_code", "parent_board_code"])
     board_name = dict(zip(boards["code"], boards["name"]))
     board_kind = dict(zip(boards["code"], boards["kind"]))
@@ -94,9 +99,11 @@ def main() -> None:
     members = read(data, "memberships", ["organisation_code", "board_code", "role", "from", "to"])
     hit = members[[in_window(a, b, lo, hi) for a, b in zip(members["from"], members["to"])]]
     pairs = set(zip(hit["organisation_code"], hit["board_code"]))
-    chosen = members[[p in pairs for p in zip(members["organisation_code"], members["board_code"])]]
-    for (org, board), g in chosen.groupby(["organisation_code", "board_code"]):
-        rows = [(day(a), day(b), r) for a, b, r in zip(g["from"], g["to"], g["role"])]
+    grouped: dict[tuple[str, str], list] = defaultdict(list)
+    for org, board, role, a, b in tuples(members):
+        if (org, board) in pairs:
+            grouped[(org, board)].append((day(a), day(b), role))
+    for (org, board), rows in grouped.items():
         history = states(rows, lambda roles: None if not roles else "core" if "core" in roles else "wider")
         for (_, old), (d, new) in itertools.pairwise(history):
             args_ = (board_place.get(board), org, orgs.get(org), board, board_name.get(board))
@@ -110,16 +117,20 @@ def main() -> None:
     # practices in PCNs, and PCNs
     practices = read(data, "practices", ["code", "name", "pcn_code", "place_code", "from", "to", "from_extract",
                                          "to_extract"])
-    pcn_name = dict(read(data, "pcns", ["code", "name"]).itertuples(index=False))
+    pcn_name = dict(tuples(read(data, "pcns", ["code", "name"])))
     located = {c: p for c, p in zip(practices["code"], practices["place_code"]) if p}
     practice_name = dict(zip(practices["code"], practices["name"]))
     touched = {c for c, a, b, x, y in zip(practices["pcn_code"], practices["from"], practices["to"],
                                           practices["from_extract"], practices["to_extract"])
                if in_window(a, b, lo, hi) or in_window(x, y, lo, hi)}
-    chosen = practices[practices["pcn_code"].isin(touched)]
-    for (code, pcn), g in chosen.groupby(["code", "pcn_code"]):
-        rows = [(day(a), day(b), (day(x), day(y))) for a, b, x, y in zip(g["from"], g["to"], g["from_extract"],
-                                                                          g["to_extract"])]
+    by_pair: dict[tuple[str, str], list] = defaultdict(list)
+    by_pcn: dict[str, list] = defaultdict(list)
+    for code, _, pcn, _, a, b, x, y in tuples(practices):
+        if pcn in touched:
+            row = (day(a), day(b), (day(x), day(y)))
+            by_pair[(code, pcn)].append(row)
+            by_pcn[pcn].append((code, row))
+    for (code, pcn), rows in by_pair.items():
         history = states(rows, bool)
         for d, member in history[1:]:
             info = (located.get(code), code, practice_name.get(code), pcn, pcn_name.get(pcn))
@@ -143,10 +154,9 @@ def main() -> None:
                         f"seen{where} in the extract of {d.isoformat()}: the move is not dated", "extract")
                 else:
                     add(d - ONE, info[0], "practice_left_pcn", *info[1:])
-    for pcn, g in chosen.groupby("pcn_code"):
-        rows = [(day(a), day(b), (day(x), day(y))) for a, b, x, y in zip(g["from"], g["to"], g["from_extract"],
-                                                                          g["to_extract"])]
-        where = sorted({located[c] for c in g["code"] if c in located}) or [None]
+    for pcn, members_of in by_pcn.items():
+        rows = [row for _, row in members_of]
+        where = sorted({located[c] for c, _ in members_of if c in located}) or [None]
         for d, member in states(rows, bool)[1:]:
             if member:
                 started = [ext for a, _, ext in rows if a == d]
@@ -204,10 +214,13 @@ def main() -> None:
     lead_places: dict[str, set[str]] = defaultdict(set)
     for pid, place in zip(leads["person_id"], leads["target_code"]):
         lead_places[pid].add(place)
-    for place, g in leads.groupby("target_code"):
-        if not any(in_window(a, b, lo, hi) for a, b in zip(g["from"], g["to"])):
+    roles_of: dict[str, list] = defaultdict(list)
+    for pid, _, place, a, b in tuples(leads):
+        roles_of[place].append((a, b, pid))
+    for place, g in roles_of.items():
+        if not any(in_window(a, b, lo, hi) for a, b, _ in g):
             continue
-        rows = [(day(a), day(b), (day(a) or dt.date.min, pid)) for a, b, pid in zip(g["from"], g["to"], g["person_id"])]
+        rows = [(day(a), day(b), (day(a) or dt.date.min, pid)) for a, b, pid in g]
 
         def lead(current):
             if not current:
@@ -232,18 +245,18 @@ def main() -> None:
 
     # plans, commissioning, neighbourhoods
     plans = read(data, "plans", ["code", "title", "kind", "place_code", "approved_by_board_code", "approved_on"])
-    for code, t, k, place, board, on in plans.itertuples(index=False):
+    for code, t, k, place, board, on in tuples(plans):
         if board and on:
             add(day(on), place, "plan_approved", board, board_name.get(board), code, t, k.replace("_", " "))
     commissioning = read(data, "commissioning", ["code", "name", "kind", "place_code", "value_gbp", "from", "to"])
-    for code, name, k, place, value, a, b in commissioning.itertuples(index=False):
+    for code, name, k, place, value, a, b in tuples(commissioning):
         detail = k.replace("_", " ") + ("" if not value else f", £{float(value.replace(',', '').lstrip('£')):,.0f}")
         if a:
             add(day(a), place, "commissioning_started", code, name, detail=detail)
         if b:
             add(day(b), place, "commissioning_ended", code, name, detail=detail)
     neighbourhoods = read(data, "neighbourhoods", ["code", "name", "place_code", "from"])
-    for code, name, place, a in neighbourhoods.itertuples(index=False):
+    for code, name, place, a in tuples(neighbourhoods):
         if a:
             add(day(a), place, "neighbourhood_added", code, name)
 
@@ -258,17 +271,22 @@ def main() -> None:
     for b, k, p in zip(boards["code"], boards["kind"], boards["place_code"]):
         if p:
             serving[p].append((b, k))
+    links_of: dict[str, list] = defaultdict(list)
+    for link in tuples(links):
+        links_of[link[0]].append(link)
+        if link[1] != link[0]:
+            links_of[link[1]].append(link)
     for place, bs in serving.items():
         icp = [b for b, k in bs if k == "place_partnership_board"] or [b for b, k in bs if k == "health_and_wellbeing_board"]
         for board in sorted(set(icp)):
-            mine = links[(links["board_code"] == board) | (links["linked_board_code"] == board)]
-            if not any(in_window(a, b, lo, hi) for a, b in zip(mine["from"], mine["to"])):
+            mine = links_of.get(board, [])
+            if not any(in_window(f, t, lo, hi) for _, _, f, t in mine):
                 continue
             for expected in EXPECTED_LINKS:
                 if board_kind[board] == expected or expected in subgroup[board]:
                     continue
                 rows = []
-                for a_, b_, f, t in mine.itertuples(index=False):
+                for a_, b_, f, t in mine:
                     other = b_ if a_ == board else a_
                     if board_kind.get(other) == expected:
                         rows.append((day(f), day(t), other))
