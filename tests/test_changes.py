@@ -163,9 +163,10 @@ def test_leads_expected_parties_and_missing_links_agree_with_the_reports(changes
         return {r[0]: r[1] for r in run_report(changes_store, "place-leads", as_at=day).rows}
 
     def expected_parties(day):
-        signed = {(r[0], r[4]) for r in changes_store.read(
+        signed = {(r[0], r[1]) for r in changes_store.read(
             "MATCH (o:Organisation)-[s:PARTY_TO]->(a:Agreement) WHERE s.signed_on <= $d "
-            "AND (s.added_on IS NULL OR s.added_on <= $d) RETURN a.code, 0, 0, 0, o.code", {"d": day}).rows}
+            "AND (s.added_on IS NULL OR s.added_on <= $d) RETURN a.code AS agreement, o.code AS party",
+            {"d": day}).rows}
         return signed | {(r[1], r[2]) for r in run_report(changes_store, "unsigned", as_at=day).rows}
 
     def missing(day):
