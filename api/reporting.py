@@ -50,11 +50,8 @@ def _for_place(store: Store, name: str, code: str, **options: Any) -> list[dict[
 def place_sections(store: Store, code: str, as_at: dt.date | None = None) -> dict[str, Any]:
     """Everything a Place page shows from the reports, as at `as_at` (default today)."""
     as_at = as_at or dt.date.today()
-    coterminosity = rows(store, "coterminosity", as_at=as_at)
-    practices_here = {r["pcn"] for r in store.read(
-        "MATCH (x:Practice)-[:LOCATED_IN]->(:Place {code: $code}) MATCH (x)-[m:MEMBER_OF]->(pcn:PCN) "
-        "WHERE (m.`from` IS NULL OR m.`from` <= $as_at) AND (m.`to` IS NULL OR m.`to` >= $as_at) "
-        "RETURN DISTINCT pcn.code AS pcn", {"code": code, "as_at": as_at}).records()}
+    # The report's own scope: PCNs with a current practice located here, or leading a neighbourhood here.
+    coterminosity = rows(store, "coterminosity", place=code, as_at=as_at)
     leads = _for_place(store, "place-leads", code, as_at=as_at)
     return {
         "assurance": _for_place(store, "assurance", code, as_at=as_at),
@@ -62,8 +59,7 @@ def place_sections(store: Store, code: str, as_at: dt.date | None = None) -> dic
         "missing_links": _for_place(store, "missing-links", code, as_at=as_at),
         "breadth": next(iter(_for_place(store, "breadth", code, as_at=as_at)), None),
         "lead": leads[0] if leads else None,
-        "coterminosity": [r for r in coterminosity
-                          if r.get("main_footprint") == code or r.get("pcn_code") in practices_here],
+        "coterminosity": coterminosity,
         "timeline": _for_place(store, "timeline", code, as_at=as_at),
     }
 
@@ -109,16 +105,16 @@ def overview(store: Store) -> dict[str, Any]:
     }
 
 
-def assurance_matrix(store: Store) -> list[dict[str, Any]]:
-    """Places x the seven features, for `GET /assurance`."""
+def assurance_matrix(store: Store, ics: str | None = None) -> list[dict[str, Any]]:
+    """Places x the seven features, for `GET /assurance` (with `ics`: that ICS's Places)."""
     from . import data
 
     by_place: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows(store, "assurance"):
+    for r in rows(store, "assurance", ics=ics):
         by_place[r["place_code"]].append({"feature": int(r["feature"]), "name": r.get("name") or "",
                                           "status": r["status"], "evidence": r.get("evidence") or ""})
     out = []
-    for p in data.places(store):
+    for p in data.places(store, ics):
         features = sorted(by_place.get(p["place_code"], []), key=lambda f: f["feature"])
         counts = {s: sum(1 for f in features if f["status"] == s) for s in ("met", "partial", "not_met")}
         out.append({"place_code": p["place_code"], "place_name": p["place_name"], **counts, "features": features})

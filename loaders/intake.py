@@ -61,7 +61,8 @@ def check_files(paths: Sequence[Path | str]) -> Problems:
     return problems
 
 
-def load(store: Store, paths: Sequence[Path | str], *, progress: Progress | None = None) -> LoadReport:
+def load(store: Store, paths: Sequence[Path | str], *, progress: Progress | None = None,
+         ics: str | None = None) -> LoadReport:
     """`load_paths` after `check_files`: raises `LoadError` (nothing written) when either finds a problem.
 
     A workbook can be a well-formed zip of well-formed XML and still be damaged (a cell
@@ -71,7 +72,7 @@ def load(store: Store, paths: Sequence[Path | str], *, progress: Progress | None
     problems = check_files(paths)
     problems.raise_if_any()
     try:
-        return load_paths(store, paths, progress=progress)
+        return load_paths(store, paths, progress=progress, ics=ics)
     except Exception as exc:
         where = _workbook_being_read(exc)
         if where is None:

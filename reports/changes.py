@@ -22,7 +22,7 @@ from itertools import pairwise
 from typing import Any
 
 from ..graph.store import Store
-from .base import Context, Option, Report, ReportError
+from .base import ICS, PLACE, Context, Option, Report, ReportError
 from .history import ONE_DAY, Row, Step, board_role, is_member, linked_boards, place_lead, steps
 
 COLUMNS = ("date", "place_code", "kind", "subject_code", "subject_name", "object_code", "object_name", "detail",
@@ -306,10 +306,13 @@ def changes(ctx: Context) -> list[Change]:
         return ctx.records(name, **params)
 
     practices = rows("changes-practice-memberships")
+    boards = rows("changes-board-memberships")
+    if ctx.ics is not None:  # an ICS's Places, and its ICS-level boards
+        boards = [r for r in boards if r["place_code"] is not None or r["ics_code"] == ctx.ics]
     found = [
-        *board_changes(rows("changes-board-memberships")),
-        *[c for c in practice_changes(practices) if ctx.place is None or c.place_code == ctx.place],
-        *[c for c in pcn_changes(practices) if ctx.place is None or c.place_code == ctx.place],
+        *board_changes(boards),
+        *practice_changes(practices),
+        *pcn_changes(practices),
         *party_changes(rows("changes-expected-parties")),
         *signature_changes(rows("changes-signatures")),
         *lead_changes(rows("changes-place-leads")),
@@ -319,8 +322,23 @@ def changes(ctx: Context) -> list[Change]:
         *neighbourhood_changes(rows("changes-neighbourhoods")),
         *missing_link_changes(rows("changes-board-links"), ctx.settings.expected_link_kinds),
     ]
-    unique = {c: None for c in found if since <= c.date <= until}
+    places = _places_in_scope(ctx)
+    unique = {c: None for c in found if since <= c.date <= until
+              and (places is None or c.place_code in places or (c.place_code is None and c.kind in BOARD_KINDS))}
     return sorted(unique, key=Change.sort_key)
+
+
+BOARD_KINDS = ("joined_board", "board_role_changed", "left_board")  # ICS-level boards have no Place
+
+
+def _places_in_scope(ctx: Context) -> set[str] | None:
+    """The Places whose changes are kept: `--place`, or an ICS's Places (None: everything)."""
+    if ctx.place is not None:
+        return {ctx.place}
+    if ctx.ics is not None:
+        found = ctx.records("report-ics")
+        return set(found[0]["place_codes"] or []) if found else set()
+    return None
 
 
 def build(ctx: Context) -> tuple[tuple[str, ...], list[list[Any]]]:
@@ -348,7 +366,6 @@ def year_to(day: dt.date) -> tuple[dt.date, dt.date]:
     return start + ONE_DAY, day
 
 
-PLACE = Option("place", "string", "a Place's ONS code, e.g. E08000014 (default: every Place)")
 FROM = Option("from_date", "date", f"the first day of the window, YYYY-MM-DD (default: {DEFAULT_DAYS} days before --to)",
               flag_name="--from", aliases=("from",))
 TO = Option("to_date", "date", "the last day of the window, YYYY-MM-DD (default: today; also --as-at)",
@@ -365,7 +382,7 @@ CHANGES = Report(
         "changes-commissioning", "changes-neighbourhoods", "changes-board-links",
     ),
     build,
-    options=(PLACE, FROM, TO),
+    options=(PLACE, ICS, FROM, TO),
 )
 
 __all__ = ["CHANGES", "COLUMNS", "KINDS", "Change", "changes", "latest_change", "year_to"]

@@ -13,7 +13,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
 
-from .base import Context, Option, Report, ReportError, count
+from .base import ICS, PLACE, Context, Option, Report, ReportError, count
 
 COLUMNS = (
     "place_code", "place_name", "period", "as_at", "partners", "sectors", "expected_signatures", "signed",
@@ -58,7 +58,8 @@ def build(ctx: Context) -> tuple[tuple[str, ...], list[list[Any]]]:
     for label, day in periods(since, until, every):
 
         def report(name: str, day: dt.date = day) -> list[dict[str, Any]]:
-            result = run_report(ctx.store, name, place=ctx.place, as_at=day, settings=ctx.settings, cache=ctx.cache)
+            result = run_report(ctx.store, name, place=ctx.place, ics=ctx.ics, as_at=day, settings=ctx.settings,
+                                cache=ctx.cache)
             return result.records()
 
         breadth = report("breadth")
@@ -87,7 +88,6 @@ def build(ctx: Context) -> tuple[tuple[str, ...], list[list[Any]]]:
     return COLUMNS, rows
 
 
-PLACE = Option("place", "string", "a Place's ONS code, e.g. E08000014 (default: every Place)")
 FROM = Option("from_date", "date", "the first day covered, YYYY-MM-DD (default: a year before --to)",
               flag_name="--from", aliases=("from",))
 TO = Option("to_date", "date", "the last day covered, YYYY-MM-DD (default: today; also --as-at)",
@@ -102,7 +102,7 @@ PROGRESS = Report(
     ("report-breadth", "report-unsigned", "report-agreement-signatures", "report-assurance-facts",
      "report-coterminosity-patients", "report-place-pcns"),
     build,
-    options=(PLACE, EVERY_OPTION, FROM, TO),
+    options=(PLACE, ICS, EVERY_OPTION, FROM, TO),
 )
 
 __all__ = ["COLUMNS", "PROGRESS", "periods", "year_before"]

@@ -296,12 +296,12 @@ def test_api_changes_and_progress(tmp_path):
             bad = client.get("/reports/changes", params={"from": "2024-04-01", "to": "2024-03-31"}, headers=h)
             assert bad.status_code == 400 and "is after" in bad.json()["detail"]
             wrong = client.get("/reports/changes", params={"by": "patients"}, headers=h)
-            assert wrong.status_code == 400 and "it takes: place, from, to" in wrong.json()["detail"]
+            assert wrong.status_code == 400 and "it takes: place, ics, from, to" in wrong.json()["detail"]
             progress = client.get("/reports/progress", params={"place": fx.N, "every": "month", "from": "2024-01-01",
                                                                "to": "2024-03-31"}, headers=h)
             assert [r["period"] for r in progress.json()["rows"]] == ["2024-01", "2024-02", "2024-03"]
             listed = {r["name"]: [o["name"] for o in r["options"]] for r in client.get("/reports", headers=h).json()}
-            assert listed["changes"] == ["place", "from", "to"] and "every" in listed["progress"]
+            assert listed["changes"] == ["place", "ics", "from", "to"] and "every" in listed["progress"]
             assert client.get("/reports/changes", params={"from": "2024-01-01"}).status_code == 401
     finally:
         store.close()
