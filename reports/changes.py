@@ -38,8 +38,8 @@ KINDS: dict[str, str] = {
     "practice_left_pcn": "a practice left a PCN",
     "practice_seen_in_pcn": "an extract shows a practice in a PCN it was not in before (the move is not dated)",
     "practice_no_longer_seen_in_pcn": "an extract shows a practice in another PCN (the move is not dated)",
-    "pcn_opened": "a PCN's first practice joined (derived from its practices' membership dates)",
-    "pcn_closed": "a PCN's last practice left (derived from its practices' membership dates)",
+    "pcn_opened": "a PCN opened (its published open date; else its first practice joined)",
+    "pcn_closed": "a PCN closed (its published close date; else its last practice left)",
     "party_added": "an organisation became an expected party of a Place agreement",
     "signature_added": "an organisation signed a Place agreement",
     "place_lead_appointed": "a person became the Place's lead",
@@ -121,11 +121,44 @@ def board_changes(rows: list[Row]) -> list[Change]:
 
 def _from_extract(rows: list[Row], field: str, day: dt.date) -> bool:
     """Did an extract, not a dated row, give these rows this start (or end)?"""
-    return bool(rows) and all(r.get(field) == day for r in rows)
+    return bool(rows) and all(r["why_from" if field == "from_extract" else "why_to"] == "row"
+                              and r.get(field) == day for r in rows)
+
+
+def _open_span(status: str | None, opened: dt.date | None, closed: dt.date | None) -> tuple[Any, Any] | None:
+    """The days a practice or PCN is open, as the reports take it: from its open date to the day before
+    its close date; None when it is closed with no date (never current)."""
+    if closed is None and (status or "") == "closed":
+        return None
+    return opened, None if closed is None else closed - ONE_DAY
+
+
+def effective(rows: list[Row]) -> list[Row]:
+    """Membership rows cut to the days the practice and the PCN are open (the reports' "current"
+    practices), each saying what gave its first and last day: the row, the practice or the PCN."""
+    out = []
+    for r in rows:
+        first, last, why_from, why_to = r["from"], r["to"], "row", "row"
+        for who, status, opened, closed in (("practice", r.get("practice_status"), r.get("practice_open"),
+                                             r.get("practice_close")),
+                                            ("pcn", r.get("pcn_status"), r.get("pcn_open"), r.get("pcn_close"))):
+            span = _open_span(status, opened, closed)
+            if span is None:
+                first = last = None
+                break
+            if span[0] is not None and (first is None or span[0] > first):
+                first, why_from = span[0], who
+            if span[1] is not None and (last is None or span[1] < last):
+                last, why_to = span[1], who
+        else:
+            if first is None or last is None or first <= last:
+                out.append({**r, "from": first, "to": last, "why_from": why_from, "why_to": why_to})
+    return out
 
 
 def practice_changes(rows: list[Row]) -> list[Change]:
     out = []
+    rows = effective(rows)
     by_practice = _group(rows, "practice_code")
     for (practice, pcn), group in _group(rows, "practice_code", "pcn_code").items():
         first = group[0]
@@ -135,6 +168,7 @@ def practice_changes(rows: list[Row]) -> list[Change]:
         for step in history[1:]:
             assert step.day is not None
             if step.value:
+                why = {r["why_from"] for r in step.started}
                 if _from_extract(step.started, "from_extract", step.day):
                     before = sorted({r["pcn_code"] for r in by_practice[(practice,)]
                                      if r["pcn_code"] != pcn and r.get("to_extract") == step.day})
@@ -143,7 +177,9 @@ def practice_changes(rows: list[Row]) -> list[Change]:
                                       detail=f"seen in the extract of {step.day.isoformat()}{was}: the move is not dated",
                                       **args))
                 else:
-                    out.append(Change(step.day, kind="practice_joined_pcn", **args))
+                    detail = ("the practice opened" if why == {"practice"} else
+                              "the PCN opened" if why == {"pcn"} else "")
+                    out.append(Change(step.day, kind="practice_joined_pcn", detail=detail, **args))
             elif _from_extract(step.ended, "to_extract", step.day):
                 now = sorted({r["pcn_code"] for r in by_practice[(practice,)]
                               if r["pcn_code"] != pcn and r.get("from_extract") == step.day})
@@ -152,28 +188,37 @@ def practice_changes(rows: list[Row]) -> list[Change]:
                                   detail=f"seen{where} in the extract of {step.day.isoformat()}: the move is not dated",
                                   **args))
             else:
-                out.append(Change(_ended_on(step), kind="practice_left_pcn", **args))
+                why = {r["why_to"] for r in step.ended}
+                detail = (f"the practice closed on {step.day.isoformat()}" if why == {"practice"} else
+                          f"the PCN closed on {step.day.isoformat()}" if why == {"pcn"} else "")
+                out.append(Change(_ended_on(step), kind="practice_left_pcn", detail=detail, **args))
     return out
 
 
 def pcn_changes(rows: list[Row]) -> list[Change]:
-    """A PCN opens when its first practice joins and closes when its last practice leaves, on dated
-    rows only: a PCN with an undated membership predates the records, one whose start or end an
-    extract implied is not dated."""
+    """A PCN opens and closes on its published open and close dates; without them, when its first
+    practice joins and its last practice leaves, on dated rows only (a PCN with an undated
+    membership predates the records; one whose start or end an extract implied is not dated)."""
     out = []
     for (pcn,), group in _group(rows, "pcn_code").items():
         places = sorted({r["place_code"] for r in group if r["place_code"]}) or [None]
-        name = group[0]["pcn_name"]
-        history = steps(group, is_member)
+        first = group[0]
+        name, opened, closed = first["pcn_name"], first.get("pcn_open"), first.get("pcn_close")
+        found = []
+        if opened is not None:
+            found.append(dict(date=opened, kind="pcn_opened", detail="its open date, as published"))
+        if closed is not None:
+            found.append(dict(date=closed, kind="pcn_closed", detail="its close date, as published"))
+        history = steps(effective(group), is_member)
         for step in history[1:]:
             assert step.day is not None
-            if step.value and not _from_extract(step.started, "from_extract", step.day):
-                change = dict(date=step.day, kind="pcn_opened", detail="its first practice joined")
-            elif not step.value and not _from_extract(step.ended, "to_extract", step.day):
-                change = dict(date=_ended_on(step), kind="pcn_closed", detail="its last practice left")
-            else:
-                continue
-            out += [Change(place_code=place, subject_code=pcn, subject_name=name, **change) for place in places]
+            if step.value and opened is None and not _from_extract(step.started, "from_extract", step.day) \
+                    and {r["why_from"] for r in step.started} != {"pcn"}:
+                found.append(dict(date=step.day, kind="pcn_opened", detail="its first practice joined"))
+            elif not step.value and closed is None and not _from_extract(step.ended, "to_extract", step.day) \
+                    and {r["why_to"] for r in step.ended} != {"pcn"}:
+                found.append(dict(date=_ended_on(step), kind="pcn_closed", detail="its last practice left"))
+        out += [Change(place_code=place, subject_code=pcn, subject_name=name, **f) for f in found for place in places]
     return out
 
 

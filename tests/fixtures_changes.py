@@ -26,18 +26,24 @@ FILES: dict[str, tuple[list[str], list[list[str]]]] = {
         ["NB-N2", "Northam Two", N, "2023-12-31"],  # the day before --from: outside
         ["NB-N3", "Northam Three", N, ""],  # undated: no change
     ]),
-    "pcns": (["code", "name", "neighbourhood_codes"], [
-        ["U90001", "PCN A", ""], ["U90002", "PCN B", ""], ["U90003", "PCN C", ""], ["U90004", "PCN D", ""],
+    "pcns": (["code", "name", "neighbourhood_codes", "status", "open_date", "close_date"], [
+        ["U90001", "PCN A", "", "", "", ""], ["U90002", "PCN B", "", "", "", ""], ["U90003", "PCN C", "", "", "", ""],
+        ["U90004", "PCN D", "", "", "", ""],
+        ["U90007", "PCN G", "", "active", "2024-01-15", ""],  # opens on its published date
+        ["U90008", "PCN H", "", "closed", "", "2024-03-10"],  # closes on its published date
     ]),
-    "practices": (["code", "name", "pcn_code", "postcode", "place_code", "from", "to"], [
-        ["X0001", "Steady Surgery", "U90001", "", N, "2019-07-01", ""],  # open-ended: no change
-        ["X0002", "Joiner Surgery", "U90001", "", N, "2024-01-01", ""],  # joins on --from
-        ["X0003", "Leaver Surgery", "U90001", "", N, "2019-07-01", "2024-03-31"],  # leaves on --to
-        ["X0004", "Mover Surgery", "U90001", "", N, "2019-07-01", "2024-02-29"],  # moves A -> B
-        ["X0004", "Mover Surgery", "U90002", "", N, "2024-03-01", ""],
-        ["X0005", "Old Surgery", "U90002", "", N, "", ""],  # PCN B predates the records
-        ["X0006", "New Surgery", "U90003", "", N, "2024-02-01", ""],  # PCN C's first practice
-        ["X0007", "Last Surgery", "U90004", "", S, "2019-07-01", "2024-03-15"],  # PCN D's last practice
+    "practices": (["code", "name", "pcn_code", "postcode", "place_code", "from", "to", "status", "close_date"], [
+        ["X0001", "Steady Surgery", "U90001", "", N, "2019-07-01", "", "", ""],  # open-ended: no change
+        ["X0002", "Joiner Surgery", "U90001", "", N, "2024-01-01", "", "", ""],  # joins on --from
+        ["X0003", "Leaver Surgery", "U90001", "", N, "2019-07-01", "2024-03-31", "", ""],  # leaves on --to
+        ["X0004", "Mover Surgery", "U90001", "", N, "2019-07-01", "2024-02-29", "", ""],  # moves A -> B
+        ["X0004", "Mover Surgery", "U90002", "", N, "2024-03-01", "", "", ""],
+        ["X0005", "Old Surgery", "U90002", "", N, "", "", "", ""],  # PCN B predates the records
+        ["X0006", "New Surgery", "U90003", "", N, "2024-02-01", "", "", ""],  # PCN C's first practice
+        ["X0007", "Last Surgery", "U90004", "", S, "2019-07-01", "2024-03-15", "", ""],  # PCN D's last practice
+        ["X0008", "Gee Surgery", "U90007", "", N, "2024-02-01", "", "", ""],  # joins PCN G, open since 2024-01-15
+        ["X0009", "Aitch Surgery", "U90008", "", S, "2019-07-01", "", "", ""],  # in PCN H until it closes
+        ["X0010", "Closing Surgery", "U90001", "", N, "2019-07-01", "", "closed", "2024-02-20"],  # the practice closes
     ]),
     "organisations": (["code", "name", "sector", "statutory"], [
         [code, name, sector, "false"] for code, name, sector in (
@@ -176,9 +182,11 @@ CHANGES = [
     [D(2024, 1, 1), N, "endorsement", "O-OPEN", "Open Ended", "PER-2", None, "endorsed the place lead", "dated"],
     [D(2024, 1, 1), N, "commissioning_started", "CM-POOL", "Northam Better Care Fund", None, None,
      "pooled budget, £1,000,000", "dated"],
+    [D(2024, 1, 15), N, "pcn_opened", "U90007", "PCN G", None, None, "its open date, as published", "dated"],
     [D(2024, 1, 31), N, "place_lead_ended", "PER-1", None, N, "Northam", "role ended", "dated"],
     [D(2024, 2, 1), N, "joined_board", "O-INSIDE", "In And Out", *PPB, "core member", "dated"],
     [D(2024, 2, 1), N, "practice_joined_pcn", "X0006", "New Surgery", "U90003", "PCN C", "", "dated"],
+    [D(2024, 2, 1), N, "practice_joined_pcn", "X0008", "Gee Surgery", "U90007", "PCN G", "", "dated"],
     [D(2024, 2, 1), N, "pcn_opened", "U90003", "PCN C", None, None, "its first practice joined", "dated"],
     [D(2024, 2, 1), N, "party_added", "O-INSIDE", "In And Out", *MOU, "became a core member of the partnership",
      "dated"],
@@ -193,10 +201,15 @@ CHANGES = [
     [D(2024, 2, 14), S, "place_lead_ended", "PER-3", None, S, "Southam", "succeeded by PER-4", "dated"],
     [D(2024, 2, 15), N, "board_role_changed", "O-ROLE", "Wider Then Core", *PPB, "wider → core member", "dated"],
     [D(2024, 2, 15), S, "place_lead_appointed", "PER-4", None, S, "Southam", "succeeds PER-3", "dated"],
+    [D(2024, 2, 19), N, "practice_left_pcn", "X0010", "Closing Surgery", "U90001", "PCN A",
+     "the practice closed on 2024-02-20", "dated"],
     [D(2024, 2, 29), N, "left_board", "O-INSIDE", "In And Out", *PPB, "core member", "dated"],
     [D(2024, 2, 29), N, "practice_left_pcn", "X0004", "Mover Surgery", "U90001", "PCN A", "", "dated"],
     [D(2024, 3, 1), N, "left_board", "O-UNDATED-LEFT", "Undated Then Left", *PPB, "wider member", "dated"],
     [D(2024, 3, 1), N, "practice_joined_pcn", "X0004", "Mover Surgery", "U90002", "PCN B", "", "dated"],
+    [D(2024, 3, 9), S, "practice_left_pcn", "X0009", "Aitch Surgery", "U90008", "PCN H", "the PCN closed on 2024-03-10",
+     "dated"],
+    [D(2024, 3, 10), S, "pcn_closed", "U90008", "PCN H", None, None, "its close date, as published", "dated"],
     [D(2024, 3, 11), N, "board_role_changed", "O-DOWN", "Core Then Wider", *PPB, "core → wider member", "dated"],
     [D(2024, 3, 15), N, "missing_link_opened", *PPB, "SAB-N", "Northam SAB",
      "no current link with a safeguarding adults board after this day", "dated"],

@@ -209,7 +209,7 @@ def test_progress_known_answers(changes_store):
         # 2024-02-10), O-DOWN alone has signed; O-BEFORE, core since that day, is not listed.
         [fx.N, "Northam", "2023-Q4", dt.date(2023, 12, 31), 10, 5, 6, 1, 5, 2, 2, 1.0],
         # 2024-03-31: O-OPEN and O-CONT have signed too; four core members are not listed.
-        [fx.N, "Northam", "2024-Q1", dt.date(2024, 3, 31), 10, 7, 10, 3, 7, 3, 3, 1.0],
+        [fx.N, "Northam", "2024-Q1", dt.date(2024, 3, 31), 10, 7, 10, 3, 7, 4, 4, 1.0],  # and PCN G, opened
     ]
     assert all(sum(r[9:12]) == 7 for r in result.rows)  # met + partial + not met: the seven features
     assert result.options == {"place": fx.N, "from_date": dt.date(2023, 10, 1), "to_date": fx.TO, "every": "quarter"}
@@ -251,6 +251,8 @@ def test_cli_changes_csv_and_progress(tmp_path, cli):
     assert lines[1:] == [
         "2024-02-14,E09000102,place_lead_ended,PER-3,,E09000102,Southam,succeeded by PER-4,dated",
         "2024-02-15,E09000102,place_lead_appointed,PER-4,,E09000102,Southam,succeeds PER-3,dated",
+        "2024-03-09,E09000102,practice_left_pcn,X0009,Aitch Surgery,U90008,PCN H,the PCN closed on 2024-03-10,dated",
+        "2024-03-10,E09000102,pcn_closed,U90008,PCN H,,,\"its close date, as published\",dated",
         "2024-03-15,E09000102,practice_left_pcn,X0007,Last Surgery,U90004,PCN D,,dated",
         "2024-03-15,E09000102,pcn_closed,U90004,PCN D,,,its last practice left,dated",
         "2024-03-31,E09000102,endorsement,O-S1,Southam Council,PER-4,,endorsed the place lead,dated",

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..reports import history as h
 from ..reports.history import ALWAYS, ONE_DAY, Span
+from . import derived
 from .graph import ICP_BOARD_KINDS, DiagramGraph, read_query
 from .style import kind_label
 
@@ -103,6 +104,7 @@ class _History:
             self.agreements(places, members)
             self.leads(places)
             pcns = self.neighbourhoods(places)
+            pcns += self.located_pcns(places, [p for p in pcns])
             if self.practices:
                 self.practice_members(pcns)
         self.missing_links(icp)
@@ -271,6 +273,65 @@ class _History:
                     pcns.append(r["pcn_code"])
         return pcns
 
+    def located_pcns(self, places: list[str], led: list[str]) -> list[str]:
+        """The PCNs the coterminosity report covers in these Places that lead none of their (current)
+        neighbourhoods, each linked to its main Place (`_Builder._located_pcns`), on every day: the
+        report is asked again on each day its answer can change (a practice joining or leaving, a
+        practice or PCN opening or closing, a neighbourhood set up), which are few."""
+        g = self.g
+        scope = {g.scope: g.code}
+        rows = read_query(self.store, "visual-history-located", places=places)
+        days: set[dt.date] = set()
+        for r in rows:
+            for start in ("from", "practice_open", "pcn_open"):
+                if r[start] is not None:
+                    days.add(r[start])
+            if r["to"] is not None and r["to"] < MAX:
+                days.add(r["to"] + ONE_DAY)
+            for close in ("practice_close", "pcn_close"):  # closed from its close date
+                if r[close] is not None:
+                    days.add(r[close])
+        nb_from = {n.code: self.node_own.get(n.id, ALWAYS) for n in g.nodes.values() if n.kind == "Neighbourhood"}
+        days |= {span[0][0] for span in nb_from.values() if span and span[0][0] is not None}
+        if not days:
+            return []  # the as-at answer holds on every day
+        ordered = sorted(days)
+        checks: list[dt.date | None] = [ordered[0] - ONE_DAY, *ordered]
+        leading: dict[str, set[str]] = defaultdict(set)  # PCN -> the neighbourhoods here it leads
+        for e in g.edges:
+            if e.kind.startswith("leads") and e.target.split(":", 1)[1] in nb_from:
+                leading[e.source.split(":", 1)[1]].add(e.target.split(":", 1)[1])
+        found: dict[tuple[str, str, str], list[Span]] = defaultdict(list)
+        labels: dict[tuple[str, str, str], tuple[str, dict[str, Any]]] = {}
+        for i, day in enumerate(checks):
+            assert day is not None
+            until = checks[i + 1] - ONE_DAY if i + 1 < len(checks) else None  # type: ignore[operator]
+            first = None if i == 0 else day
+            _, records = derived.pcn_places(self.store, day, self.b.cache, **scope)
+            for r in records:
+                main = r["main_footprint"]
+                drawn = any(h.covers(nb_from[n], day) for n in leading.get(r["pcn_code"], ()))
+                if drawn or main not in places:
+                    continue
+                kind = "main_place_coterminous" if r["coterminous"] else "main_place_not_coterminous"
+                key = (r["pcn_code"], main, kind)
+                found[key].append((first, until))
+                labels.setdefault(key, (r["pcn_name"], r))
+        added: list[str] = []
+        for (pcn, main, kind), spans in found.items():
+            name, r = labels[(pcn, main, kind)]
+            node = f"PCN:{pcn}"
+            if node not in g.nodes:
+                g.add_node("PCN", pcn, name, home=main, info={"type": "PCN", "code": pcn})
+            self.own(node, spans)
+            self.edge(node, f"Place:{main}", kind, spans, **({} if g.edge(node, f"Place:{main}", kind) else
+                                                            {"share": f"{r['share']:.1%}"}))
+            if pcn not in led and pcn not in added:
+                added.append(pcn)
+        for pcn in led:  # drawn through a neighbourhood: on the days one it leads is there
+            self.own(f"PCN:{pcn}", h.merge(s for n in leading.get(pcn, ()) for s in nb_from[n]))
+        return added
+
     def pcn_neighbourhoods(self, pcn: str) -> None:
         for r in read_query(self.store, "visual-pcns", pcns=[pcn], as_at=MAX):
             if r["neighbourhood_code"]:
@@ -312,6 +373,11 @@ class _History:
                 for e in ends:
                     spans = h.intersect(spans, e)
                 edge_spans[key] = spans
+        for key, spans in edge_spans.items():  # a link is drawn only while its ends with days of their own are
+            for end in key[:2]:
+                if end in self.node_own:
+                    spans = h.intersect(spans, self.node_own[end])
+            edge_spans[key] = spans
         node_spans: dict[str, list[Span]] = {}
         incident: dict[str, list[Span]] = defaultdict(list)
         for (s, t, _), spans in edge_spans.items():

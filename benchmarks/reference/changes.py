@@ -114,60 +114,100 @@ def main() -> None:
             else:
                 add(d, args_[0], "board_role_changed", *args_[1:], f"{old} → {new} member")
 
-    # practices in PCNs, and PCNs
+    # practices in PCNs, and PCNs: a membership counts while the practice and the PCN are open
     practices = read(data, "practices", ["code", "name", "pcn_code", "place_code", "from", "to", "from_extract",
-                                         "to_extract"])
-    pcn_name = dict(tuples(read(data, "pcns", ["code", "name"])))
+                                         "to_extract", "status", "open_date", "close_date"])
+    pcns = read(data, "pcns", ["code", "name", "status", "open_date", "close_date"])
+    pcn_name = dict(zip(pcns["code"], pcns["name"]))
+    pcn_dates = {c: (st, day(o), day(cl)) for c, st, o, cl in zip(pcns["code"], pcns["status"], pcns["open_date"],
+                                                                  pcns["close_date"])}
     located = {c: p for c, p in zip(practices["code"], practices["place_code"]) if p}
     practice_name = dict(zip(practices["code"], practices["name"]))
-    touched = {c for c, a, b, x, y in zip(practices["pcn_code"], practices["from"], practices["to"],
-                                          practices["from_extract"], practices["to_extract"])
-               if in_window(a, b, lo, hi) or in_window(x, y, lo, hi)}
+    practice_dates = {c: (st, day(o), day(cl)) for c, st, o, cl in zip(practices["code"], practices["status"],
+                                                                        practices["open_date"], practices["close_date"])}
+    touched = {c for c, a, b, x, y, po, pc in zip(practices["pcn_code"], practices["from"], practices["to"],
+                                                  practices["from_extract"], practices["to_extract"],
+                                                  practices["open_date"], practices["close_date"])
+               if in_window(a, b, lo, hi) or in_window(x, y, lo, hi) or in_window(po, pc, lo, hi)}
+    touched |= {c for c, (_, o, cl) in pcn_dates.items()
+                if (o and lo <= o.isoformat() <= hi) or (cl and lo <= cl.isoformat() <= hi)}
+
+    def cut(code, pcn, a, b):
+        """(first, last, what gave each) of a membership while the practice and the PCN are open."""
+        first, last, why_a, why_b = a, b, "row", "row"
+        for who, (status, opened, closed) in (("practice", practice_dates.get(code, ("", None, None))),
+                                              ("pcn", pcn_dates.get(pcn, ("", None, None)))):
+            if status == "closed" and closed is None:
+                return None
+            if opened and (first is None or opened > first):
+                first, why_a = opened, who
+            if closed and (last is None or closed - ONE < last):
+                last, why_b = closed - ONE, who
+        return None if (first and last and last < first) else (first, last, why_a, why_b)
+
     by_pair: dict[tuple[str, str], list] = defaultdict(list)
     by_pcn: dict[str, list] = defaultdict(list)
-    for code, _, pcn, _, a, b, x, y in tuples(practices):
-        if pcn in touched:
-            row = (day(a), day(b), (day(x), day(y)))
-            by_pair[(code, pcn)].append(row)
-            by_pcn[pcn].append((code, row))
+    pcn_places: dict[str, set[str]] = defaultdict(set)  # every practice's, open or not
+    for code, _, pcn, _, a, b, x, y, _, _, _ in tuples(practices):
+        if pcn in touched and pcn:
+            if code in located:
+                pcn_places[pcn].add(located[code])
+            kept = cut(code, pcn, day(a), day(b))
+            if kept:
+                row = (kept[0], kept[1], (day(x), day(y), kept[2], kept[3]))
+                by_pair[(code, pcn)].append(row)
+                by_pcn[pcn].append((code, row))
+
+    def by_extract(rows, d, starting):
+        """Rows starting (or ending) at this boundary all because an extract said so."""
+        hit = [w for a, b, w in rows if (a == d if starting else (b and b + ONE == d))]
+        return bool(hit) and all((w[2] if starting else w[3]) == "row" and (w[0] if starting else w[1]) == d
+                                 for w in hit)
+
     for (code, pcn), rows in by_pair.items():
-        history = states(rows, bool)
-        for d, member in history[1:]:
+        for d, member in states(rows, bool)[1:]:
             info = (located.get(code), code, practice_name.get(code), pcn, pcn_name.get(pcn))
             if member:
-                started = [ext for a, _, ext in rows if a == d]
-                if started and all(x == d for x, _ in started):
-                    was = sorted(set(practices.loc[(practices["code"] == code) & (practices["pcn_code"] != pcn)
-                                                   & (practices["to_extract"] == d.isoformat()), "pcn_code"]))
+                if by_extract(rows, d, True):
+                    was = sorted({q for q, r in by_pcn.items() for c, (_, _, w) in r
+                                  if c == code and q != pcn and w[1] == d})
                     text = f"; it was in {', '.join(was)} before" if was else ""
                     add(d, info[0], "practice_seen_in_pcn", *info[1:],
                         f"seen in the extract of {d.isoformat()}{text}: the move is not dated", "extract")
                 else:
-                    add(d, info[0], "practice_joined_pcn", *info[1:])
+                    why = {w[2] for a, _, w in rows if a == d}
+                    add(d, info[0], "practice_joined_pcn", *info[1:],
+                        "the practice opened" if why == {"practice"} else "the PCN opened" if why == {"pcn"} else "")
+            elif by_extract(rows, d, False):
+                now = sorted({q for q, r in by_pcn.items() for c, (_, _, w) in r
+                              if c == code and q != pcn and w[0] == d})
+                where = f" in {', '.join(now)}" if now else " in another PCN"
+                add(d, info[0], "practice_no_longer_seen_in_pcn", *info[1:],
+                    f"seen{where} in the extract of {d.isoformat()}: the move is not dated", "extract")
             else:
-                ended = [ext for _, b, ext in rows if b and b + ONE == d]
-                if ended and all(y == d for _, y in ended):
-                    now = sorted(set(practices.loc[(practices["code"] == code) & (practices["pcn_code"] != pcn)
-                                                   & (practices["from_extract"] == d.isoformat()), "pcn_code"]))
-                    where = f" in {', '.join(now)}" if now else " in another PCN"
-                    add(d, info[0], "practice_no_longer_seen_in_pcn", *info[1:],
-                        f"seen{where} in the extract of {d.isoformat()}: the move is not dated", "extract")
-                else:
-                    add(d - ONE, info[0], "practice_left_pcn", *info[1:])
-    for pcn, members_of in by_pcn.items():
-        rows = [row for _, row in members_of]
-        where = sorted({located[c] for c, _ in members_of if c in located}) or [None]
+                why = {w[3] for _, b, w in rows if b and b + ONE == d}
+                add(d - ONE, info[0], "practice_left_pcn", *info[1:],
+                    f"the practice closed on {d.isoformat()}" if why == {"practice"} else
+                    f"the PCN closed on {d.isoformat()}" if why == {"pcn"} else "")
+    has_practices = set(practices["pcn_code"])
+    for pcn in sorted(touched & has_practices):
+        rows = [row for _, row in by_pcn.get(pcn, [])]
+        where = sorted(pcn_places[pcn]) or [None]
+        _, opened, closed = pcn_dates.get(pcn, ("", None, None))
+        for place in where:
+            if opened:
+                add(opened, place, "pcn_opened", pcn, pcn_name.get(pcn), detail="its open date, as published")
+            if closed:
+                add(closed, place, "pcn_closed", pcn, pcn_name.get(pcn), detail="its close date, as published")
         for d, member in states(rows, bool)[1:]:
-            if member:
-                started = [ext for a, _, ext in rows if a == d]
-                if not (started and all(x == d for x, _ in started)):
-                    for place in where:
-                        add(d, place, "pcn_opened", pcn, pcn_name.get(pcn), detail="its first practice joined")
-            else:
-                ended = [ext for _, b, ext in rows if b and b + ONE == d]
-                if not (ended and all(y == d for _, y in ended)):
-                    for place in where:
-                        add(d - ONE, place, "pcn_closed", pcn, pcn_name.get(pcn), detail="its last practice left")
+            if member and not opened and not by_extract(rows, d, True) \
+                    and {w[2] for a, _, w in rows if a == d} != {"pcn"}:
+                for place in where:
+                    add(d, place, "pcn_opened", pcn, pcn_name.get(pcn), detail="its first practice joined")
+            elif not member and not closed and not by_extract(rows, d, False) \
+                    and {w[3] for _, b, w in rows if b and b + ONE == d} != {"pcn"}:
+                for place in where:
+                    add(d - ONE, place, "pcn_closed", pcn, pcn_name.get(pcn), detail="its last practice left")
 
     # agreements: signatures and expected parties
     agreements = read(data, "agreements", ["code", "title", "kind", "place_code"])
