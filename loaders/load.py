@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..graph.dialect import Dialect
 from ..graph.store import Store, Tx
-from . import formats, history, scope
+from . import control, formats, history, scope
 from .locate import locate
 from .plan import Plan, build
 from .postcodes import PostcodeLookup
@@ -45,6 +45,7 @@ def read_tables(paths: Sequence[Path | str], problems: Problems, report: LoadRep
             formats.contract_name(t.stem) is None for t in source.tables
         ) and any(formats.recognise_quietly(t) for t in source.tables)
         for raw in source.tables:
+            control.check_table(raw, problems)
             what = formats.what(raw)
             if what is None:
                 if published_book and formats.contract_name(raw.stem) is None:

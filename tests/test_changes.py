@@ -282,7 +282,7 @@ def test_api_changes_and_progress(tmp_path):
         keys = KeyFile(tmp_path / "keys.json")
         key = keys.create("viewer", "viewer")[1]
         with TestClient(create_app(store, keys_path=keys.path, audit=tmp_path / "loads.jsonl"),
-                        base_url="http://testserver") as client:
+                        base_url="http://127.0.0.1") as client:
             h = {"Authorization": f"Bearer {key}"}
             got = client.get("/reports/changes", params={"from": "2024-01-01", "to": "2024-03-31"}, headers=h)
             assert got.status_code == 200, got.text
