@@ -24,7 +24,7 @@ import ladybug
 from . import dialect, snapshot
 from .files import private_copy, tighten
 from .model import NODES, RELS
-from .store import ReadOnlyViolation, Result, Store, StoreBusy, StoreError, Tx, plain
+from .store import ReadOnlyViolation, Reads, Result, Store, StoreBusy, StoreError, Tx, plain
 
 _DATABASES: dict[str, ladybug.Database] = {}
 _LOCKS: dict[str, int] = {}  # path -> fd of its .icpmap-lock, flock'ed while the Database is open
@@ -286,6 +286,39 @@ class LadybugTx(Tx):
         return pd.DataFrame(out)
 
 
+class _Reading(Reads):
+    """Reads in one read-only transaction of a LadybugStore (see `Store.reading`)."""
+
+    def __init__(self, store: LadybugStore, conn: ladybug.Connection) -> None:
+        self.engine, self.location = store.engine, store.location
+        self._conn = conn
+        self.failed = False
+        self.closed = False
+
+    def read(
+        self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result:
+        if self.closed or self.failed:
+            raise StoreError("This read transaction of the store is closed.")
+        if timeout:
+            self._conn.set_query_timeout(int(timeout * 1000))
+        try:
+            return _fetch(self._conn.execute(cypher, params or {}), max_rows)
+        except RuntimeError as exc:
+            # LadybugDB ends the transaction after a failing statement: start another, so the
+            # caller may go on (e.g. to a fallback query), and report the failure
+            LadybugStore._rollback(self._conn)
+            try:
+                LadybugStore._begin_read(self._conn)
+            except StoreError:
+                self.failed = True
+            raise _engine_error(exc) from None
+        finally:
+            if timeout:
+                self._conn.set_query_timeout(0)
+
+
 class LadybugStore(Store):
     engine = "ladybug"
 
@@ -331,6 +364,20 @@ class LadybugStore(Store):
         finally:
             self._reader_slots.release()
 
+    def schema_gaps(self) -> list[str]:
+        """The model's tables and properties this store lacks (a store made by an earlier icpmap)."""
+        with self.reading() as view:
+            tables = {str(row[0]).lower() for row in view.read("CALL show_tables() RETURN name").rows}
+            gaps = []
+            for table in (*NODES, *RELS):
+                if table.lower() not in tables:
+                    gaps.append(table)
+                    continue
+                existing = [row[0] for row in view.read(f"CALL table_info('{table}') RETURN name").rows]
+                gaps += [f"{table}.{s.split(' ADD ')[1].split()[0].strip('`')}"
+                         for s in dialect.ladybug_added_columns(table, existing)]
+        return gaps
+
     def ensure_schema(self) -> None:
         if self._schema_ready or self.read_only:
             return
@@ -352,6 +399,34 @@ class LadybugStore(Store):
             _committed(self.location)
         self._schema_ready = True
 
+    @staticmethod
+    def _begin_read(conn: ladybug.Connection) -> None:
+        for attempt in range(READ_RETRIES):
+            try:
+                conn.execute("BEGIN TRANSACTION READ ONLY")
+                return
+            except RuntimeError as exc:  # a checkpoint may hold the store briefly
+                if attempt == READ_RETRIES - 1:
+                    raise _engine_error(exc) from None
+                time.sleep(0.05 * (attempt + 1))
+
+    @contextmanager
+    def reading(self) -> Iterator[Reads]:
+        with self._reader() as conn:
+            self._begin_read(conn)
+            view = _Reading(self, conn)
+            try:
+                yield view
+            finally:
+                view.closed = True
+                if view.failed:
+                    self._rollback(conn)
+                else:
+                    try:
+                        conn.execute("COMMIT")
+                    except RuntimeError:
+                        self._rollback(conn)
+
     def read(
         self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None,
         max_rows: int | None = None,
@@ -360,14 +435,7 @@ class LadybugStore(Store):
             if timeout:
                 conn.set_query_timeout(int(timeout * 1000))
             try:
-                for attempt in range(READ_RETRIES):
-                    try:
-                        conn.execute("BEGIN TRANSACTION READ ONLY")
-                        break
-                    except RuntimeError as exc:  # a checkpoint may hold the store briefly
-                        if attempt == READ_RETRIES - 1:
-                            raise _engine_error(exc) from None
-                        time.sleep(0.05 * (attempt + 1))
+                self._begin_read(conn)
                 try:
                     result = _fetch(conn.execute(cypher, params or {}), max_rows)
                 except RuntimeError as exc:

@@ -307,3 +307,28 @@ def test_api_changes_and_progress(tmp_path):
             assert client.get("/reports/changes", params={"from": "2024-01-01"}).status_code == 401
     finally:
         store.close()
+
+
+def test_a_store_made_by_an_earlier_icpmap_gains_the_history_columns(tmp_path):
+    """A store without the dated history's properties (made before they joined the model) is brought
+    up to date the first time it is opened, even by a read-only command such as a report."""
+    import ladybug
+
+    from icpmap.graph import open_store
+
+    path = tmp_path / "db"
+    with open_store(path, engine="ladybug") as store:
+        load_paths(store, [fx.write_fixture(tmp_path / "files")[0]])
+    db = ladybug.Database(str(path))
+    conn = ladybug.Connection(db)
+    for table, column in (("MEMBER_OF", "from_extract"), ("MEMBER_OF", "to_extract"), ("HOLDS", "to"),
+                          ("Neighbourhood", "from")):
+        conn.execute(f"ALTER TABLE {table} DROP `{column}`")
+    conn.close()
+    db.close()
+    with open_store(path, engine="ladybug", read_only=True) as store:
+        assert store.schema_gaps() == []
+        rows = run_report(store, "changes", from_date=fx.FROM, to_date=fx.TO).rows
+    kinds = {r[2] for r in rows}
+    assert not [r for r in rows if r[7] == "role ended"]  # the roles' `to` dates went with the column
+    assert {"joined_board", "signature_added", "practice_left_pcn", "place_lead_ended"} <= kinds
