@@ -57,6 +57,20 @@ def _after(day: dt.date) -> dt.date | None:
 
 def steps(rows: Sequence[Row], rule: Callable[[list[Row]], Any], start: str = "from", end: str = "to") -> list[Step]:
     """The value `rule(current rows)` takes over time, as steps (the first one from the beginning)."""
+    if len(rows) == 1 and _simple(rows[0], start, end):  # most things have one row: the same, without the search
+        row = rows[0]
+        first, last = row.get(start), row.get(end)
+        out = [Step(None, rule([row] if first is None else []))]
+        if first is not None:
+            value = rule([row])
+            if value != out[-1].value:
+                out.append(Step(first, value, [row], []))
+        after = _after(last) if last is not None else None
+        if after is not None:
+            value = rule([])
+            if value != out[-1].value:
+                out.append(Step(after, value, [], [row]))
+        return out
     days: set[dt.date] = set()
     for r in rows:
         if r.get(start) is not None:
@@ -75,6 +89,12 @@ def steps(rows: Sequence[Row], rule: Callable[[list[Row]], Any], start: str = "f
                 [r for r in rows if r.get(end) is not None and _after(r[end]) == day],
             ))
     return out
+
+
+def _simple(row: Row, start: str, end: str) -> bool:
+    """A row that holds on at least one day (no end before its start)."""
+    first, last = row.get(start), row.get(end)
+    return first is None or last is None or first <= last
 
 
 def spans(history: Sequence[Step], keep: Callable[[Any], bool] = bool) -> list[Span]:

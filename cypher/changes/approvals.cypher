@@ -8,4 +8,3 @@ MATCH (b:Board)-[ap:APPROVED]->(v:Plan)-[:`FOR`]->(p:Place)
 WHERE coalesce($place, p.code) = p.code AND ap.`on` >= $since AND ap.`on` <= $until
 RETURN p.code AS place_code, b.code AS board_code, b.name AS board_name, v.code AS plan_code,
        v.title AS plan_title, v.kind AS plan_kind, ap.`on` AS `on`
-ORDER BY `on`, plan_code

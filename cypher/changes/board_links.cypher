@@ -19,4 +19,3 @@ MATCH (b)-[w:WORKS_WITH]-(o:Board)
 RETURN p.code AS place_code, b.code AS board_code, b.name AS board_name, b.kind AS board_kind,
        o.code AS other_code, o.name AS other_name, o.kind AS other_kind, w.`from` AS `from`, w.`to` AS `to`,
        subgroup_kinds
-ORDER BY place_code, board_code, other_code

@@ -7,12 +7,11 @@
 MATCH (o:Organisation)-[m:MEMBER_OF]->(b:Board)
 WHERE (m.`from` >= $since AND m.`from` <= $until) OR (m.`to` >= $since AND m.`to` <= $until)
 WITH DISTINCT o, b
+MATCH (o)-[m:MEMBER_OF]->(b)
 OPTIONAL MATCH (b)-[:SERVES]->(p:Place)
-WITH o, b, p
+WITH o, b, m, p
 WHERE coalesce($place, '') = '' OR p.code = $place
 OPTIONAL MATCH (b)-[:SERVES]->(i:ICS)
-MATCH (o)-[m:MEMBER_OF]->(b)
 RETURN o.code AS organisation_code, o.name AS organisation_name, b.code AS board_code, b.name AS board_name,
        b.kind AS board_kind, p.code AS place_code, m.role AS role, m.`from` AS `from`, m.`to` AS `to`,
        i.code AS ics_code
-ORDER BY organisation_code, board_code

@@ -9,4 +9,3 @@ WHERE coalesce($place, p.code) = p.code
   AND ((c.`from` >= $since AND c.`from` <= $until) OR (c.`to` >= $since AND c.`to` <= $until))
 RETURN p.code AS place_code, c.code AS commissioning_code, c.name AS commissioning_name, c.kind AS kind,
        c.value_gbp AS value_gbp, c.`from` AS `from`, c.`to` AS `to`
-ORDER BY commissioning_code

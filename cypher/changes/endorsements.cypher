@@ -12,4 +12,3 @@ WITH DISTINCT o, e, x, p
 WHERE coalesce($place, '') = '' OR p.code = $place
 RETURN p.code AS place_code, o.code AS organisation_code, o.name AS organisation_name, x.id AS person_id,
        e.`on` AS `on`
-ORDER BY `on`, organisation_code

@@ -7,4 +7,3 @@
 MATCH (n:Neighbourhood)-[:PART_OF]->(p:Place)
 WHERE coalesce($place, p.code) = p.code AND n.`from` >= $since AND n.`from` <= $until
 RETURN p.code AS place_code, n.code AS neighbourhood_code, n.name AS neighbourhood_name, n.`from` AS `from`
-ORDER BY `from`, neighbourhood_code

@@ -11,4 +11,3 @@ WITH DISTINCT p
 MATCH (x:Person)-[h:HOLDS]->(p)
 WHERE h.role = 'place_lead'
 RETURN p.code AS place_code, p.name AS place_name, x.id AS person_id, h.`from` AS `from`, h.`to` AS `to`
-ORDER BY place_code, person_id

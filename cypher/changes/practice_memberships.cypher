@@ -21,4 +21,3 @@ RETURN c.code AS pcn_code, c.name AS pcn_name, x.code AS practice_code, x.name A
        p.code AS place_code, m.`from` AS `from`, m.`to` AS `to`, m.from_extract AS from_extract,
        m.to_extract AS to_extract, x.status AS practice_status, x.open_date AS practice_open,
        x.close_date AS practice_close, c.status AS pcn_status, c.open_date AS pcn_open, c.close_date AS pcn_close
-ORDER BY pcn_code, practice_code

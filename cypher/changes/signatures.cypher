@@ -8,4 +8,3 @@ MATCH (o:Organisation)-[s:PARTY_TO]->(a:Agreement)-[:`FOR`]->(p:Place)
 WHERE coalesce($place, p.code) = p.code AND s.signed_on >= $since AND s.signed_on <= $until
 RETURN p.code AS place_code, a.code AS agreement_code, a.title AS agreement_title, a.kind AS agreement_kind,
        o.code AS organisation_code, o.name AS organisation_name, s.signed_on AS signed_on
-ORDER BY signed_on, agreement_code, organisation_code
