@@ -146,8 +146,39 @@ EXTRACTS = {
 }
 
 
-def write_fixture(folder: Path) -> list[Path]:
-    """The contract files (one folder) and the extracts, in the order to load them."""
+# A second ICS and an ICS-level board for each ICS (loaded only with `other_ics=True`, for the
+# tests of --ics): the ICS-level boards serve an ICS, not a Place, so their rows have no Place.
+W = "E09000103"
+OTHER_ICS: dict[str, list[list[str]]] = {
+    "ics": [["ICS8", "Other ICS"]],
+    "places": [[W, "Westham", "ICS8"]],
+    "organisations": [["O-ICB9", "Ninth ICB", "nhs_commissioner", "false"],
+                      ["O-ICB8", "Eighth ICB", "nhs_commissioner", "false"],
+                      ["O-W1", "Westham Council", "local_authority", "false"]],
+    "boards": [["ICP-9", "Test ICS Partnership", "ics_partnership", "", "ICS9", ""],
+               ["ICP-8", "Other ICS Partnership", "ics_partnership", "", "ICS8", ""],
+               ["HWB-W", "Westham HWB", "health_and_wellbeing_board", W, "", ""]],
+    "memberships": [["O-ICB9", "ICP-9", "core", "2024-02-01", ""],  # ICS9's board: joins inside
+                    ["O-S1", "ICP-9", "wider", "2020-04-01", "2024-03-31"],  # leaves on --to
+                    ["O-ICB8", "ICP-8", "core", "2024-02-01", ""],  # ICS8's board
+                    ["O-W1", "HWB-W", "core", "2024-03-01", ""]],  # ICS8's Place
+}
+ICP9 = ("ICP-9", "Test ICS Partnership")
+# date, place, kind, subject code, subject name, object code, object name, detail, evidence
+ICS9_BOARD_CHANGES = [
+    [dt.date(2024, 2, 1), None, "joined_board", "O-ICB9", "Ninth ICB", *ICP9, "core member", "dated"],
+    [dt.date(2024, 3, 31), None, "left_board", "O-S1", "Southam Council", *ICP9, "wider member", "dated"],
+]
+ICS8_CHANGES = [
+    [dt.date(2024, 2, 1), None, "joined_board", "O-ICB8", "Eighth ICB", "ICP-8", "Other ICS Partnership", "core member",
+     "dated"],
+    [dt.date(2024, 3, 1), W, "joined_board", "O-W1", "Westham Council", "HWB-W", "Westham HWB", "core member", "dated"],
+]
+
+
+def write_fixture(folder: Path, *, other_ics: bool = False) -> list[Path]:
+    """The contract files (one folder) and the extracts, in the order to load them; with
+    `other_ics`, a second ICS and the ICS-level boards too (`OTHER_ICS`)."""
     import csv
 
     contract = folder / "contract"
@@ -156,7 +187,7 @@ def write_fixture(folder: Path) -> list[Path]:
         with (contract / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(header)
-            writer.writerows(rows)
+            writer.writerows(rows + (OTHER_ICS.get(name, []) if other_ics else []))
     paths = [contract]
     for name, text in EXTRACTS.items():
         path = folder / name
