@@ -132,6 +132,22 @@ def test_the_as_at_picker_drives_every_table_the_diagram_and_the_downloads(page,
     assert table.count() == len(unsigned)
     members = run_report(store, "breadth", place=CHESHIRE_EAST, as_at=AS_AT).rows[0][2]
     assert f"As at {AS_AT.isoformat()}: {members} organisations" in page.locator("main").inner_text()
+    # the seven features and the timeline as at 2021-10-01, which differ from today's
+    def statuses(heading: str, column: int) -> list[str]:
+        cells = page.locator(f"#{heading} ~ table tbody tr td:nth-of-type({column})")
+        return [t.strip().replace(" ", "_") for t in cells.all_inner_texts()]
+
+    assurance = run_report(store, "assurance", place=CHESHIRE_EAST, as_at=AS_AT).records()
+    assert statuses("assurance-h", 2) == [r["status"] for r in assurance]
+    assert assurance != run_report(store, "assurance", place=CHESHIRE_EAST).records()
+    timeline = [r for r in run_report(store, "timeline", place=CHESHIRE_EAST, as_at=AS_AT).records()
+                if r["place_code"] == CHESHIRE_EAST]
+    assert statuses("timeline-h", 2) == [r["status"] for r in timeline] and "outstanding" in statuses("timeline-h", 2)
+    # the place lead then (PER-001 until 2022; PER-002 now), with the endorsements counted then
+    lead = run_report(store, "place-leads", place=CHESHIRE_EAST, as_at=AS_AT).records()[0]
+    assert lead["lead_person_id"] != run_report(store, "place-leads", place=CHESHIRE_EAST).records()[0]["lead_person_id"]
+    assert f"endorsed by {lead['endorsed_by']} of {lead['core_members']} core members" in \
+        page.locator("#lead-h + p").inner_text()
     # the diagram follows, and its slider starts on the page's date
     frame_src = page.get_attribute("iframe#diagram", "src")
     assert frame_src.endswith(f"network.html?as_at={AS_AT.isoformat()}")
