@@ -156,6 +156,21 @@ def test_report_pack_writes_every_report(sample, tmp_path):
     assert [c.value for c in sheet[1]] == list(REPORTS["timeline"].columns)
     assert isinstance(sheet["C2"].value, dt.datetime | dt.date)  # dates stay dates in Excel
 
+    # the window reports end on the pack's date: progress by quarter over the year to it, changes over the
+    # 90 days to it (the sample's last change is on 2022-06-30)
+    day = dt.date(2022, 6, 30)
+    write_report_pack(sample, tmp_path / "pack-2022", as_at=day)
+    book = load_workbook(tmp_path / "pack-2022" / PACK_NAME)
+    for name in ("progress", "changes"):
+        expected = run_report(sample, name, to_date=day)
+        assert len(expected.rows) > 9, name
+        assert (tmp_path / "pack-2022" / f"{name}.csv").read_text(encoding="utf-8") == \
+            tabular.to_csv(expected.columns, expected.rows)
+        assert book[name].max_row == len(expected.rows) + 1
+    assert min(r[0] for r in expected.rows) >= day - dt.timedelta(days=90)  # the changes
+    assert {r[3] for r in run_report(sample, "progress", to_date=day).rows} == {
+        dt.date(2021, 9, 30), dt.date(2021, 12, 31), dt.date(2022, 3, 31), day}
+
 
 # -- the command line -----------------------------------------------------------------------
 
