@@ -141,3 +141,40 @@ def test_a_name_from_an_earlier_date_shows_as_text(browser, page_path):
         assert o.attempts == [] and o.problems == []
     finally:
         o.page.context.close()
+
+
+@pytest.fixture(scope="module")
+def ics_page_path(tmp_path_factory: pytest.TempPathFactory, open_store_for) -> Path:
+    """ICS9's diagram, from the fixture with a second ICS and an ICS-level board for each ICS."""
+    root = tmp_path_factory.mktemp("time-ics-page")
+    store = open_store_for("ladybug", root / "db")
+    try:
+        for path in fx.write_fixture(root / "files", other_ics=True):
+            load_paths(store, [path])
+        graph = build_graph(store, ics="ICS9", as_at=dt.date(2024, 6, 1), history=True)
+    finally:
+        store.close()
+    return write_diagram(graph, root / "ics9.html")
+
+
+def test_the_ics_diagram_slider_moves_its_ics_level_board(browser, ics_page_path):
+    o = open_page(browser, ics_page_path)
+    try:
+        joined = o.js("() => window.icpmap.edgeId('Organisation:O-ICB9', 'Board:ICP-9', 'member_core')")
+        left = o.js("() => window.icpmap.edgeId('Organisation:O-S1', 'Board:ICP-9', 'member_wider')")
+        assert joined and left and o.js("() => window.icpmap.nodes.get('Board:ICP-8')") is None  # not this ICS's
+
+        def hidden(day: str) -> list[bool]:
+            o.js("(d) => window.icpmap.time.setDate(d)", day)
+            assert o.js("() => window.icpmap.time.date()") == day
+            return [o.js("(id) => window.icpmap.edges.get(id).hidden", e) for e in (joined, left)]
+
+        stops = o.js("() => window.icpmap.time.stops")
+        before = max(d for d in stops if d < "2024-02-01")
+        assert hidden(before) == [True, False]  # O-ICB9 joins on 2024-02-01
+        assert hidden("2024-02-01") == [False, False]
+        assert hidden("2024-03-31") == [False, False]  # O-S1's last day
+        assert hidden("2024-04-01") == [False, True]
+        assert o.attempts == [] and o.problems == [] and o.js("() => window.icpmap.errors") == []
+    finally:
+        o.page.context.close()

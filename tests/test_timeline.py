@@ -41,10 +41,11 @@ changes_fx = _module("fixtures_changes.py")
 
 @pytest.fixture(scope="module", params=ENGINES)
 def timeline_store(request, tmp_path_factory, open_store_for):
-    """Both hand-worked fixtures in one store (their codes do not overlap)."""
+    """Both hand-worked fixtures in one store (their codes do not overlap), the changes fixture with its
+    second ICS and ICS-level boards."""
     store = open_store_for(request.param, tmp_path_factory.mktemp("timeline-db") / "db")
     load_paths(store, [reports_fx.write_fixture(tmp_path_factory.mktemp("reports-fixture"))])
-    for path in changes_fx.write_fixture(tmp_path_factory.mktemp("changes-fixture")):
+    for path in changes_fx.write_fixture(tmp_path_factory.mktemp("changes-fixture"), other_ics=True):
         load_paths(store, [path])
     yield store
     store.close()
@@ -72,7 +73,7 @@ SCOPES = [
     {"place": reports_fx.ALPHA}, {"place": reports_fx.BETA, "practices": True}, {"ics": "ICS1"},
     {"board": "PPB-A"}, {"pcn": "U00003"},
     {"place": changes_fx.N, "practices": True}, {"place": changes_fx.S}, {"ics": "ICS9"}, {"board": "PPB-N"},
-    {"pcn": "U90001"},
+    {"pcn": "U90001"}, {"ics": "ICS8"}, {"board": "ICP-9"},
 ]
 
 
@@ -100,6 +101,15 @@ def test_stops_are_the_dates_where_something_changed(timeline_store):
     signed = graph.edge("Organisation:O-CONT", "Agreement:MOU-N", "signed")
     unsigned = graph.edge("Organisation:O-CONT", "Agreement:MOU-N", "not_signed")
     assert signed.when == [(dt.date(2024, 3, 31), None)] and unsigned.when == [(None, dt.date(2024, 3, 30))]
+
+
+def test_an_ics_diagram_has_its_own_ics_level_board_over_time(timeline_store):
+    graph = build_graph(timeline_store, as_at=dt.date(2024, 6, 1), history=True, ics="ICS9")
+    assert "Board:ICP-9" in graph.nodes and "Board:ICP-8" not in graph.nodes
+    assert graph.edge("Organisation:O-ICB9", "Board:ICP-9", "member_core").when == [(dt.date(2024, 2, 1), None)]
+    assert graph.edge("Organisation:O-S1", "Board:ICP-9", "member_wider").when == [
+        (dt.date(2020, 4, 1), dt.date(2024, 3, 31))]
+    assert {dt.date(2024, 2, 1), dt.date(2024, 4, 1)} <= set(graph.stops)
 
 
 def test_the_page_carries_the_days_as_data(timeline_store):
