@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 # import path so the demo grows as the product does.
 PRODUCERS: tuple[tuple[str, str, str, str], ...] = (
     ("reports", "reports", "icpmap.reports", "write_report_pack"),
+    ("changes in the last year", "reports", "icpmap.reports", "write_recent_changes"),
     ("diagrams and charts", "", "icpmap.visualise", "write_all"),
 )
 TITLE = "Cheshire and Merseyside: the icpmap demo"

@@ -357,6 +357,15 @@ def test_cli(tmp_path):
     r = runner.invoke(app, ["--db", str(db), "chart", "assurance", "-o", str(out / "a.svg")])
     assert r.exit_code == 0, r.output
     assert ET.parse(out / "a.svg").getroot().tag.endswith("svg")
+    # progress over time: one line per Place of the ICS (9 in the sample), by month over the sample's last year
+    r = runner.invoke(app, ["--db", str(db), "chart", "progress", "--ics", "QYG", "--every", "month", "--from",
+                            "2021-07-01", "--to", "2022-06-30", "-o", str(out / "p.svg")])
+    assert r.exit_code == 0, r.output
+    svg = (out / "p.svg").read_text(encoding="utf-8")
+    assert ET.fromstring(svg).tag.endswith("svg") and "Sefton" in svg and "Cheshire East" in svg
+    r = run_icpmap("chart", "progress", "--from", "2022-06-30", "--to", "2021-07-01", db=db)
+    assert r.returncode == 1 and r.stderr.startswith("Error: --from (2022-06-30) is after --to") \
+        and "Traceback" not in r.stderr
     for fmt in ("graphml", "gexf", "json"):
         r = runner.invoke(app, ["--db", str(db), "export", "--format", fmt, "--ics", "QYG", "-o", str(out / f"q.{fmt}")])
         assert r.exit_code == 0, r.output
@@ -364,6 +373,7 @@ def test_cli(tmp_path):
     r = runner.invoke(app, ["--db", str(db), "export", "--pcn", "U99001", "-o", str(out / "p.graphml")])
     assert r.exit_code == 0 and nx.read_graphml(out / "p.graphml").number_of_nodes() > 5
     for bad in (["visualise"], ["chart", "pie"], ["chart", "breadth", "--level", "place"],
+                ["chart", "progress", "--every", "week"], ["chart", "assurance", "--every", "month"],
                 ["export", "--place", SEFTON, "-o", str(out / "x.csv")]):
         r = runner.invoke(app, ["--db", str(db), *bad])
         assert r.exit_code == 1 and "Error:" in r.output, (bad, r.output)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from .. import cypher
@@ -21,21 +22,30 @@ def write_all(store: Store, out_dir: str | Path) -> list[Path]:
     ics_codes = sorted({r["ics_code"] for r in places if r["ics_code"]})
     ics_names = {r["ics_code"]: r["ics_name"] for r in read_query(store, "visual-ics", ics=ics_codes)} if ics_codes else {}
     for r in places:
-        graph = build_graph(store, place=r["place_code"])
+        graph = build_graph(store, place=r["place_code"], history=True)
         name = file_name("place", r["place_code"], r["place_name"], "html")
         written.append(write_html(graph, out / "diagrams" / name))
     for code in ics_codes:
         name = file_name("ics", code, ics_names.get(code), "html")
-        written.append(write_html(build_graph(store, ics=code), out / "diagrams" / name))
+        written.append(write_html(build_graph(store, ics=code, history=True), out / "diagrams" / name))
     if places:
         (out / "charts").mkdir(parents=True, exist_ok=True)
         for name in CHARTS:
-            figure = chart_figure(store, name)  # drawn once, saved in each format
+            # progress: quarter by quarter over the two years to the data's latest change
+            options = _progress_window(store) if name == "progress" else {}
+            figure = chart_figure(store, name, **options)  # drawn once, saved in each format
             for fmt in FORMATS:
                 path = out / "charts" / f"{name}.{fmt}"
                 figure.savefig(path, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
                 written.append(path)
     return written
+
+
+def _progress_window(store: Store) -> dict[str, dt.date]:
+    from ..reports.changes import latest_change, year_to
+
+    until = latest_change(store) or dt.date.today()
+    return {"from_date": year_to(year_to(until)[0] - dt.timedelta(days=1))[0], "to_date": until, "every": "quarter"}
 
 
 __all__ = ["write_all"]
