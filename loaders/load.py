@@ -15,8 +15,8 @@ from ..graph.dialect import Dialect
 from ..graph.store import Store, Tx
 from . import boundaries, formats, history, scope
 from .locate import locate
-from .points import place_points
 from .plan import Plan, build
+from .points import place_points
 from .postcodes import PostcodeLookup
 from .problems import LoadError, Problems
 from .read import expand, read_source

@@ -147,16 +147,19 @@ def test_code_point_open_as_published_has_no_header(store: Store, tmp_path: Path
 
 
 def test_a_folder_with_boundaries_reads_them_and_says_what_it_did_not_read(store: Store, tmp_path: Path) -> None:
-    square = '{"type": "Polygon", "coordinates": [[[-2, 53], [-1.9, 53], [-1.9, 53.1], [-2, 53.1], [-2, 53]]]}'
-    lad = ('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"LAD22CD": "%s", '
-           '"LAD22NM": "Alpha"}, "geometry": %s}]}' % (ALPHA, square))
-    folder = write(tmp_path / "in", {"lsoa_lookup.csv": ONS_LOOKUP, "lad.geojson": lad, "notes.txt": "read me"})
+    square = {"type": "Polygon", "coordinates": [[[-2, 53], [-1.9, 53], [-1.9, 53.1], [-2, 53.1], [-2, 53]]]}
+
+    def collection(properties: dict) -> str:
+        return json.dumps({"type": "FeatureCollection",
+                           "features": [{"type": "Feature", "properties": properties, "geometry": square}]})
+
+    folder = write(tmp_path / "in", {"lsoa_lookup.csv": ONS_LOOKUP, "notes.txt": "read me",
+                                     "lad.geojson": collection({"LAD22CD": ALPHA, "LAD22NM": "Alpha"})})
     report = load_paths(store, [folder])
     assert report.skipped == [str(folder / "notes.txt")] and len(report.files) == 2
     assert {f.format for f in report.files} == {"ons-lookup", "ons-boundaries"}
     assert store.read("MATCH (p:Place) WHERE p.geometry IS NOT NULL RETURN p.code").rows == [[ALPHA]]
-    write(folder, {"other.geojson": '{"type": "FeatureCollection", "features": [{"type": "Feature", '
-                                    '"properties": {"id": 1}, "geometry": %s}]}' % square})
+    write(folder, {"other.geojson": collection({"id": 1})})
     with pytest.raises(LoadError, match="ONS code fields"):  # named on its own: a clear problem, not a crash
         load_paths(store, [folder / "other.geojson"])
 

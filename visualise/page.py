@@ -12,17 +12,15 @@ escaped, and the page's Content-Security-Policy allows only its own inline scrip
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
-
 from .graph import DiagramGraph
+from .html import inline_safe as _inline_safe
+from .html import page_csp, script_json, template
 from .layout import initial_positions
 from .style import EDGE_STYLES, MISSING_BORDER, NODE_STYLES, kind_label, node_size, sector_colour, sector_label
 
@@ -51,15 +49,6 @@ def _vis_dir() -> Path:
     )
 
 
-def _inline_safe(text: str, tag: str) -> str:
-    """Text to put inside <script>/<style>: no closing tag, no source-map fetch hint."""
-    text = re.sub(r"^\s*//# sourceMappingURL=.*$", "", text, flags=re.MULTILINE)
-    text = re.sub(r"/\*# sourceMappingURL=.*?\*/", "", text)
-    if re.search(rf"</{tag}", text, flags=re.IGNORECASE) or "<!--" in text:
-        raise ValueError(f"asset cannot be inlined in <{tag}>")
-    return text
-
-
 @cache
 def assets() -> dict[str, str]:
     vis = _vis_dir()
@@ -75,21 +64,7 @@ def assets() -> dict[str, str]:
 
 @cache
 def _template() -> Any:
-    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    return env.from_string(assets()["template"])
-
-
-def script_json(value: Any) -> str:
-    """JSON that is safe inside <script>: no `<`, `>`, `&` or line separators left raw."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-    return (
-        text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    )
-
-
-def _sha256(text: str) -> str:
-    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return template(assets()["template"])
 
 
 # -- vis-network options -------------------------------------------------------------------
@@ -317,17 +292,7 @@ def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None) -> s
         summary.append(f"{graph.edge_count('not_signed') + graph.edge_count('not_listed'):,} expected signatures missing")
     if graph.scope != "pcn":
         summary.append(f"{graph.edge_count('missing_link'):,} expected links missing")
-    csp = "; ".join([
-        "default-src 'none'",
-        f"script-src '{_sha256(a['vis_js'])}' '{_sha256(a['page_js'])}'",
-        "style-src 'unsafe-inline'",
-        "img-src data: blob:",
-        "font-src data:",
-        "connect-src 'none'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "object-src 'none'",
-    ])
+    csp = page_csp(a["vis_js"], a["page_js"])
     return _template().render(
         title=graph.title,
         scope={"ics": "ICS", "pcn": "PCN"}.get(graph.scope, kind_label(graph.scope)),
