@@ -20,7 +20,7 @@ from .app import app, console, state, store_label
 # import path so the demo grows as the product does.
 PRODUCERS: tuple[tuple[str, str, str, str], ...] = (
     ("reports", "reports", "icpmap.reports", "write_report_pack"),
-    ("diagrams and charts", "", "icpmap.visualise", "write_all"),
+    ("diagrams, maps and charts", "", "icpmap.visualise", "write_all"),
 )
 
 

@@ -48,8 +48,9 @@ def map_command(
     with state.store() as store:
         data = build_map(store, as_at=_date(as_at), select=footprint, **given)
     if chosen == "html":
+        from ..visualise.html import safe_href
         from ..visualise.map_page import diagram_link as default_link
-        from ..visualise.map_page import safe_href, write_map_html
+        from ..visualise.map_page import write_map_html
 
         links = []
         if (diagram_link or "").strip().lower() != "none":

@@ -78,7 +78,7 @@ PLACE = "E08000014"
 
 
 def text_columns(spec: NodeFile) -> list[str]:
-    return [p.name for p in spec.node.props[1:] if p.type == "string" and not p.vocabulary]
+    return [p.name for p in spec.node.props[1:] if p.type == "string" and not p.vocabulary and not p.format]
 
 
 def hostile_input(folder: Path) -> Path:
@@ -235,6 +235,7 @@ def _pages(hostile: Hostile) -> dict[str, str]:
     client = hostile.client
     pages = {}
     for path in ("/", f"/dashboard/places/{PLACE}", "/dashboard/overview", f"/places/{PLACE}/network.html",
+                 f"/places/{PLACE}/map.html", "/ics/QYG/map.html",
                  "/dashboard/upload", f"/dashboard/places/{quote(HTML[0], safe='')}"):
         response = client.get(path)
         assert response.status_code in (200, 404, 422), (path, response.status_code)
@@ -254,6 +255,9 @@ def test_html_in_names_is_escaped_everywhere_it_is_shown(hostile: Hostile, cli, 
         done = cli("visualise", "--place", PLACE, "-o", str(out), db=hostile.db)
         assert done.returncode == 0, done.stderr
         pages["icpmap visualise"] = out.read_text(encoding="utf-8")
+        done = cli("map", "--ics", "QYG", "-o", str(tmp_path / "map.html"), db=hostile.db)
+        assert done.returncode == 0, done.stderr
+        pages["icpmap map"] = (tmp_path / "map.html").read_text(encoding="utf-8")
     finally:
         hostile.store = _embedded(hostile.db)
         hostile.app.state.store = hostile.store

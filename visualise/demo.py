@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from .. import cypher
 from ..graph import Store
@@ -12,16 +13,27 @@ from .page import write_html
 
 
 def write_all(store: Store, out_dir: str | Path) -> list[Path]:
-    """A diagram per Place and per ICS (`diagrams/`), every chart as PNG and SVG (`charts/`)."""
+    """A diagram and a map per Place and per ICS (`diagrams/`, `maps/`: each page links to the
+    other), the ICS map as PNG and SVG too, every chart as PNG and SVG (`charts/`)."""
+    from .map_page import diagram_link, write_map_html
+    from .mapdata import build_map
+
     out = Path(out_dir)
     written: list[Path] = []
     places = store.read(cypher.get("places").text).records()
     ics_codes = sorted({r["ics_code"] for r in places if r["ics_code"]})
-    for r in places:
-        graph = build_graph(store, place=r["place_code"])
-        written.append(write_html(graph, out / "diagrams" / f"place-{r['place_code']}.html"))
-    for code in ics_codes:
-        written.append(write_html(build_graph(store, ics=code), out / "diagrams" / f"ics-{code}.html"))
+    scopes = [("place", r["place_code"]) for r in places] + [("ics", code) for code in ics_codes]
+    for scope, code in scopes:
+        name = f"{scope}-{quote(code, safe='')}.html"
+        map_link = {"label": f"Map of this {'Place' if scope == 'place' else 'ICS'}", "href": f"../maps/{name}"}
+        written.append(write_html(build_graph(store, **{scope: code}), out / "diagrams" / name, links=[map_link]))
+        data = build_map(store, **{scope: code})
+        written.append(write_map_html(data, out / "maps" / name, [diagram_link(data)]))
+        if scope == "ics":
+            from .map_image import write_map_image
+
+            for fmt in ("png", "svg"):
+                written.append(write_map_image(data, out / "maps" / f"ics-{quote(code, safe='')}.{fmt}", fmt))
     if places:
         (out / "charts").mkdir(parents=True, exist_ok=True)
         for name in CHARTS:

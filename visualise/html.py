@@ -58,6 +58,22 @@ def page_csp(*scripts: str) -> str:
     ])
 
 
+def safe_href(href: str) -> str | None:
+    """A link to another page of the same output (relative, or a path on this site), else None:
+    never a scheme (`javascript:`, `https:`) or another host (`//host`)."""
+    href = href.strip()
+    if (not href or href.startswith("//") or "\\" in href or re.search(r"[\x00-\x20\x7f]", href)
+            or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", href)):  # browsers drop tabs and newlines: `java\tscript:`
+        return None
+    return href
+
+
+def links(given: list[dict[str, str]] | None) -> list[dict[str, str]]:
+    """The links a page shows: [{label, href}], those whose href is not safe left out."""
+    return [{"label": link["label"], "href": h} for link in (given or [])
+            if (h := safe_href(link.get("href", ""))) is not None]
+
+
 @cache
 def environment() -> Environment:
     """The one Jinja2 environment of the offline pages: autoescape on."""
@@ -68,4 +84,4 @@ def template(text: str) -> Any:
     return environment().from_string(text)
 
 
-__all__ = ["environment", "inline_safe", "page_csp", "script_json", "sha256", "template"]
+__all__ = ["environment", "inline_safe", "links", "page_csp", "safe_href", "script_json", "sha256", "template"]

@@ -9,7 +9,6 @@ escaping and CSP-by-hash machinery as the diagrams (`html.py`).
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from urllib.parse import quote
 
 from . import geo
 from .html import inline_safe, page_csp, script_json, template
+from .html import links as page_links
 from .map_style import (
     AREA_FILL,
     AREA_LINE,
@@ -53,15 +53,6 @@ def projection(data: MapData) -> geo.Projection | None:
     box = data.view or geo.bounds([a.shape for a in data.drawn_areas()] + [p.shape for p in data.own_places()],
                                   [(p.lon, p.lat) for p in data.located_practices()])
     return geo.Projection.fit(box) if box else None
-
-
-def safe_href(href: str) -> str | None:
-    """A link to another page of the same output (relative, or a path on this site): never a
-    scheme (`javascript:`) or another host."""
-    href = href.strip()
-    if not href or href.startswith("//") or "\\" in href or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", href):
-        return None
-    return href
 
 
 def diagram_link(data: MapData, prefix: str = "../diagrams/") -> dict[str, str]:
@@ -139,15 +130,13 @@ def render_map_html(data: MapData, links: list[dict[str, str]] | None = None) ->
     summary = [f"{own:,} Place{'s' if own != 1 else ''}",
                f"{len(data.drawn_areas()):,} Areas drawn", f"{len(data.located_practices()):,} practices",
                f"{len(data.pcns):,} PCNs, {len(not_cot):,} not coterminous"]
-    shown_links = [{"label": link["label"], "href": h} for link in (links or [])
-                   if (h := safe_href(link.get("href", ""))) is not None]
     return _template().render(
         title=data.title,
         scope=SCOPE_LABEL[data.scope],
         code=data.code,
         as_at=data.as_at.isoformat(),
         summary=summary,
-        links=shown_links,
+        links=page_links(links),
         view=view,
         area_paths=area_paths,
         neighbourhood_paths=nb_paths,
@@ -175,4 +164,4 @@ def write_map_html(data: MapData, path: str | Path, links: list[dict[str, str]] 
     return path
 
 
-__all__ = ["assets", "diagram_link", "page_data", "render_map_html", "safe_href", "write_map_html"]
+__all__ = ["assets", "diagram_link", "page_data", "render_map_html", "write_map_html"]

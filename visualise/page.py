@@ -20,6 +20,7 @@ from typing import Any
 
 from .graph import DiagramGraph
 from .html import inline_safe as _inline_safe
+from .html import links as page_links
 from .html import page_csp, script_json, template
 from .layout import initial_positions
 from .style import EDGE_STYLES, MISSING_BORDER, NODE_STYLES, kind_label, node_size, sector_colour, sector_label
@@ -278,8 +279,9 @@ def page_data(graph: DiagramGraph, options: dict[str, Any] | None = None) -> dic
     }
 
 
-def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None) -> str:
-    """The complete HTML page for the diagram."""
+def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None,
+                links: list[dict[str, str]] | None = None) -> str:
+    """The complete HTML page for the diagram. `links`: [{label, href}] to other pages (the map)."""
     a = assets()
     data_json = script_json(page_data(graph, options))
     summary = [f"{len(graph.nodes):,} nodes, {len(graph.edges):,} links"]
@@ -302,6 +304,7 @@ def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None) -> s
         notes=graph.notes,
         legend=_legend(graph),
         csp=csp,
+        links=page_links(links),
         data_json=data_json,
         vis_js=a["vis_js"],
         vis_css=a["vis_css"],
@@ -310,10 +313,11 @@ def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None) -> s
     )
 
 
-def write_html(graph: DiagramGraph, path: str | Path, options: dict[str, Any] | None = None) -> Path:
+def write_html(graph: DiagramGraph, path: str | Path, options: dict[str, Any] | None = None,
+               links: list[dict[str, str]] | None = None) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(graph, options), encoding="utf-8")
+    path.write_text(render_html(graph, options, links), encoding="utf-8")
     return path
 
 
