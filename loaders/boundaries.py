@@ -68,6 +68,7 @@ class Key:
     code: str  # the file's own header of the code field
     name: str | None
     lad: str | None  # an Area file's local authority field, if any
+    lad_name: str | None = None
 
 
 def key_of(headers: list[str]) -> Key | None:
@@ -81,11 +82,14 @@ def key_of(headers: list[str]) -> Key | None:
         year = re.search(r"\d\d", code)
         names = [h for h in normalised if re.fullmatch(name_rx, h)]
         name = next((n for n in names if year and year.group(0) in n), names[0] if names else None)
-        lad = None
+        lad = lad_name = None
         if role == "area":
             lads = sorted(h for h in normalised if re.fullmatch(LAD_FIELD, h))
             lad = normalised[lads[-1]] if lads else None
-        return Key(role, kind, normalised[code], normalised[name] if name else None, lad)
+            if lads:
+                lad_names = [h for h in normalised if re.fullmatch(ROLES[4][3], h) and h[:-2] == lads[-1][:-2]]
+                lad_name = normalised[lad_names[0]] if lad_names else None
+        return Key(role, kind, normalised[code], normalised[name] if name else None, lad, lad_name)
     return None
 
 
@@ -306,9 +310,14 @@ def map_boundaries(m: Any) -> list:
     from .nhs import Const
 
     cols["kind"] = Const(key.kind)
-    if key.lad:
+    out = []
+    if key.lad:  # the file says each Area's local authority: the Place, as an ONS lookup gives it
         cols["place_code"] = key.lad
-    return [m.table("areas", cols, dedupe=["code"], drop_blank=["code"])]
+        place: dict[str, Any] = {"code": key.lad}
+        if key.lad_name:
+            place["name"] = key.lad_name
+        out.append(m.table("places", place, dedupe=["code"], drop_blank=["code"]))
+    return [*out, m.table("areas", cols, dedupe=["code"], drop_blank=["code"])]
 
 
 def unknown_message() -> str:

@@ -9,7 +9,6 @@ under a pixel, needs no library, and is what the page and the PNG/SVG both use.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -61,14 +60,12 @@ def union(shapes: Iterable[Any]) -> Any:
     if merged is not None:
         return merged
     # Two editions of the same ground (an LSOA of 2011 and the 2021 ones it was split into)
-    # overlap: leave out, one at a time, the Area overlapping most others, then try again.
-    kept, dropped = _without_overlaps(parts)
-    if len(dropped):
-        merged = _coverage_union(kept)
-        # only if what was left out lies within the rest (another edition of the same ground)
-        if merged is not None and float(shapely.area(shapely.difference(dropped, merged)).sum()) \
-                <= 0.001 * float(shapely.area(dropped).sum()):
-            return merged
+    # overlap: the Areas whose edges do not match their neighbours' are unioned apart (few).
+    bad = ~shapely.is_empty(shapely.coverage_invalid_edges(parts))
+    if bad.any() and not bad.all():
+        rest = _coverage_union(parts[~bad])
+        if rest is not None:
+            return shapely.union_all(np.concatenate([[rest], shapely.make_valid(parts[bad])]), grid_size=1e-6)
     return shapely.union_all(shapely.make_valid(parts), grid_size=1e-6)
 
 
@@ -84,22 +81,6 @@ def _coverage_union(parts: np.ndarray) -> Any:
     if merged.is_valid and abs(merged.area - total) <= 1e-6 * max(total, 1e-12):
         return merged
     return None
-
-
-def _without_overlaps(parts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(the parts kept, those left out) so that no two kept parts overlap."""
-    import shapely
-
-    pairs = shapely.STRtree(parts).query(parts, predicate="overlaps")
-    edges = {(int(a), int(b)) for a, b in pairs.T if a < b}
-    dropped: set[int] = set()
-    while edges:
-        degree = Counter(i for edge in edges for i in edge)
-        worst = max(degree, key=lambda i: (degree[i], -i))
-        dropped.add(worst)
-        edges = {e for e in edges if worst not in e}
-    keep = np.array([i not in dropped for i in range(len(parts))], dtype=bool)
-    return parts[keep], parts[~keep]
 
 
 def bounds(shapes: Iterable[Any], points: Iterable[tuple[float, float]] = ()) -> tuple[float, float, float, float] | None:

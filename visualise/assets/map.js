@@ -213,6 +213,7 @@
     api.practices = practiceEls.length;
     api.textOf = textOf;
     api.view = function () { return view.slice(); };
+    api.readyAt = performance.now();
     api.ready = true;
   } catch (err) {
     api.errors.push(String(err && err.stack || err));
