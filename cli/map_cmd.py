@@ -26,6 +26,7 @@ def map_command(
     footprint: str = typer.Option(None, "--footprint",
                                   help="Show this PCN's patient footprint (a PCN of the map; --pcn shows its own)."),
     as_at: str = AS_AT,
+    dpi: int = typer.Option(150, "--dpi", min=50, max=600, help="png: dots per inch of the A4 page (300 to print)."),
     diagram_link: str = typer.Option(None, "--diagram-link",
                                      help="Where the page links to the network diagram (default: "
                                           "../diagrams/SCOPE-CODE.html, as `icpmap demo` lays them out; "
@@ -64,7 +65,7 @@ def map_command(
     else:
         from ..visualise.map_image import write_map_image
 
-        write_map_image(data, path, chosen)
+        write_map_image(data, path, chosen, dpi=dpi)
     drawn = len(data.drawn_areas())
     console.print(Text(f"Wrote {data.title}: {drawn} Areas, {len(data.located_practices())} practices, "
                        f"{len(data.pcns)} PCNs ({len(data.not_coterminous())} not coterminous) as {chosen} to {path}"))

@@ -61,9 +61,10 @@ def build_map(store: Store, **scope: Any) -> Any:
 
 
 def write_map(data: Any, path: str | Path, fmt: str | None = None,
-              links: list[dict[str, str]] | None = None) -> Path:
+              links: list[dict[str, str]] | None = None, dpi: int = 150) -> Path:
     """Write a map (`build_map`) as an offline HTML page, or as PNG or SVG for papers: by `fmt`,
-    else by the file's extension (.html, .png, .svg). `links`: the page's links to other pages."""
+    else by the file's extension (.html, .png, .svg). `links`: the page's links to other pages;
+    `dpi`: a PNG's resolution (A4 landscape)."""
     chosen = (fmt or Path(path).suffix.lstrip(".") or "html").lower()
     if chosen == "html":
         from .map_page import write_map_html
@@ -71,7 +72,7 @@ def write_map(data: Any, path: str | Path, fmt: str | None = None,
         return write_map_html(data, path, links)
     from .map_image import write_map_image
 
-    return write_map_image(data, path, chosen)
+    return write_map_image(data, path, chosen, dpi=dpi)
 
 
 def write_all(store: Store, out_dir: str | Path) -> list[Path]:

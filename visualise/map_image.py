@@ -142,15 +142,16 @@ def map_figure(data: MapData, width: float = 11.7, height: float = 8.3, dpi: int
     return fig
 
 
-def write_map_image(data: MapData, path: str | Path, fmt: str | None = None) -> Path:
-    """Write the map as PNG or SVG (by `fmt`, else by the file's extension)."""
+def write_map_image(data: MapData, path: str | Path, fmt: str | None = None, dpi: int = 150) -> Path:
+    """Write the map as PNG or SVG (by `fmt`, else by the file's extension); `dpi`: a PNG's
+    resolution (the page is A4 landscape: 150 for the screen, 300 for print)."""
     path = Path(path)
     chosen = (fmt or path.suffix.lstrip(".")).lower()
     if chosen not in FORMATS:
         raise ValueError(f"a map image is .png or .svg, not {chosen!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    figure = map_figure(data)
-    figure.savefig(path, format=chosen, metadata={"Date": None} if chosen == "svg" else None)
+    figure = map_figure(data, dpi=dpi)
+    figure.savefig(path, format=chosen, dpi=dpi, metadata={"Date": None} if chosen == "svg" else None)
     return path
 
 
