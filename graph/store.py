@@ -92,7 +92,27 @@ class Tx(ABC):
                 self.run(cypher, {**params, "rows": list(batch)})
 
 
-class Store(ABC):
+class Reads(ABC):
+    """What runs reads: a store, or one read transaction of it (`Store.reading`)."""
+
+    engine: str
+    location: str
+
+    @abstractmethod
+    def read(
+        self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result: ...
+
+    @contextmanager
+    def reading(self) -> Iterator[Reads]:
+        """Something with this store's `read`, for several reads that belong together (a diagram,
+        a report): on LadybugDB they share one read-only transaction on one connection, so
+        they see one state of the store and pay for one transaction, not one each."""
+        yield self
+
+
+class Store(Reads):
     """A graph store. Open one per location per process (see `open_store`)."""
 
     engine: str
@@ -123,15 +143,19 @@ class Store(ABC):
 
     # -- conveniences built on the above -------------------------------------------
 
+    @abstractmethod
     def user_query(
         self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None,
-        max_rows: int | None = None,
+        max_rows: int | None = None, max_memory_mb: int | None = None,
     ) -> Result:
-        """Run Cypher written by a user: one read-only statement, checked, then run read-only."""
-        from .guard import check_read_only
+        """Run Cypher written by a user (`icpmap query`, `POST /query`, the dashboard's query page).
 
-        check_read_only(cypher)
-        return self.read(cypher, params, timeout=timeout, max_rows=max_rows)
+        The one entry point for such text: it may only read the graph, whatever it says. The
+        engine decides what the text is (one statement, its plan), and the query runs only if
+        that plan reads; it is stopped after `timeout` seconds or `max_memory_mb`, and at most
+        `max_rows` rows are fetched (`Result.truncated` says whether there were more). How each
+        engine guarantees this: docs/security.md.
+        """
 
     def execute_write(self, work: Callable[[Tx], T]) -> T:
         """Run `work(tx)` in one write transaction, all or nothing.
@@ -151,10 +175,11 @@ class Store(ABC):
     def counts(self) -> dict[str, int]:
         """Node count per label of the model (0 for empty labels), then per relationship type."""
         out: dict[str, int] = {}
-        for label in NODES:
-            out[label] = int(self.read(f"MATCH (n:`{label}`) RETURN count(n) AS n").scalar() or 0)
-        for rel in RELS:
-            out[rel] = int(self.read(f"MATCH ()-[r:`{rel}`]->() RETURN count(r) AS n").scalar() or 0)
+        with self.reading() as view:  # one read transaction for them all
+            for label in NODES:
+                out[label] = int(view.read(f"MATCH (n:`{label}`) RETURN count(n) AS n").scalar() or 0)
+            for rel in RELS:
+                out[rel] = int(view.read(f"MATCH ()-[r:`{rel}`]->() RETURN count(r) AS n").scalar() or 0)
         return out
 
     def __enter__(self) -> Store:

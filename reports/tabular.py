@@ -61,11 +61,19 @@ def json_value(value: Any) -> Any:
 
 
 def to_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """CSV with `\n` line ends. A row holding a carriage return is quoted whole: with `\n` as
+    the terminator the csv module would leave a lone CR unquoted, and a spreadsheet would start
+    a new row there (`x\r=1+1` would become a row beginning with a formula)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([neutralise(c) for c in columns])
+    plain = csv.writer(buffer, lineterminator="\n")
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def write(cells: list[str]) -> None:
+        (quoted if any("\r" in c for c in cells) else plain).writerow(cells)
+
+    write([neutralise(c) for c in columns])
     for row in rows:
-        writer.writerow([neutralise(cell_text(v)) for v in row])
+        write([neutralise(cell_text(v)) for v in row])
     return buffer.getvalue()
 
 
@@ -74,12 +82,17 @@ def to_json(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def xlsx_value(value: Any) -> Any:
-    """Numbers and dates stay typed in Excel; text is neutralised."""
+    """Numbers and dates stay typed in Excel; text is neutralised, and a control character
+    (which an XLSX file cannot hold) is written as its escape, `\\x01`, never a failure."""
     if value is None or isinstance(value, (bool, int, dt.date)):
         return value
     if isinstance(value, float):
         return None if math.isnan(value) else value
-    return neutralise(cell_text(value))
+    return neutralise(xlsx_text(cell_text(value)))
+
+
+def xlsx_text(text: str) -> str:
+    return XLSX_ILLEGAL.sub(lambda m: repr(m.group())[1:-1], text) if XLSX_ILLEGAL.search(text) else text
 
 
 def write_xlsx(path: Path | io.BytesIO, sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]) -> None:
@@ -94,7 +107,7 @@ def write_xlsx(path: Path | io.BytesIO, sheets: Sequence[tuple[str, Sequence[str
     header_fill = PatternFill("solid", fgColor="005EB8")  # NHS blue
     for name, columns, rows in sheets:
         sheet = book.create_sheet(title=_sheet_title(name))
-        sheet.append([neutralise(c) for c in columns])
+        sheet.append([neutralise(xlsx_text(str(c))) for c in columns])
         for cell in sheet[1]:
             cell.font, cell.fill = header_font, header_fill
         for row in rows:

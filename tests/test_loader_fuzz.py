@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from icpmap.graph import Store, open_store
 from icpmap.graph.model import VOCABULARIES
 from icpmap.loaders import LoadError, intake, load_paths
+from icpmap.loaders.control import CONTROL_BYTES
 from icpmap.loaders.export import ExportError, checksum, export, read_graph
 from icpmap.sample import SAMPLE_DIR
 
@@ -66,8 +67,9 @@ def _folder(root: Path) -> Path:
 # -- strategies ------------------------------------------------------------------------------------------
 
 # Text a person might type: any letter, digit, punctuation or space, quotes and separators,
-# the odd line break; no NUL (a CSV holding one is refused as binary) and no lone surrogates.
-TEXT_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+# the odd line break; no control character (a file holding one is refused: loaders/control.py)
+# and no lone surrogates.
+TEXT_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters=CONTROL_BYTES.decode("ascii"))
 text = st.text(TEXT_CHARS, min_size=1, max_size=40).map(str.strip).filter(bool)
 code = st.text(st.characters(whitelist_categories=("Lu", "Ll", "Nd"), whitelist_characters="-_.'\"=+@ ,<>&"),
                min_size=1, max_size=12).map(str.strip).filter(bool)
@@ -264,6 +266,10 @@ def test_hypothesis_corrupt_csv_files_are_refused_or_loaded_never_crash(scratch:
     before = store.counts()
     if _load_or_refuse(store, [folder]) == "refused":
         assert store.counts() == before  # all or nothing
+    else:  # what loaded is what the files say: loading them again changes nothing
+        after = store.counts()
+        assert not intake.load(store, [folder]).changed
+        assert store.counts() == after
     shutil.rmtree(folder)
 
 
@@ -367,7 +373,11 @@ def test_property_random_graphs_round_trip_through_the_export(scratch: tuple[Sto
     write_places(d, folder)
     try:
         intake.load(store, [folder])
-    except LoadError:  # e.g. two undated spans that the loader folds into one: not a valid input
+    except LoadError as exc:  # e.g. two undated spans that the loader folds into one: not a valid input
+        # A refusal is of the practices' history only, names its row and column, and writes nothing.
+        assert exc.problems and all(Path(p.file).name == "practices.csv" and p.row and p.column
+                                    for p in exc.problems), [str(p) for p in exc.problems]
+        assert not any(store.counts().values())
         shutil.rmtree(folder)
         return
     want = checksum(read_graph(store))

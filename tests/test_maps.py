@@ -316,7 +316,8 @@ def test_the_service_serves_the_maps_beside_the_diagrams(sample: Store, tmp_path
         pytest.skip("the service test runs once")
     keys = KeyFile(tmp_path / "keys.json")
     key = keys.create("viewer", "viewer")[1]
-    client = TestClient(create_app(sample, keys_path=keys.path, audit=tmp_path / "loads.jsonl"))
+    client = TestClient(create_app(sample, keys_path=keys.path, audit=tmp_path / "loads.jsonl"),
+                        base_url="http://127.0.0.1")
     h = {"Authorization": f"Bearer {key}"}
     page = client.get(f"/places/{LIVERPOOL}/map.html", headers=h)
     assert page.status_code == 200 and "<svg" in page.text
@@ -328,9 +329,11 @@ def test_the_service_serves_the_maps_beside_the_diagrams(sample: Store, tmp_path
     assert client.get("/places/NOPE/map.html", headers=h).status_code == 404
     assert client.get("/ics/NOPE/map.html", headers=h).status_code == 404
     assert client.get(f"/places/{LIVERPOOL}/map.html").status_code == 401
-    client.cookies.set("icpmap_key", key)
-    place = client.get(f"/dashboard/places/{LIVERPOOL}").text
+    signed_in = client.post("/login", data={"key": key, "next": "/"}, headers={"Origin": "http://127.0.0.1"},
+                            follow_redirects=False)
+    jar = {"Cookie": f"icpmap_session={signed_in.cookies['icpmap_session']}"}
+    place = client.get(f"/dashboard/places/{LIVERPOOL}", headers=jar).text
     assert f'src="/places/{LIVERPOOL}/network.html"' in place and f'src="/places/{LIVERPOOL}/map.html"' in place
-    overview = client.get("/dashboard/overview").text
+    overview = client.get("/dashboard/overview", headers=jar).text
     assert 'src="/ics/QYG/network.html"' in overview and 'src="/ics/QYG/map.html"' in overview
 
