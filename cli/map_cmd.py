@@ -19,7 +19,7 @@ def map_command(
     ics: str = typer.Option(None, "--ics", help="An ICS code: every Place of the system."),
     pcn: str = typer.Option(None, "--pcn", help="A PCN's ODS code: its patient footprint."),
     output: Path = typer.Option(None, "--output", "-o",
-                                help="File to write (default: icpmap-demo/maps/SCOPE-CODE.html, or .png/.svg)."),
+                                help="File to write (default: icpmap-demo/maps/SCOPE-NAME-CODE.html, or .png/.svg)."),
     fmt: str = typer.Option(None, "--format", "-f",
                             help="html (interactive, offline), png or svg (static, for papers). "
                                  "Default: from the file's extension, else html."),
@@ -29,25 +29,25 @@ def map_command(
     dpi: int = typer.Option(150, "--dpi", min=50, max=600, help="png: dots per inch of the A4 page (300 to print)."),
     diagram_link: str = typer.Option(None, "--diagram-link",
                                      help="Where the page links to the network diagram (default: "
-                                          "../diagrams/SCOPE-CODE.html, as `icpmap demo` lays them out; "
+                                          "../diagrams/SCOPE-NAME-CODE.html, as `icpmap demo` lays them out; "
                                           "'none' for no link)."),
 ) -> None:
     """Draw a Place, ICS or PCN on a map: boundaries, neighbourhoods, practices by PCN, a PCN's footprint."""
     given = {k: v for k, v in {"place": place, "ics": ics, "pcn": pcn}.items() if v}
     if len(given) != 1:
         fail("Give exactly one of --place, --ics or --pcn.")
-    (scope, code), = given.items()
     suffix = output.suffix.lstrip(".").lower() if output is not None else ""
     chosen = (fmt or (suffix if suffix in MAP_FORMATS else "html")).strip().lower()
     if chosen not in MAP_FORMATS:
         fail(f"--format must be one of {', '.join(MAP_FORMATS)}; got {fmt!r}.")
     if output is not None and suffix in MAP_FORMATS and suffix != chosen:
         fail(f"--format {chosen} does not match the file name {output.name}.")
-    path = output or DEFAULT_OUT / "maps" / f"{scope}-{code.strip()}.{chosen}"
+    from ..visualise.map_page import file_stem_name
     from ..visualise.mapdata import build_map
 
-    with state.store() as store:
+    with state.store(read_only=True) as store:
         data = build_map(store, as_at=_date(as_at), select=footprint, **given)
+    path = output or DEFAULT_OUT / "maps" / file_stem_name(data, chosen)
     if chosen == "html":
         from ..visualise.html import safe_href
         from ..visualise.map_page import diagram_link as default_link

@@ -18,6 +18,7 @@ from icpmap.loaders import load_paths
 from icpmap.sample import SAMPLE_DIR
 from icpmap.visualise import build_map, write_map
 from icpmap.visualise.map_page import diagram_link
+from icpmap.visualise.names import file_name
 
 pytestmark = pytest.mark.browser
 
@@ -160,7 +161,9 @@ def test_a_pcns_footprint_layers_zoom_and_the_diagram_link(browser, pages) -> No
         o.page.click("#zoom-reset")
         assert o.js("() => window.icpmap.view()") == before
         href = o.js("() => document.querySelector('header a.link').getAttribute('href')")
-        assert href == "../diagrams/place-E08000012.html"
+        # the diagram demo writes beside it, named from the (hostile) Place name: a safe file name
+        assert href == "../diagrams/" + file_name("place", "E08000012", HOSTILE_PLACE, "html")
+        assert href.startswith("../diagrams/place-liverpool-") and "<" not in href
         assert o.attempts == [] and o.problems == []
     finally:
         o.page.context.close()

@@ -300,7 +300,7 @@ def test_icpmap_map_writes_html_png_and_svg(cli, tmp_path: Path) -> None:  # typ
         done = cli("map", *args, "-o", str(tmp_path / out), db=db)
         assert done.returncode == 0, done.stderr
         assert (tmp_path / out).stat().st_size > 10_000
-    assert "../diagrams/place-E08000012.html" in (tmp_path / "liverpool.html").read_text(encoding="utf-8")
+    assert "../diagrams/place-liverpool-E08000012.html" in (tmp_path / "liverpool.html").read_text(encoding="utf-8")
     for args, message in ((["--place", "NOPE"], "No Place with code 'NOPE'"), (["--ics", "QYG", "--footprint", "X"], "not on this map"),
                           (["--place", LIVERPOOL, "--format", "pdf"], "--format must be one of html, png, svg"),
                           (["--place", LIVERPOOL, "--ics", "QYG"], "exactly one")):

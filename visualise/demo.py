@@ -3,37 +3,41 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
 
 from .. import cypher
 from ..graph import Store
 from .charts import CHARTS, FORMATS, chart_figure
-from .graph import build_graph
+from .graph import build_graph, read_query
+from .names import file_name
 from .page import write_html
 
 
 def write_all(store: Store, out_dir: str | Path) -> list[Path]:
-    """A diagram and a map per Place and per ICS (`diagrams/`, `maps/`: each page links to the
-    other), the ICS map as PNG and SVG too, every chart as PNG and SVG (`charts/`)."""
-    from .map_page import diagram_link, write_map_html
+    """A diagram and a map per Place and per ICS (`diagrams/place-liverpool-E08000012.html`,
+    `maps/place-liverpool-E08000012.html`, ...: each page links to the other), the ICS map as PNG
+    and SVG too (`maps/ics-cheshire-and-merseyside-QYG.png`), every chart as PNG and SVG (`charts/`)."""
+    from .map_image import write_map_image
+    from .map_page import write_map_html
     from .mapdata import build_map
 
     out = Path(out_dir)
     written: list[Path] = []
     places = store.read(cypher.get("places").text).records()
     ics_codes = sorted({r["ics_code"] for r in places if r["ics_code"]})
-    scopes = [("place", r["place_code"]) for r in places] + [("ics", code) for code in ics_codes]
-    for scope, code in scopes:
-        name = f"{scope}-{quote(code, safe='')}.html"
-        map_link = {"label": f"Map of this {'Place' if scope == 'place' else 'ICS'}", "href": f"../maps/{name}"}
-        written.append(write_html(build_graph(store, **{scope: code}), out / "diagrams" / name, links=[map_link]))
+    ics_names = {r["ics_code"]: r["ics_name"] for r in read_query(store, "visual-ics", ics=ics_codes)} if ics_codes else {}
+    scopes = [("place", r["place_code"], r["place_name"]) for r in places]
+    scopes += [("ics", code, ics_names.get(code)) for code in ics_codes]
+    for scope, code, subject in scopes:
+        name = file_name(scope, code, subject, "html")
+        kind = "Place" if scope == "place" else "ICS"
+        written.append(write_html(build_graph(store, **{scope: code}), out / "diagrams" / name,
+                                  links=[{"label": f"Map of this {kind}", "href": f"../maps/{name}"}]))
         data = build_map(store, **{scope: code})
-        written.append(write_map_html(data, out / "maps" / name, [diagram_link(data)]))
+        written.append(write_map_html(data, out / "maps" / name,
+                                      [{"label": f"Network diagram of this {kind}", "href": f"../diagrams/{name}"}]))
         if scope == "ics":
-            from .map_image import write_map_image
-
             for fmt in ("png", "svg"):
-                written.append(write_map_image(data, out / "maps" / f"ics-{quote(code, safe='')}.{fmt}", fmt))
+                written.append(write_map_image(data, out / "maps" / file_name(scope, code, subject, fmt), fmt))
     if places:
         (out / "charts").mkdir(parents=True, exist_ok=True)
         for name in CHARTS:

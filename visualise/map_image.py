@@ -151,7 +151,18 @@ def write_map_image(data: MapData, path: str | Path, fmt: str | None = None, dpi
         raise ValueError(f"a map image is .png or .svg, not {chosen!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
     figure = map_figure(data, dpi=dpi)
-    figure.savefig(path, format=chosen, dpi=dpi, metadata={"Date": None} if chosen == "svg" else None)
+    if chosen == "svg":
+        figure.savefig(path, format="svg", metadata={"Date": None})
+        return path
+    import io
+
+    from PIL import Image  # matplotlib's own dependency
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    # A map is flat colours: a 256-colour palette keeps it as drawn at a third of the size.
+    image = Image.open(buffer).convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    image.save(path, format="PNG", optimize=True, dpi=(dpi, dpi))
     return path
 
 

@@ -29,6 +29,7 @@ from .map_style import (
     share_labels,
 )
 from .mapdata import MapData, short_verdict, verdict_text
+from .names import file_name
 
 ASSETS = Path(__file__).parent / "assets"
 RADIUS = 38  # a practice's circle, in map units (10,000 across): about 4 px on a 1,000 px map
@@ -55,12 +56,18 @@ def projection(data: MapData) -> geo.Projection | None:
     return geo.Projection.fit(box) if box else None
 
 
+def file_stem_name(data: MapData, suffix: str) -> str:
+    """The file name `icpmap demo`, `icpmap visualise` and `icpmap map` give this scope
+    (`place-liverpool-E08000012.html`)."""
+    return file_name(data.scope, data.code, data.name, suffix)
+
+
 def diagram_link(data: MapData, prefix: str = "../diagrams/") -> dict[str, str]:
     """The link from a map to the network diagram of the same scope, where `icpmap demo` and
-    `icpmap visualise` write it by default (`diagrams/place-CODE.html` beside `maps/`)."""
+    `icpmap visualise` write it by default (`diagrams/place-liverpool-E08000012.html` beside `maps/`)."""
     label = {"place": "Network diagram of this Place", "ics": "Network diagram of this ICS",
              "pcn": "Network diagram of this PCN"}[data.scope]
-    return {"label": label, "href": f"{prefix}{data.scope}-{quote(data.code, safe='')}.html"}
+    return {"label": label, "href": prefix + quote(file_stem_name(data, "html"), safe="%")}
 
 
 def page_data(data: MapData) -> dict[str, Any]:
@@ -164,4 +171,4 @@ def write_map_html(data: MapData, path: str | Path, links: list[dict[str, str]] 
     return path
 
 
-__all__ = ["assets", "diagram_link", "page_data", "render_map_html", "write_map_html"]
+__all__ = ["assets", "diagram_link", "file_stem_name", "page_data", "render_map_html", "write_map_html"]

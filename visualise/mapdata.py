@@ -118,6 +118,7 @@ class MapData:
     neighbourhoods: dict[str, MapNeighbourhood] = field(default_factory=dict)
     pcns: dict[str, MapPcn] = field(default_factory=dict)
     practices: list[MapPractice] = field(default_factory=list)
+    name: str | None = None  # the Place's, ICS's or PCN's name
     selected: str | None = None  # the PCN whose footprint is shown
     view: tuple[float, float, float, float] | None = None  # west, south, east, north: what the map frames
     notes: list[str] = field(default_factory=list)
@@ -182,7 +183,8 @@ class _Builder:
             rows = self.read("visual-pcns", pcns=[code])
             if not rows:
                 raise UserError(f"No PCN with code {code!r} in the store.")
-            data = MapData(scope, code, f"{rows[0]['pcn_name'] or code} — patient footprint", self.as_at)
+            data = MapData(scope, code, f"{rows[0]['pcn_name'] or code} — patient footprint", self.as_at,
+                           name=rows[0]["pcn_name"])
             led = sorted({r["neighbourhood_code"] for r in rows if r["neighbourhood_code"]})
             pcns = {code: rows[0]["pcn_name"]}
             places = self._pcn_places(code, led)
@@ -195,12 +197,14 @@ class _Builder:
                     raise UserError(f"No ICS with code {code!r} in the store.")
                 place_rows = self.read("visual-map-places", ics=[code])
                 title = f"{ics_rows[0]['ics_name'] or code} — map of the integrated care system"
+                name = ics_rows[0]["ics_name"]
             else:
                 place_rows = self.read("visual-map-places", places=[code])
                 if not place_rows:
                     raise UserError(f"No Place with code {code!r} in the store.")
                 title = f"{place_rows[0]['place_name'] or code} — place map"
-            data = MapData(scope, code, title, self.as_at)
+                name = place_rows[0]["place_name"]
+            data = MapData(scope, code, title, self.as_at, name=name)
             led = []
             report = run_report(self.store, "coterminosity", as_at=self.as_at, level="place", view="pcns",
                                 cache=self.cache, **{scope: code})
