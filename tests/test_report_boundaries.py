@@ -248,3 +248,90 @@ def test_small_components_are_exact_and_large_ones_a_scaled_estimate() -> None:
     assert all(estimate[o] == pytest.approx(exact[o], rel=0.35) for o in top), [(estimate[o], exact[o]) for o in top]
     # Repeatable: the pivots come from a fixed seed.
     assert estimate == betweenness(edges, ReportSettings(betweenness_exact_max_nodes=50, betweenness_samples=90))
+
+
+# -- signatures and board links at their date boundaries ---------------------------------------------------
+
+Y = "E09000027"
+# One Place, Wye, around D: every party core on PPB-Y since 2020 unless said otherwise.
+SIGNING = {
+    "ics": (["code", "name"], [["ICSY", "Wye ICS"]]),
+    "places": (["code", "name", "ics_code"], [[Y, "Wye", "ICSY"]]),
+    "organisations": (["code", "name", "sector", "statutory"], [
+        ["S-ON", "Signs on D", "local_authority", "true"],
+        ["S-AFTER", "Signs the day after D", "nhs_trust", "true"],
+        ["S-BEFORE", "Signed the day before D", "housing", "false"],
+        ["ADD-ON", "Listed on D, not a member", "voluntary", "false"],
+        ["ADD-AFTER", "Core, listed the day after D", "police", "true"],
+    ]),
+    "boards": (["code", "name", "kind", "place_code", "ics_code", "parent_board_code"], [
+        ["PPB-Y", "Wye Partnership Board", "place_partnership_board", Y, "", ""],
+        ["SAB-Y", "Wye SAB", "safeguarding_adults_board", Y, "", ""],
+        ["SCP-Y", "Wye SCP", "safeguarding_children_partnership", Y, "", ""],
+        ["CSP-Y", "Wye CSP", "community_safety_partnership", Y, "", ""],
+        ["LEP-Y", "Wye LEP", "local_enterprise_partnership", Y, "", ""],
+        ["HWB-Y", "Wye HWB", "health_and_wellbeing_board", Y, "", ""],
+    ]),
+    "memberships": (["organisation_code", "board_code", "role", "from", "to"], [
+        ["S-ON", "PPB-Y", "core", "2020-01-01", ""],
+        ["S-AFTER", "PPB-Y", "core", "2020-01-01", ""],
+        ["S-BEFORE", "PPB-Y", "core", "2020-01-01", ""],
+        ["ADD-AFTER", "PPB-Y", "core", "2020-01-01", ""],
+    ]),
+    "agreements": (["code", "title", "kind", "place_code", "effective_from"], [
+        ["MOU-Y", "Wye MOU", "mou", Y, "2021-09-01"],
+    ]),
+    "signatures": (["agreement_code", "organisation_code", "signed_on", "added_on"], [
+        ["MOU-Y", "S-ON", "2024-06-01", "2021-01-01"],
+        ["MOU-Y", "S-AFTER", "2024-06-02", "2021-01-01"],
+        ["MOU-Y", "S-BEFORE", "2024-05-31", ""],
+        ["MOU-Y", "ADD-ON", "", "2024-06-01"],
+        ["MOU-Y", "ADD-AFTER", "", "2024-06-02"],
+    ]),
+    # PPB-Y's links: SAB from D, SCP until D, CSP until the day before D, LEP from the day after D;
+    # HWB-Y is linked for good (no dates).
+    "board_links": (["board_code", "linked_board_code", "how", "from", "to"], [
+        ["PPB-Y", "SAB-Y", "", "2024-06-01", ""],
+        ["SCP-Y", "PPB-Y", "", "2020-01-01", "2024-06-01"],
+        ["PPB-Y", "CSP-Y", "", "2020-01-01", "2024-05-31"],
+        ["PPB-Y", "LEP-Y", "", "2024-06-02", ""],
+        ["PPB-Y", "HWB-Y", "", "", ""],
+    ]),
+}
+
+
+@pytest.fixture(scope="module")
+def signing_store(tmp_path_factory, open_store_for):
+    store = open_store_for("ladybug", tmp_path_factory.mktemp("signing") / "db")
+    load_paths(store, [fx.write_fixture(tmp_path_factory.mktemp("signing-in"), SIGNING)])
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize(("as_at", "expected"), [
+    # A signature counts from its day on; a listing from its `added_on` on; a core member not
+    # listed yet is reported as having no signature row.
+    (BEFORE, [("ADD-AFTER", "no_signature_row"), ("S-AFTER", "not_signed"), ("S-ON", "not_signed")]),
+    (D, [("ADD-AFTER", "no_signature_row"), ("ADD-ON", "not_signed"), ("S-AFTER", "not_signed")]),
+    (AFTER, [("ADD-AFTER", "not_signed"), ("ADD-ON", "not_signed")]),
+])
+def test_unsigned_signatures_and_listings_on_their_day(signing_store, as_at, expected) -> None:
+    names = {r[0]: r[1] for r in SIGNING["organisations"][1]}
+    got = rows(signing_store, "unsigned", as_at)
+    assert got == [[Y, "MOU-Y", code, names[code], reason] for code, reason in expected]
+
+
+@pytest.mark.parametrize(("as_at", "missing"), [
+    (BEFORE, ["local_enterprise_partnership", "safeguarding_adults_board"]),
+    (D, ["community_safety_partnership", "local_enterprise_partnership"]),
+    (AFTER, ["community_safety_partnership", "safeguarding_children_partnership"]),
+])
+def test_missing_links_follow_the_links_dates(signing_store, as_at, missing) -> None:
+    assert rows(signing_store, "missing-links", as_at) == [[Y, "PPB-Y", kind] for kind in missing]
+
+
+def test_mou_agreed_on_the_latest_signature(signing_store) -> None:
+    """The timeline's mou_agreed: outstanding while anyone listed or core is unsigned."""
+    got = {r[1]: r[3:5] for r in rows(signing_store, "timeline", AFTER) if r[0] == Y}
+    assert got["mou_agreed"] == ["outstanding", None]
+    assert got["governance_confirmed"][1] == dt.date(2021, 9, 1)

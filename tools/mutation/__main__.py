@@ -80,7 +80,10 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
     if not mutants:
         return
     print(f"== Text mutants in {', '.join(chosen)}: {len(mutants)}", flush=True)
-    tests = existing(sorted({t for a in chosen for t in areas[a]["tests"]} | set(settings.get("browser_tests", []))))
+    # the browser tests only when a mutant is in a page (template or script): they are slow
+    pages = any(m.file.endswith((".html", ".j2", ".js")) for m in mutants)
+    browser = set(settings.get("browser_tests", [])) if pages else set()
+    tests = existing(sorted({t for a in chosen for t in areas[a]["tests"]} | browser))
     cov_file = STAGE / "text" / "coverage.json"
     cov_file.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
