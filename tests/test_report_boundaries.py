@@ -271,6 +271,7 @@ SIGNING = {
         ["CSP-Y", "Wye CSP", "community_safety_partnership", Y, "", ""],
         ["LEP-Y", "Wye LEP", "local_enterprise_partnership", Y, "", ""],
         ["HWB-Y", "Wye HWB", "health_and_wellbeing_board", Y, "", ""],
+        ["PCF-Y", "Wye Collaborative Forum", "place_collaborative_forum", "", "ICSY", ""],
     ]),
     "memberships": (["organisation_code", "board_code", "role", "from", "to"], [
         ["S-ON", "PPB-Y", "core", "2020-01-01", ""],
@@ -296,6 +297,24 @@ SIGNING = {
         ["PPB-Y", "CSP-Y", "", "2020-01-01", "2024-05-31"],
         ["PPB-Y", "LEP-Y", "", "2024-06-02", ""],
         ["PPB-Y", "HWB-Y", "", "", ""],
+    ]),
+    # PER-Y1 leads until D (on the forum until the day before D); PER-Y2 from the day after D
+    # (on the forum from then too). Endorsements of PER-Y1: the day before D, on D, the day after D.
+    "people": (["id", "name", "role_title", "organisation_code"], [
+        ["PER-Y1", "Yan First", "Place Director", "S-ON"],
+        ["PER-Y2", "Yve Second", "Place Director", "S-ON"],
+    ]),
+    "roles": (["person_id", "role", "target_code", "from", "to"], [
+        ["PER-Y1", "place_lead", Y, "2020-01-01", "2024-06-01"],
+        ["PER-Y2", "place_lead", Y, "2024-06-02", ""],
+        ["PER-Y1", "member", "PCF-Y", "2020-01-01", "2024-05-31"],
+        ["PER-Y2", "member", "PCF-Y", "2024-06-02", ""],
+    ]),
+    "endorsements": (["organisation_code", "person_id", "endorsed_on"], [
+        ["S-BEFORE", "PER-Y1", "2024-05-31"],
+        ["S-ON", "PER-Y1", "2024-06-01"],
+        ["S-AFTER", "PER-Y1", "2024-06-02"],
+        ["S-ON", "PER-Y2", "2024-06-02"],
     ]),
 }
 
@@ -335,3 +354,13 @@ def test_mou_agreed_on_the_latest_signature(signing_store) -> None:
     got = {r[1]: r[3:5] for r in rows(signing_store, "timeline", AFTER) if r[0] == Y}
     assert got["mou_agreed"] == ["outstanding", None]
     assert got["governance_confirmed"][1] == dt.date(2021, 9, 1)
+
+
+@pytest.mark.parametrize(("as_at", "expected"), [
+    # Four core members: S-ON, S-AFTER, S-BEFORE, ADD-AFTER. An endorsement counts from its day on.
+    (BEFORE, ["PER-Y1", 4, 1, ["ADD-AFTER", "S-AFTER", "S-ON"], True]),
+    (D, ["PER-Y1", 4, 2, ["ADD-AFTER", "S-AFTER"], False]),
+    (AFTER, ["PER-Y2", 4, 1, ["ADD-AFTER", "S-AFTER", "S-BEFORE"], True]),
+])
+def test_place_lead_endorsements_and_forum_on_their_day(signing_store, as_at, expected) -> None:
+    assert rows(signing_store, "place-leads", as_at) == [[Y, *expected]]
