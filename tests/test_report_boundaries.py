@@ -19,6 +19,7 @@ import pytest
 
 from icpmap.loaders import load_paths
 from icpmap.reports import ReportSettings, assurance, run_report
+from icpmap.reports.base import Context
 from icpmap.reports.brokers import betweenness
 
 D = dt.date(2024, 6, 1)
@@ -364,3 +365,18 @@ def test_mou_agreed_on_the_latest_signature(signing_store) -> None:
 ])
 def test_place_lead_endorsements_and_forum_on_their_day(signing_store, as_at, expected) -> None:
     assert rows(signing_store, "place-leads", as_at) == [[Y, *expected]]
+
+
+@pytest.mark.parametrize(("as_at", "listed", "signed", "last"), [
+    (BEFORE, 3, 1, BEFORE),  # S-ON, S-AFTER, S-BEFORE listed (ADD-ON from D); S-BEFORE signed
+    (D, 4, 2, D),
+    (AFTER, 5, 3, AFTER),
+])
+def test_agreement_signatures_count_listings_and_signatures_from_their_day(signing_store, as_at, listed, signed,
+                                                                            last) -> None:
+    """What the timeline's mou_agreed date rests on: listed, signed and the latest signature by the date."""
+    ctx = Context(signing_store, ReportSettings(), None, as_at)
+    [got] = ctx.records("report-agreement-signatures")
+    assert (got["agreement_code"], got["listed"], got["signed"], got["last_signed_on"]) == ("MOU-Y", listed, signed,
+                                                                                           last)
+    assert got["effective_from"] == dt.date(2021, 9, 1)
