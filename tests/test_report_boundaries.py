@@ -380,3 +380,31 @@ def test_agreement_signatures_count_listings_and_signatures_from_their_day(signi
     assert (got["agreement_code"], got["listed"], got["signed"], got["last_signed_on"]) == ("MOU-Y", listed, signed,
                                                                                            last)
     assert got["effective_from"] == dt.date(2021, 9, 1)
+
+
+# -- report options: each spelling and each bound -------------------------------------------------------
+
+
+def test_report_options_convert_each_spelling_and_refuse_out_of_bounds() -> None:
+    from icpmap.reports.base import AS_AT, PLACE, ReportError
+    from icpmap.reports.coterminosity import BY, THRESHOLD
+
+    assert AS_AT.convert("2021-03-05") == dt.date(2021, 3, 5)
+    assert AS_AT.convert(" 05/03/2021 ") == dt.date(2021, 3, 5)  # day first
+    assert AS_AT.convert(dt.datetime(2021, 3, 5, 23, 59)) == dt.date(2021, 3, 5)
+    assert AS_AT.convert(dt.date(2021, 3, 5)) == dt.date(2021, 3, 5)
+    assert AS_AT.convert(None) is None and AS_AT.convert("  ") is None
+    for bad in ("2021-02-30", "31/02/2021", "2021/03/05", "yesterday"):
+        with pytest.raises(ReportError, match=r"--as-at must be a date"):
+            AS_AT.convert(bad)
+    assert THRESHOLD.convert("1") == 1.0 and THRESHOLD.convert(0.0001) == 0.0001
+    for bad in ("0", 0, "-0.5", "1.0001", 2):
+        with pytest.raises(ReportError, match=r"--threshold must be a share above 0 and at most 1"):
+            THRESHOLD.convert(bad)
+    with pytest.raises(ReportError, match=r"--threshold must be a number"):
+        THRESHOLD.convert("most")
+    assert BY.convert(" Patients ") == "patients"
+    with pytest.raises(ReportError, match=r"--by must be one of practices, patients"):
+        BY.convert("people")
+    assert PLACE.convert(" E09000026 ") == "E09000026"
+    assert (PLACE.flag, AS_AT.flag, PLACE.query_name) == ("--place", "--as-at", "place")
