@@ -51,7 +51,12 @@ def env(stage_dir: Path) -> dict[str, str]:
     return e
 
 
-def run(area: str, spec: dict, max_children: int) -> int:
+def module_glob(file: str) -> str:
+    """mutmut's names for the mutants of one module: `reports/partnership.py` -> `icpmap.reports.partnership.*`."""
+    return "icpmap." + file[: -len(".py")].replace("/", ".") + ".*"
+
+
+def run(area: str, spec: dict, max_children: int, names: list[str] | None = None) -> int:
     """mutmut over one area's modules with that area's tests, in the area's own copy."""
     where = PY_STAGE / area
     stage(where, mutmut_toml(spec), package="src/icpmap")
@@ -67,7 +72,7 @@ def run(area: str, spec: dict, max_children: int) -> int:
         shutil.copytree(where / "src", where / "mutants" / "src", copy_function=shutil.copy2)
     recheck_survivors(where)
     argv = [sys.executable, str(Path(__file__).with_name("mutmut_launch.py")), "run",
-            "--max-children", str(max_children)]
+            "--max-children", str(max_children), *(names or [])]
     return subprocess.call(argv, cwd=where, env=env(where))
 
 
