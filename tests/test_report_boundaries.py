@@ -408,3 +408,37 @@ def test_report_options_convert_each_spelling_and_refuse_out_of_bounds() -> None
         BY.convert("people")
     assert PLACE.convert(" E09000026 ") == "E09000026"
     assert (PLACE.flag, AS_AT.flag, PLACE.query_name) == ("--place", "--as-at", "place")
+
+
+# -- the timeline: a milestone's due date and the as-at date, each a day either side ----------------------
+
+
+def test_timeline_status_on_the_due_date_and_the_as_at_date() -> None:
+    from icpmap.reports.timeline import Completion, status
+
+    due, as_at = D, dt.date(2025, 1, 1)
+    assert status(Completion(True, BEFORE), due, as_at) == ("on_time", BEFORE)
+    assert status(Completion(True, D), due, as_at) == ("on_time", D)  # done on the due date is on time
+    assert status(Completion(True, AFTER), due, as_at) == ("late", AFTER)
+    assert status(Completion(True, None), due, as_at) == ("on_time", None)  # evidence without a date
+    assert status(Completion(False), due, as_at) == ("outstanding", None)
+    # done after the as-at date: not done yet on it
+    assert status(Completion(True, as_at), due, as_at) == ("late", as_at)
+    assert status(Completion(True, as_at + dt.timedelta(days=1)), due, as_at) == ("outstanding", None)
+    assert status(Completion(True, BEFORE), due, BEFORE) == ("on_time", BEFORE)
+
+
+def test_timeline_rows_carry_the_default_milestones_titles(signing_store) -> None:
+    import csv
+
+    from icpmap.reports.timeline import DEFAULT_MILESTONES
+
+    with DEFAULT_MILESTONES.open(encoding="utf-8", newline="") as fh:
+        shipped = {r["code"]: (dt.date.fromisoformat(r["due"]), r["title"]) for r in csv.DictReader(fh)}
+    got = rows(signing_store, "timeline", AFTER)
+    assert got and {r[1] for r in got} <= set(shipped)
+    assert all((r[2], r[5]) == shipped[r[1]] for r in got)
+    # by due date, then code (governance_confirmed and mou_agreed are both due 2021-09-30); the
+    # milestones the graph cannot evidence are left out
+    assert [r[1] for r in got] == ["boundaries_confirmed", "governance_confirmed", "mou_agreed",
+                                   "place_lead_designate"]

@@ -168,9 +168,17 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_text:
             run_text(settings, areas, chosen, args.workers, args.fresh, args.only)
         runs = json.loads((STAGE / "runs.json").read_text()) if (STAGE / "runs.json").exists() else {}
+        now = {"commit": git_commit(), "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")}
         for a in chosen:
-            runs[a] = {"commit": git_commit(), "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                       "python": not args.no_python, "text": not args.no_text}
+            # what this run measured, per kind: the modules and files (a subset when --only narrowed it)
+            entry = {k: v for k, v in runs.get(a, {}).items() if k in ("python", "text")}
+            if not args.no_python and areas[a].get("python"):
+                entry["python"] = {**now, "files": _only(areas[a]["python"], args.only),
+                                   "of": len(areas[a]["python"])}
+            if not args.no_text and areas[a].get("text"):
+                files = sorted({m.file for m in textmut.generate(areas[a]["text"])})
+                entry["text"] = {**now, "files": _only(files, args.only), "of": len(files)}
+            runs[a] = entry
         (STAGE / "runs.json").write_text(json.dumps(runs, indent=1), encoding="utf-8")
     ok = write_report(areas, minutes=(time.monotonic() - started) / 60)
     return 0 if ok else 1

@@ -109,6 +109,24 @@ def write_report(areas: dict, minutes: float | None = None) -> bool:
     return ok
 
 
+def _measured(run: dict) -> str:
+    """Where and on what each kind of mutant was last measured, naming the files when only some were."""
+    if not run:
+        return "not run"
+    if "commit" in run:  # an entry written by hand (a stopped run)
+        return f"{run['commit']} ({run.get('date', '?')})" + (f"; partial: {run['partial']}" if run.get("partial") else "")
+    parts = []
+    for kind, label in (("python", "Python"), ("text", "text")):
+        r = run.get(kind)
+        if not r:
+            parts.append(f"{label}: not run")
+            continue
+        files = r["files"]
+        which = "all" if len(files) == r["of"] else f"{len(files)} of {r['of']} files ({', '.join(files)})"
+        parts.append(f"{label}: {which} at {r['commit']} ({r['date']})")
+    return "; ".join(parts)
+
+
 def _markdown(areas: dict, summary: dict, survivors: list[dict], minutes: float | None) -> str:
     lines = [
         "# Mutation testing",
@@ -128,10 +146,7 @@ def _markdown(areas: dict, summary: dict, survivors: list[dict], minutes: float 
     ]
     for s in summary.values():
         score = "–" if s["score"] is None else f"{s['score']:.1%}"
-        run = s["run"]
-        when = f"{run.get('commit', '?')} ({run.get('date', '?')})" if run else "not run"
-        if run.get("partial"):
-            when += f"; partial: {run['partial']}"
+        when = _measured(s["run"])
         lines.append(f"| {s['title']} | {s['mutants']} ({s['python']} + {s['text']}) | {s['killed']} | "
                      f"{s['timeout']} | {s['equivalent']} | {s['unmeasurable']} | {s['accepted']} | {s['open']} | "
                      f"{score} | {when} |")
