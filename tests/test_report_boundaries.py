@@ -442,3 +442,12 @@ def test_timeline_rows_carry_the_default_milestones_titles(signing_store) -> Non
     # milestones the graph cannot evidence are left out
     assert [r[1] for r in got] == ["boundaries_confirmed", "governance_confirmed", "mou_agreed",
                                    "place_lead_designate"]
+
+
+@pytest.mark.parametrize("name", ["unsigned", "breadth", "missing-links", "place-leads", "timeline"])
+def test_dated_reports_for_the_place_and_its_ics_are_the_whole_answer(signing_store, name) -> None:
+    """Wye is the store's only Place, in its only ICS: asking for either changes nothing."""
+    whole = rows(signing_store, name, D)
+    assert whole
+    assert rows(signing_store, name, D, ics="ICSY") == whole
+    assert rows(signing_store, name, D, place=Y) == whole
