@@ -110,9 +110,15 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
         order = [t for a in areas_of(areas, m.file) for t in areas[a].get("tests", [])]
         ordered = sorted(covering, key=lambda t: (_rank(t, order), durations.get(t, 1.0)))
         key = hashlib.sha256(json.dumps([m.as_dict(), ordered]).encode()).hexdigest()[:16]
-        if cache.get(m.id, {}).get("key") == key:
+        same = mutant_key(m)
+        previous = cache.get(m.id, {})
+        if previous.get("key") == key:
             continue
-        cache[m.id] = {"key": key, "status": "no tests" if not ordered else None, "tests": len(ordered)}
+        # a killed mutant stays killed while its file is unchanged; a survivor is re-run with the tests of now
+        if previous.get("mutant") == same and previous.get("status") == "killed":
+            continue
+        cache[m.id] = {"key": key, "mutant": same, "status": "no tests" if not ordered else None,
+                       "tests": len(ordered)}
         if ordered:
             budget = sum(durations.get(t, 2.0) for t in ordered)
             jobs.append({**m.as_dict(), "tests": ordered, "timeout": 10 * budget + 300})
@@ -132,6 +138,12 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
     all_ids = {m.id for m in textmut.generate([p for a in areas.values() for p in a.get("text", [])])}
     cache = {k: v for k, v in cache.items() if k in all_ids}
     TEXT_RESULTS.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def mutant_key(m: textmut.Mutant) -> str:
+    """The mutant and the whole text of its file: what a kill depends on besides the tests."""
+    text = (ROOT / m.file).read_bytes()
+    return hashlib.sha256(json.dumps(m.as_dict()).encode() + text).hexdigest()[:16]
 
 
 def _rank(test: str, order: list[str]) -> int:
