@@ -52,10 +52,11 @@ CSV_HEAD = 65_536
 
 _SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.I)
 _BOMS_OTHER = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")
-# Tag starts, with or without a namespace prefix (`<x:row>`): counted, not parsed (fast).
-_ROW_TAGS = (b"<row ", b"<row>", b":row ", b":row>")
-_CELL_TAGS = (b"<c ", b"<c>", b"<c/", b":c ", b":c>", b":c/")
-_TAG_MAX = 8  # longer than any of them
+# Opening tags, with or without a namespace prefix (`<x:row>`, as the Open XML SDK writes them):
+# counted, not parsed (fast). A closing tag (`</x:row>`) starts with `</`, so it is not counted.
+_ROW_TAG = re.compile(rb"<(?:[^\s<>/:!?]+:)?row[\s>/]")
+_CELL_TAG = re.compile(rb"<(?:[^\s<>/:!?]+:)?c[\s>/]")
+_TAIL_MAX = 1024  # a tag cut by a chunk's end is kept for the next chunk when it starts this near the end
 
 
 def check_files(paths: Sequence[Path | str]) -> Problems:
@@ -215,9 +216,9 @@ def check_workbook(path: Path, problems: Problems) -> None:
                                 break
                             continue
                         buffer = tail + chunk  # a tag cut by the chunk boundary is counted once, whole
-                        cut = max(0, len(buffer) - _TAG_MAX) if chunk else len(buffer)
-                        rows += sum(buffer.count(t, 0, cut + len(t) - 1) for t in _ROW_TAGS)  # those starting
-                        cells += sum(buffer.count(t, 0, cut + len(t) - 1) for t in _CELL_TAGS)  # before `cut`
+                        cut = _cut(buffer) if chunk else len(buffer)
+                        rows += len(_ROW_TAG.findall(buffer, 0, cut))
+                        cells += len(_CELL_TAG.findall(buffer, 0, cut))
                         tail = buffer[cut:]
                         last = not chunk
                         if rows > MAX_SHEET_ROWS:
@@ -240,6 +241,13 @@ def check_workbook(path: Path, problems: Problems) -> None:
                 refuse(f"not a readable Excel workbook: part {part.filename} declares a DTD, which a workbook "
                        "never has")
                 return
+
+
+def _cut(buffer: bytes) -> int:
+    """Where to stop counting in `buffer`: at its last `<` (a tag holds no `<`, so every tag that
+    starts before it ends before it), unless that is far back in a long text."""
+    last = buffer.rfind(b"<", max(0, len(buffer) - _TAIL_MAX))
+    return len(buffer) if last < 0 else last
 
 
 class _Doctype(Exception):

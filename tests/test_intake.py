@@ -99,3 +99,63 @@ def test_check_files_expands_folders_and_skips_what_it_does_not_check(tmp_path: 
     _book(folder / "book.xlsx", {"xl/worksheets/sheet1.xml": b"<broken"})
     problems = intake.check_files([folder])
     assert sorted(Path(p.file).name for p in problems.items) == ["bad.csv", "book.xlsx"]
+
+
+# Every way a workbook spells an opening row or cell tag: plain, with attributes, empty, and with
+# a namespace prefix (the Open XML SDK writes `<x:row>`), whose closing tags must not count too.
+ROW_SPELLINGS = [b'<row r="%d">', b"<row>", b'<x:row r="%d">', b"<x:row>", b'<row\n r="%d">']
+CELL_SPELLINGS = [b'<c r="A1"><v>1</v></c>', b"<c><v>1</v></c>", b'<c r="A1"/>', b"<c/>",
+                  b'<x:c r="A1"><x:v>1</x:v></x:c>', b"<x:c><x:v>1</x:v></x:c>", b"<x:c/>"]
+
+
+def _spelled_sheet(rows: int, row: bytes, cells_per_row: int, cell: bytes) -> bytes:
+    close = b"</x:row>" if row.startswith(b"<x:") else b"</row>"
+    body = b"".join((row % i if b"%d" in row else row) + cell * cells_per_row + close for i in range(1, rows + 1))
+    return (b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b"<x:sheetData>" + body + b"</x:sheetData></x:worksheet>")
+
+
+@pytest.mark.parametrize("row", ROW_SPELLINGS)
+def test_every_spelling_of_a_row_counts_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, row: bytes) -> None:
+    monkeypatch.setattr(intake, "MAX_SHEET_ROWS", 4)
+    at = _book(tmp_path / "at.xlsx", {"xl/worksheets/sheet1.xml": _spelled_sheet(4, row, 1, b"<c/>")})
+    assert _messages(at) == []
+    over = _book(tmp_path / "over.xlsx", {"xl/worksheets/sheet1.xml": _spelled_sheet(5, row, 1, b"<c/>")})
+    assert _messages(over) == ["a sheet has more than 4 rows, more than a workbook can hold"]
+
+
+@pytest.mark.parametrize("cell", CELL_SPELLINGS)
+def test_every_spelling_of_a_cell_counts_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: bytes) -> None:
+    monkeypatch.setattr(intake, "MAX_CELLS", 6)
+    at = _book(tmp_path / "at.xlsx", {"xl/worksheets/sheet1.xml": _spelled_sheet(2, b"<x:row>", 3, cell)})
+    assert _messages(at) == []
+    over = _book(tmp_path / "over.xlsx", {"xl/worksheets/sheet1.xml": _spelled_sheet(1, b"<row>", 7, cell)})
+    [message] = _messages(over)
+    assert message.startswith("the workbook has more than 6 cells")
+
+
+@pytest.mark.parametrize("chunk", [7, 8, 9, 10, 11, 13, 64])
+def test_tags_cut_by_a_chunk_boundary_count_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  chunk: int) -> None:
+    """Small chunks cut tags at every offset: each is still counted once, whole."""
+    monkeypatch.setattr(intake, "CHUNK", chunk)
+    monkeypatch.setattr(intake, "MAX_SHEET_ROWS", 6)
+    monkeypatch.setattr(intake, "MAX_CELLS", 12)
+    for row in (b'<row r="%d">', b"<x:row>"):
+        at = _spelled_sheet(6, row, 2, b"<x:c/>")
+        assert _messages(_book(tmp_path / "at.xlsx", {"xl/worksheets/sheet1.xml": at})) == [], row
+        over = _spelled_sheet(7, row, 1, b"<c/>")
+        assert _messages(_book(tmp_path / "over.xlsx", {"xl/worksheets/sheet1.xml": over})) == [
+            "a sheet has more than 6 rows, more than a workbook can hold"], row
+
+
+@pytest.mark.parametrize(("bom", "encoding"), [
+    (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+])
+def test_a_part_in_utf16_or_utf32_is_refused_whatever_follows_its_bom(tmp_path: Path, bom: bytes,
+                                                                        encoding: str) -> None:
+    for text in ("<worksheet/>", " <worksheet/>", "\n<worksheet/>"):
+        book = _book(tmp_path / "u.xlsx", {"xl/worksheets/sheet1.xml": bom + text.encode(encoding)})
+        assert _messages(book) == ["not a readable Excel workbook: part xl/worksheets/sheet1.xml is XML in an "
+                                   "encoding other than UTF-8, which Excel never writes"], (encoding, text)
