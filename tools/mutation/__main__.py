@@ -86,7 +86,9 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
     # the browser tests only when a mutant is in a page (template or script): they are slow
     pages = any(m.file.endswith((".html", ".j2", ".js")) for m in mutants)
     browser = set(settings.get("browser_tests", [])) if pages else set()
-    tests = existing(sorted({t for a in chosen for t in areas[a]["tests"]} | browser))
+    # an area's `text_skip_tests` (slow end-to-end files) are not run for its text mutants
+    skip = {t for a in chosen for t in areas[a].get("text_skip_tests", [])}
+    tests = existing(sorted(({t for a in chosen for t in areas[a]["tests"]} | browser) - skip))
     cov_file = STAGE / "text" / "coverage.json"
     cov_file.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -109,6 +111,7 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
                 areas[f].get("tests", []))}
         else:
             covering = readers.get(m.file, set())
+        covering = {t for t in covering if t.split("::")[0] not in skip}
         # the area's own test files first (in the order areas.toml lists them), fastest first within one
         order = [t for a in areas_of(areas, m.file) for t in areas[a].get("tests", [])]
         ordered = sorted(covering, key=lambda t: (_rank(t, order), durations.get(t, 1.0)))
