@@ -123,7 +123,8 @@ def _measured(run: dict) -> str:
             continue
         files = r["files"]
         which = "all" if len(files) == r["of"] else f"{len(files)} of {r['of']} files ({', '.join(files)})"
-        parts.append(f"{label}: {which} at {r['commit']} ({r['date']})")
+        note = f"; {r['note']}" if r.get("note") else ""  # e.g. a run stopped before its end
+        parts.append(f"{label}: {which} at {r['commit']} ({r['date']}{note})")
     return "; ".join(parts)
 
 
