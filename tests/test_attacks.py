@@ -11,11 +11,8 @@ turn) through each outer door; `make fuzz` (ICPMAP_ATTACKS_FULL=1) runs all of i
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +26,7 @@ from icpmap.loaders.export import fingerprint
 from .attacks.corpus import Targets, cases, payloads, sample
 from .attacks.world import World, write_tiny
 from .conftest import ENGINES
+from .serving import serving
 
 FULL = os.environ.get("ICPMAP_ATTACKS_FULL") == "1"
 # LadybugDB ends a line comment at \n or \r only, and reads \u0027 in a string as a quote inside it.
@@ -100,16 +98,8 @@ def test_a_refused_query_is_refused_before_anything_runs(attacked) -> None:
 # -- over HTTP: POST /query and the dashboard form -----------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(attacked) -> Iterator[dict]:
-    import uvicorn
-
     from icpmap.api.app import create_app
     from icpmap.api.auth import KeyFile
 
@@ -117,24 +107,10 @@ def served(attacked) -> Iterator[dict]:
     keys = KeyFile(world.root / "keys.json")
     analyst = keys.create("attacker", "analyst")[1]
     app = create_app(store, keys_path=keys.path, audit=world.audit, cache=False)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            httpx.get(base + "/health", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    client = httpx.Client(base_url=base, timeout=60)
-    signed_in = client.post("/login", data={"key": analyst, "next": "/"}, headers={"Origin": base})
-    session = signed_in.cookies.get("icpmap_session")
-    yield {"client": client, "key": analyst, "base": base, "session": session, "store": store, "world": world}
-    client.close()
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base, httpx.Client(base_url=base, timeout=60) as client:
+        signed_in = client.post("/login", data={"key": analyst, "next": "/"}, headers={"Origin": base})
+        session = signed_in.cookies.get("icpmap_session")
+        yield {"client": client, "key": analyst, "base": base, "session": session, "store": store, "world": world}
 
 
 def test_every_attack_through_post_query(served) -> None:

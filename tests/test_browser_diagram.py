@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,14 @@ from icpmap.sample import SAMPLE_DIR
 from icpmap.visualise import build_graph, write_diagram
 from icpmap.visualise.synthetic import write_synthetic_ics
 
+from .offline_page import open_page
+
 pytestmark = pytest.mark.browser
 
 AS_AT = dt.date(2025, 1, 1)
 WARRINGTON = "E06000007"
 HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
 HOSTILE_PLACE = "Warrington</title><script>document.title='pwned'</script>"
-LOCAL = ("file:", "data:", "blob:")
 
 
 def _hostile_files(folder: Path) -> Path:
@@ -57,42 +57,6 @@ def pages(tmp_path_factory: pytest.TempPathFactory, open_store_for) -> dict[str,
     finally:
         store.close()
     return out
-
-
-class Opened:
-    def __init__(self, page, attempts: list[str], problems: list[str]) -> None:
-        self.page, self.attempts, self.problems = page, attempts, problems
-
-    def js(self, expression: str, arg: object = None) -> object:
-        # page.evaluate goes through the DevTools protocol, so the page's CSP (no eval) does not stop it
-        return self.page.evaluate(expression, arg)
-
-
-def open_page(browser, path: Path, timeout: float = 30.0) -> Opened:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
-    page = context.new_page()
-    attempts: list[str] = []
-    problems: list[str] = []
-
-    def route(r):
-        url = r.request.url
-        if url.startswith(LOCAL):
-            r.continue_()
-        else:
-            attempts.append(url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
-    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-    page.goto(path.as_uri())
-    started = time.monotonic()
-    while not page.evaluate("() => !!(window.icpmap && window.icpmap.ready)"):
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"the diagram did not settle in {timeout} s; problems: {problems}")
-        page.wait_for_timeout(50)
-    return Opened(page, attempts, problems)
 
 
 def test_place_diagram_renders_offline_and_settles(browser, pages):

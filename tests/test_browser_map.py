@@ -9,7 +9,6 @@ layers, zoom, the link to the diagram.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,14 @@ from icpmap.visualise import build_map, write_map
 from icpmap.visualise.map_page import diagram_link
 from icpmap.visualise.names import file_name
 
+from .offline_page import open_page
+
 pytestmark = pytest.mark.browser
 
 AS_AT = dt.date(2025, 1, 1)
 LIVERPOOL = "E08000012"
 HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
 HOSTILE_PLACE = "Liverpool</title><script>document.title='pwned'</script>"
-LOCAL = ("file:", "data:", "blob:")
 
 
 def _hostile_files(folder: Path) -> Path:
@@ -55,41 +55,6 @@ def pages(tmp_path_factory: pytest.TempPathFactory, open_store_for) -> dict[str,
     finally:
         store.close()
     return out
-
-
-class Opened:
-    def __init__(self, page, attempts: list[str], problems: list[str], seconds: float) -> None:
-        self.page, self.attempts, self.problems, self.seconds = page, attempts, problems, seconds
-
-    def js(self, expression: str, arg: object = None) -> object:
-        return self.page.evaluate(expression, arg)
-
-
-def open_page(browser, path: Path, timeout: float = 30.0) -> Opened:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    attempts: list[str] = []
-    problems: list[str] = []
-
-    def route(r):
-        url = r.request.url
-        if url.startswith(LOCAL):
-            r.continue_()
-        else:
-            attempts.append(url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
-    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-    started = time.monotonic()
-    page.goto(path.as_uri())
-    while not page.evaluate("() => !!(window.icpmap && window.icpmap.ready)"):
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"the map was not ready in {timeout} s; problems: {problems}")
-        page.wait_for_timeout(20)
-    return Opened(page, attempts, problems, time.monotonic() - started)
 
 
 def test_the_map_draws_offline_with_no_request(browser, pages) -> None:

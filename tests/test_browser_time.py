@@ -9,8 +9,6 @@ only on earlier dates is shown as text.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,22 +17,13 @@ from icpmap.loaders import load_paths
 from icpmap.visualise import build_graph, write_diagram
 from icpmap.visualise.style import ADDED_COLOUR, REMOVED_COLOUR
 
+from . import fixtures_changes as fx
+from .offline_page import open_page
+
 pytestmark = pytest.mark.browser
 HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
 
 
-def _module(file: str):
-    name = "icpmap_tests_" + Path(file).stem
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(file))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-fx = _module("fixtures_changes.py")
-open_page = _module("test_browser_diagram.py").open_page
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,7 @@ name (DNS rebinding) is refused."""
 from __future__ import annotations
 
 import http.server
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,31 +20,9 @@ from icpmap.loaders import load_paths
 
 from .attacks.world import graph_checksum, write_tiny
 from .conftest import CHROMIUM, CHROMIUM_ARGS, require
+from .serving import free_port, serving
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve_app(app) -> tuple[object, threading.Thread, str]:  # type: ignore[no-untyped-def]
-    import uvicorn
-
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            httpx.get(base + "/health", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    return server, thread, base
 
 
 def attack_pages(target: str) -> dict[str, str]:
@@ -88,7 +64,7 @@ class Attacker:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.port = _free_port()
+        self.port = free_port()
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.base = f"http://localhost:{self.port}"  # another origin: another host name and port
@@ -121,11 +97,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     keys = KeyFile(root / "keys.json")
     admin = keys.create("admin", "admin")[1]
     keyed = create_app(store, keys_path=keys.path, audit=audit, cache=False)
-    servers = [_serve_app(single), _serve_app(keyed)]
-    yield {"store": store, "audit": audit, "single": servers[0][2], "keyed": servers[1][2], "admin": admin}
-    for server, thread, _ in servers:
-        server.should_exit = True  # type: ignore[attr-defined]
-        thread.join(timeout=10)
+    with serving(single) as single_base, serving(keyed) as keyed_base:
+        yield {"store": store, "audit": audit, "single": single_base, "keyed": keyed_base, "admin": admin}
     store.close()
 
 

@@ -7,9 +7,6 @@ organisation with a hostile name); every request to any other host is blocked.
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -19,6 +16,8 @@ from icpmap.api.auth import KeyFile
 from icpmap.graph import open_store
 from icpmap.sample import SAMPLE_DIR
 
+from .serving import serving
+
 pytestmark = pytest.mark.browser
 
 PLACE = "E08000014"
@@ -27,16 +26,8 @@ PLACE_NAMES = ["Cheshire East", "Cheshire West and Chester", "Halton", "Warringt
                "St. Helens", "Sefton", "Wirral"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[dict[str, str]]:
-    import uvicorn
-
     from icpmap.loaders import load_paths
 
     root = tmp_path_factory.mktemp("browser")
@@ -53,19 +44,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[dict[s
     keys = KeyFile(root / "keys.json")
     viewer = keys.create("browser viewer", "viewer")[1]
     app = create_app(store, keys_path=keys.path, audit=root / "loads.jsonl")
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield {"base": f"http://127.0.0.1:{port}", "viewer": viewer}
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield {"base": base, "viewer": viewer}
     store.close()
     shutil.rmtree(root, ignore_errors=True)
 

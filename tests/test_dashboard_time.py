@@ -9,9 +9,6 @@ import csv
 import datetime as dt
 import io
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,22 +20,16 @@ from icpmap.graph import open_store
 from icpmap.reports import run_report
 from icpmap.sample import SAMPLE_DIR
 
+from .serving import serving
+
 pytestmark = pytest.mark.browser
 
 CHESHIRE_EAST = "E06000049"
 AS_AT, SINCE = dt.date(2021, 10, 1), dt.date(2021, 7, 1)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[dict[str, object]]:
-    import uvicorn
-
     from icpmap.loaders import load_paths
 
     root = tmp_path_factory.mktemp("dashboard-time")
@@ -47,18 +38,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[dict[s
     keys = KeyFile(root / "keys.json")
     viewer = keys.create("time viewer", "viewer")[1]
     app = create_app(store, keys_path=keys.path, audit=root / "loads.jsonl")
-    port = _free_port()
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield {"base": f"http://127.0.0.1:{port}", "viewer": viewer, "store": store}
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield {"base": base, "viewer": viewer, "store": store}
     store.close()
     shutil.rmtree(root, ignore_errors=True)
 

@@ -4,7 +4,6 @@ the service is not), rows (capped while fetching), and the service answering oth
 from __future__ import annotations
 
 import os
-import socket
 import stat
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from icpmap.graph.limits import QueryStopped
 from icpmap.loaders import load_paths
 
 from .attacks.world import write_tiny
+from .serving import serving
 
 SLOW_EXPRESSION = "RETURN size(lpad('a', 1000000000, 'x')) AS n"  # the engine does not check its timeout inside
 LONG_SCAN = "UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y WITH x, y WHERE (x + y) % 7 = 3 RETURN count(*) AS n"
@@ -92,34 +92,15 @@ def test_a_commit_is_seen_by_the_next_query_and_old_snapshots_go(store, tmp_path
     assert len(list(Path(store.location + ".icpmap-snapshots").iterdir())) <= 3
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_the_service_answers_others_while_a_bad_query_is_stopped(store, tmp_path: Path) -> None:
-    import uvicorn
-
     from icpmap.api.app import create_app
     from icpmap.api.auth import KeyFile
 
     keys = KeyFile(tmp_path / "keys.json")
     key = keys.create("analyst", "analyst")[1]
     app = create_app(store, keys_path=keys.path, audit=tmp_path / "a.jsonl", cache=False)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
     auth = {"Authorization": f"Bearer {key}"}
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(base + "/health", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.05)
+    with serving(app) as base:
         server_process = psutil.Process()
         bad: dict[str, object] = {}
 
@@ -144,9 +125,6 @@ def test_the_service_answers_others_while_a_bad_query_is_stopped(store, tmp_path
         assert float(bad["seconds"]) < 6.0  # within 2x of its 3 s
         assert answered and all(code == 200 for code, _ in answered), answered
         assert server_process.memory_info().rss < 1500 * 1024 * 1024
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def test_icpmap_query_has_a_timeout(tmp_path: Path) -> None:

@@ -8,11 +8,8 @@ ICPMAP_NEO4J_URI), and on the bundled sample.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -22,21 +19,12 @@ from icpmap.sample import SAMPLE_DIR
 from icpmap.visualise.graph import build_graph
 from icpmap.visualise.page import page_data, render_html
 
+from . import fixtures_changes as changes_fx
+from . import fixtures_reports as reports_fx
+
 ENGINES = ["ladybug", "neo4j"] if os.environ.get("ICPMAP_NEO4J_URI") else ["ladybug"]
 
 
-def _module(file: str):
-    name = "icpmap_tests_" + Path(file).stem
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(file))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-reports_fx = _module("fixtures_reports.py")
-changes_fx = _module("fixtures_changes.py")
 
 
 @pytest.fixture(scope="module", params=ENGINES)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from .serving import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -67,12 +68,6 @@ def test_the_wheel_holds_every_file_the_code_reads(wheel):
             "icpmap/visualise/assets/index.html.j2", "icpmap/sample/places.csv"} <= names
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_installed_in_a_new_venv_the_demo_and_the_service_run(wheel, tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
@@ -103,7 +98,7 @@ def test_installed_in_a_new_venv_the_demo_and_the_service_run(wheel, tmp_path):
     assert {"index.html", "reports/report-pack.xlsx", "diagrams/place-liverpool-E08000012.html",
             "queries/report-unsigned.csv", "charts/assurance.svg"} <= files
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([str(bindir / "icpmap"), "serve", "--port", str(port), "--log-level", "warning"],
                               cwd=run, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
