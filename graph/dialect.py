@@ -42,9 +42,22 @@ def ladybug_macros() -> list[str]:
     ]
 
 
+# Neo4j: every icpmap write transaction first updates this one node, so icpmap's writers
+# (in any number of processes) take turns, as LadybugDB's single writer does. Without it two
+# loads at once would each diff against the store as it was and both create the same nodes
+# (a constraint error) or the same relationships (duplicates: nothing forbids them).
+NEO4J_WRITE_LOCK_LABEL = "IcpmapWriteLock"
+NEO4J_WRITE_LOCK = (
+    f"MERGE (l:{NEO4J_WRITE_LOCK_LABEL} {{name: 'writes'}}) SET l.taken = coalesce(l.taken, 0) + 1"
+)
+
+
 def neo4j_schema() -> list[str]:
-    """A uniqueness constraint per key, and an index per vocabulary property."""
-    statements = []
+    """A uniqueness constraint per key, an index per vocabulary property, and the write lock's key."""
+    statements = [
+        f"CREATE CONSTRAINT icpmap_write_lock_unique IF NOT EXISTS FOR (n:{NEO4J_WRITE_LOCK_LABEL}) "
+        "REQUIRE n.name IS UNIQUE"
+    ]
     for node in NODES.values():
         name = f"{node.label.lower()}_{node.key}_unique"
         statements.append(

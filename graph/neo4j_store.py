@@ -23,6 +23,9 @@ How the `Store` interface maps onto the driver, and why:
 - Writes run as managed write transactions (`execute_write`): all or nothing, and
   retried by the driver after a transient failure (leader switch, deadlock, lost
   connection), so a write function must start from scratch each time it is called.
+  Each first takes icpmap's write lock (`dialect.NEO4J_WRITE_LOCK`: one node it
+  updates), so icpmap's writers take turns across processes, as on LadybugDB: two
+  loads at once would otherwise diff against the same state and both write.
   `transaction()` gives an explicit transaction for callers that cannot be written
   as a function; it is not retried.
 - Every record is read inside its transaction, and every value comes back plain
@@ -349,9 +352,15 @@ class Neo4jStore(Store):
         start from scratch each time and have no other side effects.
         """
         self._refuse_writes()
+
+        def attempt(tx: neo4j.ManagedTransaction) -> T:
+            wrapped = Neo4jTx(tx, self._uri, managed=True)
+            wrapped.run(dialect.NEO4J_WRITE_LOCK)
+            return work(wrapped)
+
         with self._session(read=False) as session:
             try:
-                return session.execute_write(lambda tx: work(Neo4jTx(tx, self._uri, managed=True)))
+                return session.execute_write(attempt)
             except (Neo4jError, DriverError) as exc:
                 raise _translate(exc, self._uri) from None
 
@@ -368,7 +377,9 @@ class Neo4jStore(Store):
             except (Neo4jError, DriverError) as exc:
                 raise _translate(exc, self._uri) from None
             try:
-                yield Neo4jTx(tx, self._uri, managed=False)
+                wrapped = Neo4jTx(tx, self._uri, managed=False)
+                wrapped.run(dialect.NEO4J_WRITE_LOCK)
+                yield wrapped
             except BaseException:
                 self._rollback(tx)
                 raise
