@@ -1,7 +1,14 @@
 """Shared fixtures: real stores in temporary directories, the sample, the shared NHS data.
 
-Every test that takes `store` runs on the embedded engine, and again on Neo4j when
-`ICPMAP_NEO4J_URI` is set. The Neo4j run WIPES the database it points at.
+Engines: every test that takes `store` or `engine` (or a module fixture with
+`params=ENGINES`) runs on the embedded engine, and again on Neo4j when `ICPMAP_NEO4J_URI`
+is set (`make neo4j-up` starts one). The Neo4j run WIPES the database it points at.
+There is one Neo4j database, so tests take turns with it: `open_engine_store` wipes it,
+and within each module the Neo4j tests run after the embedded ones, those holding a
+module-wide Neo4j store last (`pytest_collection_modifyitems`).
+
+`ICPMAP_REQUIRE_NEO4J=1` (set by `.ci/run`) makes a Neo4j test that would be skipped
+fail instead, so CI cannot pass with Neo4j quietly left out.
 """
 
 from __future__ import annotations
@@ -12,28 +19,53 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import neo4j  # noqa: F401  before pytest names test modules after the checkout's folder (see below)
 import pytest
 
 from icpmap.graph import Store, open_store
+from icpmap.graph.dialect import NEO4J_WRITE_LOCK_LABEL
 from icpmap.sample import SAMPLE_DIR
 
+# (The repository root is a package, so pytest's importlib mode names test modules
+# `<folder>.tests.test_x` and registers `<folder>` as a module: in a checkout folder named
+# `neo4j` that would hide the driver, had it not been imported above.)
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("ICPMAP_SHARED_DATA", ROOT.parent / "shared" / "data"))
-NEO4J = bool(os.environ.get("ICPMAP_NEO4J_URI"))
+NEO4J = bool(os.environ.get("ICPMAP_NEO4J_URI", "").strip())
+REQUIRE_NEO4J = os.environ.get("ICPMAP_REQUIRE_NEO4J", "").strip() not in ("", "0")
 ENGINES = ["ladybug", "neo4j"] if NEO4J else ["ladybug"]
+NO_NEO4J = "needs a Neo4j server: set ICPMAP_NEO4J_URI (make neo4j-up starts one); the test WIPES that database"
+
+# A test that runs only against a Neo4j server: marked `neo4j`, skipped without one.
+neo4j_only = pytest.mark.skipif(not NEO4J, reason=NO_NEO4J)
 
 
 def wipe(store: Store) -> None:
-    store.write("MATCH (n) DETACH DELETE n")
+    """Delete every node, in batches (one huge transaction is slow on Neo4j); not icpmap's
+    write lock, which each write (this one too) would make again."""
+    batch = f"MATCH (n) WHERE NOT n:{NEO4J_WRITE_LOCK_LABEL} WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS n"
+    while store.write(batch).scalar():
+        pass
 
 
 def open_engine_store(engine: str, path: Path) -> Store:
     """An empty store: LadybugDB at `path`, or the (wiped) Neo4j of `ICPMAP_NEO4J_URI`."""
     if engine == "neo4j":
-        store = open_store()
+        if not NEO4J:
+            pytest.skip(NO_NEO4J)
+        store = open_store(engine="neo4j")
         wipe(store)
         return store
     return open_store(path, engine="ladybug")
+
+
+def child_env(engine: str = "ladybug", extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a child process using `engine`: the Neo4j variables only for Neo4j."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ICPMAP_NEO4J")}
+    if engine == "neo4j":
+        env.update({k: v for k, v in os.environ.items() if k.startswith("ICPMAP_NEO4J")})
+    env.update(extra or {})
+    return env
 
 
 @pytest.fixture(params=ENGINES)
@@ -71,13 +103,13 @@ def shared_data() -> Path:
 
 
 def run_cli(*args: str, db: Path | None = None, env: dict[str, str] | None = None, input: str | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run the real `icpmap` command in a child process."""
+            timeout: float = 120, engine: str = "ladybug") -> subprocess.CompletedProcess[str]:
+    """Run the real `icpmap` command in a child process, on the embedded store at `db` or on
+    Neo4j (`engine="neo4j"`: the child gets the ICPMAP_NEO4J_* variables)."""
     argv = [sys.executable, "-m", "icpmap"]
     if db is not None:
         argv += ["--db", str(db)]
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("ICPMAP_NEO4J")}
-    full_env.update(env or {})
+    full_env = child_env(engine, env)
     full_env.setdefault("COLUMNS", "200")
     return subprocess.run([*argv, *args], capture_output=True, text=True, env=full_env, input=input, timeout=timeout)
 
@@ -115,3 +147,48 @@ def browser() -> Iterator[object]:
 def cli():
     """`run_cli`, the real `icpmap` in a child process."""
     return run_cli
+
+
+# -- Neo4j: one database, taken in turns; skips are failures in CI -------------------------
+
+
+def _neo4j_rank(item: pytest.Item) -> int:
+    """0: no Neo4j; 1: Neo4j in the test's own fixtures; 2: a module-wide Neo4j fixture."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None:
+        scopes = getattr(callspec, "_arg2scope", {})
+        wide = [name for name, value in callspec.params.items()
+                if value == "neo4j" and str(getattr(scopes.get(name), "value", scopes.get(name))) != "function"]
+        if wide:
+            return 2
+        if "neo4j" in callspec.params.values():
+            return 1
+    return 1 if item.get_closest_marker("neo4j") is not None else 0
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if REQUIRE_NEO4J and not NEO4J:
+        raise pytest.UsageError("ICPMAP_REQUIRE_NEO4J is set but ICPMAP_NEO4J_URI is not: start Neo4j (make neo4j-up).")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Within each module: embedded tests first, then tests that wipe Neo4j for themselves,
+    then those sharing a module-wide Neo4j store (so no test wipes it under them)."""
+    modules: dict[object, int] = {}
+    for item in items:
+        modules.setdefault(item.module, len(modules))
+    for item in items:
+        if _neo4j_rank(item):
+            item.add_marker(pytest.mark.neo4j)
+    items.sort(key=lambda item: (modules[item.module], _neo4j_rank(item)))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    report = yield
+    if REQUIRE_NEO4J and report.skipped and item.get_closest_marker("neo4j") is not None:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"a Neo4j test was skipped while ICPMAP_REQUIRE_NEO4J is set: {reason}"
+    return report
