@@ -13,9 +13,12 @@ fail instead, so CI cannot pass with Neo4j quietly left out.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,11 +62,19 @@ def open_engine_store(engine: str, path: Path) -> Store:
     return open_store(path, engine="ladybug")
 
 
+_NEO4J_DATA_HOME: list[str] = []
+
+
 def child_env(engine: str = "ladybug", extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for a child process using `engine`: the Neo4j variables only for Neo4j."""
+    """The environment for a child process using `engine`: the Neo4j variables only for Neo4j,
+    with a throwaway data folder (where icpmap keeps a Neo4j store's audit and keys), not the user's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ICPMAP_NEO4J")}
     if engine == "neo4j":
         env.update({k: v for k, v in os.environ.items() if k.startswith("ICPMAP_NEO4J")})
+        if not _NEO4J_DATA_HOME:
+            _NEO4J_DATA_HOME.append(tempfile.mkdtemp(prefix="icpmap-test-data-"))
+            atexit.register(shutil.rmtree, _NEO4J_DATA_HOME[0], True)
+        env["XDG_DATA_HOME"] = _NEO4J_DATA_HOME[0]
     env.update(extra or {})
     return env
 
