@@ -279,6 +279,34 @@ class Neo4jTx(Tx):
                 raise
             raise _translate(exc, self._uri, self._timeout) from None
 
+    def fetch_frame(self, cypher: str, params: dict[str, Any] | None = None) -> Any:
+        """Run a read inside the transaction and return a pandas DataFrame of plain values.
+
+        The driver spends about a third of a millisecond of Python on each record it
+        receives, so a loader reading what is stored (tens of thousands of rows, a
+        million for the registrations) gets every row in one record instead: `CALL {
+        <query> } RETURN collect([...])`, its columns found by `EXPLAIN` (nothing runs)."""
+        import pandas as pd
+
+        try:
+            columns = list(self.tx.run("EXPLAIN " + cypher, params or {}).keys())
+            if not columns:
+                return pd.DataFrame()
+            fields = ", ".join(dialect.q(c.replace("`", "``")) for c in columns)
+            record = self.tx.run(f"CALL {{ {cypher} }} RETURN collect([{fields}]) AS rows", params or {}).single()
+        except (Neo4jError, DriverError) as exc:
+            if self._managed and _retryable(exc):
+                raise
+            raise _translate(exc, self._uri, self._timeout) from None
+        rows = record["rows"] if record is not None else []
+        frame = pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(
+            {c: pd.Series(dtype=object) for c in columns})
+        for column in columns:  # dates come as neo4j.time.Date: make them datetime.date
+            values = frame[column]
+            if len(values) and any(hasattr(v, "to_native") for v in values.head(1000)):
+                frame[column] = [plain(v) for v in values]
+        return frame
+
 
 class Neo4jStore(Store):
     engine = "neo4j"
