@@ -149,6 +149,27 @@ class Dialect:
             f"CREATE (a)-[x:{q(rel)}{body}]->(b)"
         )
 
+    # -- Neo4j's bulk path: ends looked up once, rows grouped by their source node --------
+
+    def element_ids(self, label: str) -> str:
+        """Neo4j: the element id of each node of `label` whose key is in `$keys`."""
+        node = NODES[label]
+        return f"UNWIND $keys AS k MATCH (n:{q(label)} {{{q(node.key)}: k}}) RETURN k AS key, elementId(n) AS id"
+
+    def create_rel_groups(self, rel: str, props: Sequence[str]) -> str:
+        """Neo4j: relationships from `$rows` of `[source element id, [[target element id, props...], ...]]`.
+
+        Matching by element id reads the node record directly, where a key match is an
+        index seek per row; grouping by source matches each source once per batch. Together
+        about three times the rate of matching both ends by key (measured: docs/neo4j.md)."""
+        fields = ", ".join(f"{q(p)}: r[{i + 1}]" for i, p in enumerate(props))
+        body = f" {{{fields}}}" if fields else ""
+        return (
+            "UNWIND $rows AS g MATCH (a) WHERE elementId(a) = g[0] "
+            "UNWIND g[1] AS r MATCH (b) WHERE elementId(b) = r[0] "
+            f"CREATE (a)-[x:{q(rel)}{body}]->(b)"
+        )
+
     def update_rel_rows(self, rel: str, src: str, dst: str, identity: Sequence[str], props: Sequence[str]) -> str:
         a, b = self._ends(src, dst)
         model = RELS[rel]
