@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -71,6 +72,11 @@ T = TypeVar("T")
 # Seconds to wait for a TCP connection (and TLS handshake) before giving up. The
 # driver's default is 30 s; a wrong address should fail faster than that.
 CONNECTION_TIMEOUT = 10.0
+
+# The time limit of icpmap's write transactions, in seconds (a server's db.transaction.timeout
+# applies only to clients that name none; Neo4j 5.3+ lets a client name a longer one). A
+# load of all of England takes minutes on a busy 2-core machine.
+WRITE_TIMEOUT = float(os.environ.get("ICPMAP_NEO4J_WRITE_TIMEOUT") or 3600)
 
 # Relationships per statement on the bulk path (`Neo4jTx.create_rel_frame`).
 GROUPED_BATCH = 20_000
@@ -427,6 +433,7 @@ class Neo4jStore(Store):
         """
         self._refuse_writes()
 
+        @neo4j.unit_of_work(timeout=WRITE_TIMEOUT)
         def attempt(tx: neo4j.ManagedTransaction) -> T:
             wrapped = Neo4jTx(tx, self._uri, managed=True)
             wrapped.run(dialect.NEO4J_WRITE_LOCK)
@@ -447,7 +454,7 @@ class Neo4jStore(Store):
         self._refuse_writes()
         with self._session(read=False) as session:
             try:
-                tx = session.begin_transaction()
+                tx = session.begin_transaction(timeout=WRITE_TIMEOUT)
             except (Neo4jError, DriverError) as exc:
                 raise _translate(exc, self._uri) from None
             try:
