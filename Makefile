@@ -24,7 +24,7 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest
 
 fuzz: $(STAMP)
-	ICPMAP_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -m "not browser" tests -k "fuzz or hypothesis or property"
+	ICPMAP_FUZZ_EXAMPLES=2000 ICPMAP_ATTACKS_FULL=1 $(BIN)/python -m pytest -m "not browser" tests -k "fuzz or hypothesis or property or attack"
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -8,17 +8,19 @@ threadpool, writes (loads) are serialised by the store.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
 from ..graph import Store, open_store
-from . import auth, errors
+from . import auth, crosssite, errors
 from .auth import KeyFile
+from .crosssite import CrossSiteMiddleware
 from .data import Cache
 from .deps import Settings
 from .security import EdgeMiddleware
@@ -57,6 +59,7 @@ def create_app(
     max_query_rows: int = 10_000,
     cache_ttl_s: float | None = None,
     cache: bool = True,
+    allowed_hosts: Sequence[str] = (),
 ) -> FastAPI:
     """Build the service.
 
@@ -85,10 +88,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if owned:
-            from starlette.concurrency import run_in_threadpool
+        from starlette.concurrency import run_in_threadpool
 
+        if owned:
             app.state.store = await run_in_threadpool(open_store, db)
+        pool = getattr(app.state.store, "query_pool", None)
+        if pool is not None:  # user queries run in worker processes: start them now, not at the first query
+            await run_in_threadpool(lambda: pool().warm())
         try:
             yield
         finally:
@@ -117,6 +123,8 @@ def create_app(
     app.include_router(routes_loads.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(CrossSiteMiddleware)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=crosssite.allowed_hosts(allowed_hosts))
     app.add_middleware(EdgeMiddleware, upload_paths=UPLOAD_PATHS, upload_limit=max_upload_bytes)
     return app
 

@@ -130,6 +130,11 @@ class KeyFile:
     def has_active(self) -> bool:
         return any(r.active for r in self._load().values())
 
+    def active_record(self, key_id: str) -> KeyRecord | None:
+        """The record with this id while it is not revoked (a dashboard session's key)."""
+        record = self._load().get(key_id)
+        return record if record is not None and record.active else None
+
     def verify(self, key: str) -> KeyRecord | None:
         """The active record this key belongs to, or None. Constant time in the secret."""
         parts = key.strip().split("-", 2)

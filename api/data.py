@@ -79,9 +79,13 @@ def records(store: Store, text: str, params: dict[str, Any] | None = None) -> li
     return store.read(text, params or {}).records()
 
 
-def places(store: Store) -> list[dict[str, Any]]:
+def places(store: Store, ics: str | None = None) -> list[dict[str, Any]]:
+    """Every Place, or (with `ics`) the Places of that ICS."""
     q = cypher.get("places")
-    return store.read(q.text, q.bind({})).records()
+    found = store.read(q.text, q.bind({})).records()
+    if ics is None:
+        return found
+    return [p for p in found if str(p.get("ics_code") or "").upper() == ics.upper()]
 
 
 def place_exists(store: Store, code: str) -> dict[str, Any] | None:

@@ -6,16 +6,16 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import Request
 
 from ..graph import Store
 from .auth import LOCAL_USER, RANK, KeyFile, Principal
+from .crosssite import SAFE_METHODS, UNKNOWN, source_matches
 from .errors import LoginRequired, Problem
+from .sessions import Sessions
 
-COOKIE = "icpmap_key"
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+COOKIE = "icpmap_session"
 
 
 @dataclass
@@ -27,7 +27,9 @@ class Settings:
     max_upload_rows: int = 2_000_000
     max_query_rows: int = 10_000
     max_query_timeout_s: float = 60.0
+    dashboard_query_timeout_s: float = 30.0
     cache_ttl_s: float | None = None  # None: until the next load through this service
+    sessions: Sessions = field(default_factory=Sessions)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -47,7 +49,7 @@ async def get_store(request: Request) -> Store:
 
 
 def presented_key(request: Request) -> tuple[str | None, str]:
-    """The key sent with the request, and how: a header, or the dashboard's cookie."""
+    """The key sent with the request (a header), or the dashboard's session id (its cookie)."""
     auth = request.headers.get("authorization")
     if auth:
         scheme, _, value = auth.partition(" ")
@@ -71,9 +73,13 @@ def caller(request: Request) -> Principal | None:
     key, via = presented_key(request)
     principal: Principal | None
     if key is not None:
-        record = conf.keys.verify(key)
+        if via == "cookie":  # a session id: its key must still be active
+            key_id = conf.sessions.key_id(key)
+            record = conf.keys.active_record(key_id) if key_id is not None else None
+        else:
+            record = conf.keys.verify(key)
         if record is None:
-            if via == "cookie":  # a stale dashboard cookie: treat as signed out
+            if via == "cookie":  # an ended, expired or revoked session: treat as signed out
                 principal = LOCAL_USER if conf.allow_anonymous and not conf.keys.has_active() else None
                 request.scope["icpmap.principal"] = principal
                 return principal
@@ -86,14 +92,6 @@ def caller(request: Request) -> Principal | None:
         principal = None
     request.scope["icpmap.principal"] = principal
     return principal
-
-
-def same_origin(request: Request) -> bool:
-    """True when a browser's Origin (or Referer) names this host: the CSRF check for cookies."""
-    source = request.headers.get("origin") or request.headers.get("referer")
-    if not source or source == "null":
-        return False
-    return urlsplit(source).netloc.lower() == (request.headers.get("host") or "").lower()
 
 
 def require(role: str, *, page: bool = False) -> Callable[[Request], Coroutine[Any, Any, Principal]]:
@@ -110,8 +108,9 @@ def require(role: str, *, page: bool = False) -> Callable[[Request], Coroutine[A
                           headers={"WWW-Authenticate": 'Bearer realm="icpmap"'})
         if not principal.can(role):
             raise Problem(403, f"This needs the {role} role; your key ({principal.name}) is a {principal.role} key.")
-        if principal.via == "cookie" and request.method not in SAFE_METHODS and not same_origin(request):
-            raise Problem(403, "This request did not come from this service's own pages.")
+        if (principal.via != "key" and request.method not in SAFE_METHODS
+                and source_matches(request.headers) is not True):  # a browser's, or anyone's: see crosssite.py
+            raise Problem(403, UNKNOWN)
         return principal
 
     dependency.__name__ = f"require_{role}"

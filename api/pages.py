@@ -2,8 +2,8 @@
 
 `/` every Place and its assurance; `/dashboard/places/{code}` a Place with its diagram,
 gaps and downloads; `/dashboard/overview` the ICS view; `/dashboard/query` (analyst) and
-`/dashboard/upload` (admin). The key is asked once at `/login` and kept in an
-http-only, secure, same-site cookie.
+`/dashboard/upload` (admin). The key is asked once at `/login`; the http-only, secure,
+same-site cookie then holds a server-side session id (`sessions.py`), never the key.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from ..graph import Store
 from ..reports import tabular
 from . import data, reporting
 from .auth import Principal
-from .deps import COOKIE, caller, get_store, page_admin, page_analyst, page_viewer, same_origin, settings
+from .crosssite import UNKNOWN, source_matches
+from .deps import COOKIE, caller, get_store, page_admin, page_analyst, page_viewer, settings
 from .errors import Problem
 from .routes_api import PLACE_CODE
 
@@ -34,7 +35,6 @@ templates.env.filters["cell"] = tabular.cell_text
 templates.env.globals["today"] = dt.date.today
 
 router = APIRouter(include_in_schema=False)
-COOKIE_AGE_S = 12 * 3600
 STATUS_ORDER = ("met", "partial", "not_met")
 
 
@@ -75,22 +75,29 @@ async def login_form(request: Request, next: str = "/") -> HTMLResponse:
 @router.post("/login")
 async def login(request: Request, key: str = Form("", max_length=512), next: str = Form("/", max_length=2048)) -> Response:
     target = _safe_next(next)
-    if request.headers.get("origin") and not same_origin(request):
-        raise Problem(403, "This sign-in did not come from this service's own page.")
-    record = settings(request).keys.verify(key) if key.strip() else None
+    if source_matches(request.headers) is not True:  # sign-in from another site's form (login CSRF)
+        raise Problem(403, UNKNOWN)
+    conf = settings(request)
+    record = conf.keys.verify(key) if key.strip() else None
     if record is None:
         return render(request, "login.html", status=401, title="Sign in", next=target,
                       error="That key is not valid, or has been revoked.")
+    old = request.cookies.get(COOKIE)
+    if old:
+        conf.sessions.end(old)
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(COOKIE, key.strip(), max_age=COOKIE_AGE_S, path="/", secure=True, httponly=True,
-                        samesite="strict")
+    response.set_cookie(COOKIE, conf.sessions.create(record.id), max_age=int(conf.sessions.ttl_s), path="/",
+                        secure=True, httponly=True, samesite="strict")
     return response
 
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
-    if request.cookies.get(COOKIE) and not same_origin(request):
-        raise Problem(403, "This sign-out did not come from this service's own page.")
+    if source_matches(request.headers) is not True:
+        raise Problem(403, UNKNOWN)
+    token = request.cookies.get(COOKIE)
+    if token:
+        settings(request).sessions.end(token)  # the id is dead even if a copy of the cookie survives
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/", secure=True, httponly=True, samesite="strict")
     return response
@@ -148,13 +155,15 @@ async def query_form(request: Request, user: Principal = Depends(page_analyst)) 
 def query_run(request: Request, cypher: str = Form(..., max_length=100_000), user: Principal = Depends(page_analyst),
               store: Store = Depends(get_store)) -> HTMLResponse:
     conf = settings(request)
-    try:
-        result = store.user_query(cypher, {}, timeout=30)
+    try:  # the row cap applies while fetching: no more than it is ever read
+        result = store.user_query(cypher, {}, timeout=conf.dashboard_query_timeout_s, max_rows=conf.max_query_rows)
     except UserError as exc:
-        return render(request, "query.html", status=400, title="Query", cypher=cypher, result=None, error=str(exc))
-    rows = result.rows[: conf.max_query_rows]
-    return render(request, "query.html", title="Query", cypher=cypher, result=result, rows=rows,
-                  truncated=len(result.rows) > len(rows), error=None)
+        from .errors import user_error_status
+
+        return render(request, "query.html", status=user_error_status(exc)[0], title="Query", cypher=cypher,
+                      result=None, error=str(exc))
+    return render(request, "query.html", title="Query", cypher=cypher, result=result, rows=result.rows,
+                  truncated=result.truncated, error=None)
 
 
 @router.get("/dashboard/upload")

@@ -46,10 +46,8 @@ def _for_place(store: Store, name: str, code: str, **options: Any) -> list[dict[
 
 def place_sections(store: Store, code: str) -> dict[str, Any]:
     """Everything a Place page shows from the reports."""
-    coterminosity = rows(store, "coterminosity")
-    practices_here = {r["pcn"] for r in store.read(
-        "MATCH (x:Practice)-[:LOCATED_IN]->(:Place {code: $code}) MATCH (x)-[:MEMBER_OF]->(pcn:PCN) "
-        "RETURN DISTINCT pcn.code AS pcn", {"code": code}).records()}
+    # The report's own scope: PCNs with a current practice located here, or leading a neighbourhood here.
+    coterminosity = rows(store, "coterminosity", place=code)
     leads = _for_place(store, "place-leads", code)
     return {
         "assurance": _for_place(store, "assurance", code),
@@ -57,8 +55,7 @@ def place_sections(store: Store, code: str) -> dict[str, Any]:
         "missing_links": _for_place(store, "missing-links", code),
         "breadth": next(iter(_for_place(store, "breadth", code)), None),
         "lead": leads[0] if leads else None,
-        "coterminosity": [r for r in coterminosity
-                          if r.get("main_footprint") == code or r.get("pcn_code") in practices_here],
+        "coterminosity": coterminosity,
         "timeline": _for_place(store, "timeline", code),
     }
 
@@ -92,16 +89,16 @@ def overview(store: Store) -> dict[str, Any]:
     }
 
 
-def assurance_matrix(store: Store) -> list[dict[str, Any]]:
-    """Places x the seven features, for `GET /assurance`."""
+def assurance_matrix(store: Store, ics: str | None = None) -> list[dict[str, Any]]:
+    """Places x the seven features, for `GET /assurance` (with `ics`: that ICS's Places)."""
     from . import data
 
     by_place: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows(store, "assurance"):
+    for r in rows(store, "assurance", ics=ics):
         by_place[r["place_code"]].append({"feature": int(r["feature"]), "name": r.get("name") or "",
                                           "status": r["status"], "evidence": r.get("evidence") or ""})
     out = []
-    for p in data.places(store):
+    for p in data.places(store, ics):
         features = sorted(by_place.get(p["place_code"], []), key=lambda f: f["feature"])
         counts = {s: sum(1 for f in features if f["status"] == s) for s in ("met", "partial", "not_met")}
         out.append({"place_code": p["place_code"], "place_name": p["place_name"], **counts, "features": features})

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
@@ -135,9 +135,11 @@ async def health(request: Request) -> Response:
 
 @router.get("/places", response_model=list[PlaceSummary], tags=["places"], responses=ERRORS,
             summary="Every Place")
-async def list_places(request: Request, _: Principal = Depends(viewer), store: Store = Depends(get_store)) -> Response:
+async def list_places(request: Request, ics: str | None = Query(None, pattern=r"^[A-Za-z0-9]{1,16}$",
+                                                                 description="Only this ICS's Places (its ODS code)."),
+                      _: Principal = Depends(viewer), store: Store = Depends(get_store)) -> Response:
     cache: data.Cache = request.app.state.cache
-    body = await cache.aget(("places",), lambda: json_bytes(data.places(store)))
+    body = await cache.aget(("places", ics), lambda: json_bytes(data.places(store, ics)))
     return Response(body, media_type="application/json")
 
 

@@ -18,6 +18,8 @@ from .errors import Problem
 from .render import XLSX, json_bytes, table_response
 from .routes_api import ERRORS, NOT_FOUND, PLACE_CODE, PlaceCode
 
+ICS_CODE = r"^[A-Za-z0-9]{1,16}$"  # an ICB's ODS code, e.g. QYG
+
 router = APIRouter()
 
 BAD_OPTION: dict[int | str, dict[str, Any]] = {
@@ -124,6 +126,8 @@ async def get_report(
     request: Request,
     name: str = Path(..., max_length=64, description="A report name from GET /reports."),
     place: str | None = Query(None, pattern=PLACE_CODE, description="A Place's ONS code (default: every Place)."),
+    ics: str | None = Query(None, pattern=ICS_CODE, description="An ICS's ODS code, e.g. QYG: only its Places "
+                                                                 "(default: every ICS)."),
     as_at: dt.date | None = Query(None, description="Memberships and roles current on this date (default: today)."),
     by: Literal["practices", "patients"] | None = Query(None, description="coterminosity: measure by"),
     level: Literal["place", "neighbourhood"] | None = Query(None, description="coterminosity: footprint level"),
@@ -136,7 +140,8 @@ async def get_report(
     report = reporting.catalogue().get(name)
     if report is None:
         raise Problem(404, f"No report is named {name!r}; GET /reports lists them.")
-    options = {"place": place, "as_at": as_at, "by": by, "level": level, "threshold": threshold, "view": view}
+    options = {"place": place, "ics": ics, "as_at": as_at, "by": by, "level": level, "threshold": threshold,
+               "view": view}
     given = {k: v for k, v in options.items() if v is not None}
     unknown = sorted(k for k in given if report.option(k) is None)
     if unknown:
@@ -155,10 +160,14 @@ async def get_report(
 
 
 @router.get("/assurance", response_model=list[AssuranceRow], tags=["reports"],
-            responses={**ERRORS, **TABLE_FORMATS}, summary="Every Place against the seven core features")
+            responses={**ERRORS, **BAD_OPTION, **TABLE_FORMATS}, summary="Every Place against the seven core features")
 async def get_assurance(request: Request, format: Literal["json", "csv", "xlsx"] = Query("json"),
-                  _: Principal = Depends(viewer), store: Store = Depends(get_store)) -> Response:
-    matrix = await _cache(request).aget(("assurance", dt.date.today()), lambda: reporting.assurance_matrix(store))
+                        ics: str | None = Query(None, pattern=ICS_CODE, description="Only this ICS's Places."),
+                        _: Principal = Depends(viewer), store: Store = Depends(get_store)) -> Response:
+    def compute() -> list[dict[str, Any]]:
+        return reporting.assurance_matrix(store, ics)
+
+    matrix = await _cache(request).aget(("assurance", ics, dt.date.today()), compute)
     if format == "json":
         return Response(json_bytes(matrix), media_type="application/json")
     columns = ["place_code", "place_name", "met", "partial", "not_met"] + [
@@ -174,10 +183,10 @@ async def get_assurance(request: Request, format: Literal["json", "csv", "xlsx"]
 # -- network diagrams ----------------------------------------------------------------------------------------
 
 
-def _graph(store: Store, code: str, as_at: dt.date | None) -> Any:
+def _graph(store: Store, code: str, as_at: dt.date | None, scope: str = "place") -> Any:
     from ..visualise.graph import build_graph
 
-    return build_graph(store, place=code, as_at=as_at)
+    return build_graph(store, as_at=as_at, **{scope: code})
 
 
 @router.get("/places/{code}/network", response_model=NetworkOut, tags=["places"],
@@ -233,3 +242,45 @@ async def get_network_html(code: PlaceCode, request: Request, as_at: dt.date | N
     return Response(body, media_type="text/html; charset=utf-8",
                     headers={"Content-Security-Policy": csp, "X-Frame-Options": "SAMEORIGIN"})
 
+
+
+# -- an ICS's diagram (every Place of the ICS, as `icpmap visualise --ics`) -----------------------------------
+
+
+@router.get("/ics/{code}/network", response_model=NetworkOut, tags=["places"],
+            responses={**ERRORS, **NOT_FOUND}, summary="An ICS's partnership network: nodes and edges")
+async def get_ics_network(request: Request, code: str = Path(..., pattern=ICS_CODE, description="The ICS's ODS code."),
+                          as_at: dt.date | None = Query(None),
+                          _: Principal = Depends(viewer), store: Store = Depends(get_store)) -> Response:
+    body = await _cache(request).aget(("ics-network", code, as_at or dt.date.today()),
+                                      lambda: json_bytes(_ics_graph(store, code, as_at).to_dict()))
+    return Response(body, media_type="application/json")
+
+
+@router.get("/ics/{code}/network.html", tags=["places"], response_class=HTMLResponse,
+            responses={**ERRORS, **NOT_FOUND, 200: {"description": "A self-contained, offline HTML page.",
+                                                     "content": {"text/html": {"schema": {"type": "string"}}}}},
+            summary="An ICS's partnership diagram (self-contained HTML)")
+async def get_ics_network_html(request: Request, code: str = Path(..., pattern=ICS_CODE),
+                               as_at: dt.date | None = Query(None),
+                               _: Principal = Depends(viewer), store: Store = Depends(get_store)) -> Response:
+    from ..visualise.page import render_html
+
+    def compute() -> tuple[bytes, str]:
+        html = render_html(_ics_graph(store, code, as_at))
+        return html.encode("utf-8"), diagram_csp(html)
+
+    body, csp = await _cache(request).aget(("ics-network.html", code, as_at or dt.date.today()), compute)
+    return Response(body, media_type="text/html; charset=utf-8",
+                    headers={"Content-Security-Policy": csp, "X-Frame-Options": "SAMEORIGIN"})
+
+
+def _ics_graph(store: Store, code: str, as_at: dt.date | None) -> Any:
+    from ..errors import UserError
+
+    try:
+        return _graph(store, code, as_at, scope="ics")
+    except UserError as exc:
+        if "No ICS" in str(exc):
+            raise Problem(404, str(exc)) from None
+        raise

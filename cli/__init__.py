@@ -12,7 +12,10 @@ from .app import app, err_console, fail
 
 
 def main() -> None:
-    """Entry point: no traceback ever reaches the user."""
+    """Entry point: no traceback ever reaches the user; what it writes is for its owner only."""
+    from ..graph.files import strict_umask
+
+    strict_umask()  # the store, its log, exports and reports hold people's names
     try:
         app(standalone_mode=True)
     except UserError as exc:

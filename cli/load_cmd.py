@@ -29,16 +29,57 @@ def files_table(report: LoadReport) -> Table:
     table.add_column("file")
     table.add_column("read as")
     table.add_column("rows", justify="right")
+    if report.ics:
+        table.add_column(f"not {report.ics}", justify="right")
     table.add_column("sha256")
     for f in report.files:
-        table.add_row(Text(f.path), f.format, str(f.rows_read), f.sha256[:16])
+        left_out = [str(f.left_out)] if report.ics else []
+        table.add_row(Text(f.path), f.format, str(f.rows_read), *left_out, f.sha256[:16])
     return table
+
+
+def located_line(report: LoadReport) -> str | None:
+    """How the practices the load concerned are located, in one sentence."""
+    n = report.located
+    if not n or not n.get("practices"):
+        return None
+    from ..loaders.locate import REASONS
+
+    share = 1 - n["not_located"] / n["practices"]
+    text = (f"Practices located in a Place: {n['practices'] - n['not_located']:,} of {n['practices']:,} ({share:.1%}): "
+            f"{n['postcode']:,} by postcode, {n['sub_icb']:,} by Sub-ICB location, {n['contract']:,} by practices.csv "
+            f"place_code; not located: {n['not_located']:,}")
+    why = [f"{n[key]:,} {reason}" for key, reason in REASONS.items() if n.get(key)]
+    return text + (f" ({'; '.join(why)})." if why else ".")
+
+
+def notes(report: LoadReport) -> list[str]:
+    out = []
+    if report.ics:
+        kept = report.rows_read - report.left_out
+        out.append(f"--ics {report.ics}: kept {kept:,} rows of the files read; left out {report.left_out:,} rows "
+                   f"of national files that are not {report.ics}'s.")
+    if report.skipped:
+        kinds: dict[str, int] = {}
+        for path in report.skipped:
+            suffix = Path(path).suffix.lower() or Path(path).name
+            kinds[suffix] = kinds.get(suffix, 0) + 1
+        listed = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+        boundaries = " (boundaries are not read yet)" if ".geojson" in kinds else ""
+        out.append(f"Not read: {len(report.skipped)} file(s) in the folders given that are not CSV or Excel: "
+                   f"{listed}{boundaries}.")
+    line = located_line(report)
+    if line:
+        out.append(line)
+    return out
 
 
 @app.command("load")
 def load(
     paths: list[Path] = typer.Argument(..., metavar="PATH...", help="Folders of CSV files, .xlsx workbooks or single files, in any order."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems and a one-line result."),
+    ics: str = typer.Option(None, "--ics", help="Keep from national NHS/ONS files only this ICS's rows (its ODS "
+                                                "code, e.g. QYG); the partnership's own files are loaded whole."),
 ) -> None:
     """Load the partnership's files and NHS/ONS files as published. Nothing is written if any row is wrong.
 
@@ -56,7 +97,7 @@ def load(
                 def progress(what: str, done: int, total: int) -> None:
                     bar.update(task, description=what, completed=done, total=total)
 
-                report = intake.load(store, paths, progress=progress)
+                report = intake.load(store, paths, progress=progress, ics=ics)
         except LoadError as exc:
             audit.record_load(trail, paths, error=exc)
             err_console.print(Text(f"Nothing was loaded: {exc.total} problem{'s' if exc.total != 1 else ''}.", style="bold red"))
@@ -70,6 +111,8 @@ def load(
     if not quiet:
         console.print(files_table(report))
         console.print(summary(report))
+        for line in notes(report):
+            console.print(Text(line))
     verdict = "no changes (already loaded)" if not report.changed else (
         f"{report.created} created, {report.updated} updated, {report.deleted} removed"
     )

@@ -19,6 +19,7 @@ from .output import emit
 def report(
     name: str = typer.Argument(..., metavar="NAME", help="A report from `icpmap reports`, or `all`."),
     place: str = typer.Option(None, "--place", help="A Place's ONS code (default: every Place)."),
+    ics: str = typer.Option(None, "--ics", help="An ICS's ODS code, e.g. QYG: only its Places (default: every ICS)."),
     as_at: str = typer.Option(None, "--as-at", help="As-at date YYYY-MM-DD: what is current then (default: today)."),
     by: str = typer.Option(None, "--by", help="coterminosity: practices or patients."),
     level: str = typer.Option(None, "--level", help="coterminosity: place or neighbourhood."),
@@ -32,7 +33,7 @@ def report(
     if fmt not in tabular.FORMATS:
         fail(f"Unknown format {fmt!r}; use one of {', '.join(tabular.FORMATS)}.")
     options: dict[str, Any] = {
-        "place": place, "as_at": as_at, "by": by, "level": level, "threshold": threshold, "view": view,
+        "place": place, "ics": ics, "as_at": as_at, "by": by, "level": level, "threshold": threshold, "view": view,
     }
     if name.strip().lower() == "all":
         _report_all(options, fmt, output)
@@ -44,7 +45,7 @@ def report(
 
 
 def _report_all(options: dict[str, Any], fmt: str, output: Path | None) -> None:
-    specific = sorted(k for k, v in options.items() if v is not None and k not in ("place", "as_at"))
+    specific = sorted(k for k, v in options.items() if v is not None and k not in ("place", "ics", "as_at"))
     for key in specific:  # check report-specific options against the report that takes them
         if not any(r.option(key) for r in REPORTS.values()):
             fail(f"No report takes --{key.replace('_', '-')}.")
@@ -93,7 +94,7 @@ def list_reports() -> None:
         table.add_row(Text(r.name), Text(flags), Text(r.description))
     console.print(table)
     console.print(
-        "Run one with: icpmap report NAME [--place CODE] [--as-at YYYY-MM-DD] [--format table|csv|json|xlsx]; "
+        "Run one with: icpmap report NAME [--place CODE] [--ics CODE] [--as-at YYYY-MM-DD] [--format table|csv|json|xlsx]; "
         "all into one workbook: icpmap report all --format xlsx --output pack.xlsx",
         style="dim", highlight=False,
     )

@@ -43,6 +43,9 @@ def serve(
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
     max_upload_mb: float = typer.Option(50, "--max-upload-mb", min=0.001, help="Largest upload POST /loads accepts."),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level: critical, error, warning, info."),
+    allowed_host: list[str] = typer.Option(
+        None, "--allowed-host", help="A host name clients use to reach the service (repeatable). Loopback names, "
+                                     "and the --host address, are always allowed; any other Host header is refused."),
 ) -> None:
     """Run the web service: the JSON/CSV API (/docs) and the dashboard (/) on the configured store.
 
@@ -59,9 +62,12 @@ def serve(
         fail(f"No API key exists, and {host} is not a loopback address: the service would be open to anyone "
              "who can reach it. Create a key first (icpmap keys create --role admin --name NAME), "
              "or serve on 127.0.0.1.")
+    hosts = list(allowed_host or [])
+    if host not in ("0.0.0.0", "::", ""):
+        hosts.append(host)
     store = state.store()  # opened here, so "in use by another process" is a clear message
     application = create_app(store, keys_path=keys.path, allow_anonymous=single_user,
-                             max_upload_bytes=int(max_upload_mb * 1024 * 1024))
+                             max_upload_bytes=int(max_upload_mb * 1024 * 1024), allowed_hosts=hosts)
     shown = f"[{host}]" if ":" in host else host
     mode = "single-user mode (no key needed on this computer)" if single_user else f"API keys from {keys.path}"
     console.print(Text(f"icpmap serving on http://{shown}:{port}/ — {mode}. Ctrl+C stops it."))

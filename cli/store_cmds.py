@@ -11,8 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import cypher
+from ..graph.limits import Limits as QueryLimits
 from ..graph.model import NODES
-from .app import app, console, fail, state
+from .app import app, console, err_console, fail, state
 from .output import emit
 
 FORMAT_HELP = "table, csv or json (xlsx with --output)"
@@ -53,11 +54,20 @@ def query(
     param: list[str] = typer.Option(None, "--param", "-p", help="NAME=VALUE (JSON when it parses, else a string)."),
     fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
     output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal."),
+    timeout: float = typer.Option(QueryLimits.timeout_s, "--timeout", min=0.1, max=3600,
+                                  help="Stop the query after this many seconds."),
+    max_rows: int = typer.Option(100_000, "--max-rows", min=1, help="Fetch at most this many rows."),
+    max_memory_mb: int = typer.Option(QueryLimits.max_memory_mb, "--max-memory-mb", min=64,
+                                      help="Stop the query if its process needs more memory than this."),
 ) -> None:
-    """Run your own read-only Cypher. Writes are refused and change nothing."""
-    with state.store() as store:
-        result = store.user_query(cypher_text, parse_params(param))
+    """Run your own read-only Cypher. Anything but a read is refused and changes nothing."""
+    with state.store(read_only=True) as store:
+        result = store.user_query(cypher_text, parse_params(param), timeout=timeout, max_rows=max_rows,
+                                  max_memory_mb=max_memory_mb)
     emit(result.columns, result.rows, fmt, output)
+    if result.truncated:
+        err_console.print(Text(f"Only the first {max_rows:,} rows are shown; --max-rows raises the limit."),
+                          style="yellow")
 
 
 @app.command("queries")

@@ -17,6 +17,7 @@ UNION ALL OPTIONAL MATCH (n:Milestone) RETURN 'node' AS kind, 'Milestone' AS nam
 UNION ALL OPTIONAL MATCH ()-[r:PART_OF]->() RETURN 'relationship' AS kind, 'PART_OF' AS name, count(r) AS count
 UNION ALL OPTIONAL MATCH ()-[r:MEMBER_OF]->() RETURN 'relationship' AS kind, 'MEMBER_OF' AS name, count(r) AS count
 UNION ALL OPTIONAL MATCH ()-[r:LOCATED_IN]->() RETURN 'relationship' AS kind, 'LOCATED_IN' AS name, count(r) AS count
+UNION ALL OPTIONAL MATCH ()-[r:COMMISSIONED_BY]->() RETURN 'relationship' AS kind, 'COMMISSIONED_BY' AS name, count(r) AS count
 UNION ALL OPTIONAL MATCH ()-[r:LEADS]->() RETURN 'relationship' AS kind, 'LEADS' AS name, count(r) AS count
 UNION ALL OPTIONAL MATCH ()-[r:SERVES]->() RETURN 'relationship' AS kind, 'SERVES' AS name, count(r) AS count
 UNION ALL OPTIONAL MATCH ()-[r:SUBGROUP_OF]->() RETURN 'relationship' AS kind, 'SUBGROUP_OF' AS name, count(r) AS count

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from .model import FILES, NODES, RELS, VOCABULARIES, LinkFile, NodeFile
+from .model import FILES, NODES, RELS, VOCABULARIES, Column, LinkFile, NodeFile
+
+
+def _column(c: Column) -> str:
+    text = f"**{c.name}**" if c.required else c.name
+    if c.blank_ok:
+        text += " (may be blank)"
+    if c.default is not None:
+        text += f" (blank: `{c.default}`)"
+    return text
 
 
 def model_markdown() -> str:
@@ -29,7 +38,7 @@ def model_markdown() -> str:
         lines.append(f"- **{name}**: {', '.join(values)}")
     lines += ["", "## Input files", "", "Required columns in bold.", "", "| file | columns | becomes |", "|---|---|---|"]
     for f in FILES.values():
-        cols = ", ".join(f"**{c.name}**" if c.required else c.name for c in f.columns())
+        cols = ", ".join(_column(c) for c in f.columns())
         if isinstance(f, NodeFile):
             becomes = [f"{f.label} nodes"]
             for ref in f.refs:

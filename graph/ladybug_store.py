@@ -12,7 +12,6 @@ from __future__ import annotations
 import fcntl
 import os
 import queue
-import shutil
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -22,7 +21,8 @@ from typing import Any
 
 import ladybug
 
-from . import dialect
+from . import dialect, snapshot
+from .files import private_copy, tighten
 from .store import ReadOnlyViolation, Result, Store, StoreBusy, StoreError, Tx, plain
 
 _DATABASES: dict[str, ladybug.Database] = {}
@@ -30,6 +30,7 @@ _LOCKS: dict[str, int] = {}  # path -> fd of its .icpmap-lock, flock'ed while th
 _DATABASES_LOCK = threading.Lock()
 _WRITE_LOCKS: dict[str, threading.RLock] = {}
 _USERS: dict[str, int] = {}
+_GENERATIONS: dict[str, int] = {}  # commits per path in this process: a snapshot is of one generation
 
 BUFFER_POOL_MB = int(os.environ.get("ICPMAP_BUFFER_POOL_MB", "2048"))
 READ_RETRIES = 5
@@ -38,6 +39,7 @@ READ_RETRIES = 5
 # at once, while the same load on a handful of connections runs clean.
 READERS = int(os.environ.get("ICPMAP_READERS", "0")) or max(2, min(8, 2 * (os.cpu_count() or 2)))
 READER_WAIT_S = 30.0
+QUERY_WORKERS = int(os.environ.get("ICPMAP_QUERY_WORKERS", "2"))  # processes for user-written Cypher
 
 
 UNDO_SUFFIX = ".icpmap-undo"
@@ -85,18 +87,13 @@ def recover(path: str) -> bool:
 
 
 def _save_undo(path: str) -> None:
-    """Copy the committed store (its file and log: no commit is in flight) beside it, durably."""
+    """Copy the committed store (its file and log: no commit is in flight) beside it, durably, 0600."""
     undo = Path(path + UNDO_SUFFIX)
     for source, target in ((Path(path + ".wal"), Path(str(undo) + ".wal")), (Path(path), undo)):
         if not source.exists():
             continue
         partial = target.with_name(target.name + ".part")
-        shutil.copyfile(source, partial)
-        fd = os.open(partial, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        private_copy(source, partial, sync=True)
         os.replace(partial, target)  # the data file last: its presence marks a complete copy
     _fsync_dir(Path(path).parent)
 
@@ -125,6 +122,8 @@ def _database(path: str, read_only: bool) -> ladybug.Database:
     with _DATABASES_LOCK:
         db = _DATABASES.get(path)
         if db is None or db.is_closed:
+            if read_only and not Path(path).exists():
+                raise StoreError(f"There is no store at {path} yet: load some data first (icpmap load FILES).")
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             lock = _take_lock(path, read_only)
             try:
@@ -135,6 +134,9 @@ def _database(path: str, read_only: bool) -> ladybug.Database:
                     if read_only:
                         fcntl.flock(lock, fcntl.LOCK_SH)
                 db = ladybug.Database(path, buffer_pool_size=BUFFER_POOL_MB * 1024 * 1024, read_only=read_only)
+                if not read_only:  # we alone have it: copies left by a crash go, and the files are made private
+                    snapshot.remove_all(path)
+                    tighten(_store_files(path))
             except RuntimeError as exc:
                 os.close(lock)
                 message = str(exc)
@@ -152,6 +154,20 @@ def _database(path: str, read_only: bool) -> ladybug.Database:
             _WRITE_LOCKS[path] = threading.RLock()
         _USERS[path] = _USERS.get(path, 0) + 1
         return db
+
+
+def _store_files(path: str) -> list[str]:
+    return [path, *(path + suffix for suffix in (*LADYBUG_SIDECARS, UNDO_SUFFIX, UNDO_SUFFIX + ".wal"))]
+
+
+def generation(path: str) -> int:
+    """How many commits this process has made to the store at `path` (snapshots compare it)."""
+    return _GENERATIONS.get(path, 0)
+
+
+def _committed(path: str) -> None:
+    _GENERATIONS[path] = _GENERATIONS.get(path, 0) + 1
+    tighten(_store_files(path))  # a log made by this commit, under a loose umask
 
 
 def _release(path: str) -> None:
@@ -283,6 +299,8 @@ class LadybugStore(Store):
         self._all_conns: list[ladybug.Connection] = []
         self._schema_ready = False
         self._closed = False
+        self._queries: Any = None  # the worker pool for user queries, started at the first one
+        self._snapshots: snapshot.Snapshots | None = None
 
     def _new_conn(self) -> ladybug.Connection:
         conn = ladybug.Connection(self._db)
@@ -326,6 +344,7 @@ class LadybugStore(Store):
                 except RuntimeError as exc:
                     if "already exists" not in str(exc):
                         raise StoreError(str(exc)) from None
+            _committed(self.location)
         self._schema_ready = True
 
     def read(
@@ -403,11 +422,53 @@ class LadybugStore(Store):
             if tx.saved:  # the copied rows are safe once they are in the file, not before
                 self._checkpoint(conn)
                 _drop_undo(self.location)
+            _committed(self.location)
+
+    # -- user-written Cypher --------------------------------------------------------------
+
+    def query_pool(self, size: int | None = None) -> Any:
+        """The worker processes that run user queries (see `query_pool`); started on first use.
+
+        A read-only store (the CLI: it holds the store's lock shared, so no writer exists) is
+        opened read-only by the workers as it is; a writable one through snapshots."""
+        from .query_pool import WorkerPool
+
+        if self._queries is None:
+            if self.read_only:
+                location = self.location
+                source = lambda: location  # noqa: E731
+                on_sources = None
+            else:
+                self._snapshots = snapshot.Snapshots(self.location, self._write_lock,
+                                                     lambda: generation(self.location))
+                source = self._snapshots.current
+                on_sources = self._snapshots.prune
+            # one worker for a read-only store (a command that runs one query), a warm pool for a service
+            default = 1 if self.read_only else QUERY_WORKERS
+            self._queries = WorkerPool(source, size or default, on_idle_sources=on_sources)
+        return self._queries
+
+    def user_query(
+        self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None,
+        max_rows: int | None = None, max_memory_mb: int | None = None,
+    ) -> Result:
+        """Cypher written by a user, run read-only in a confined worker process (see docs/security.md)."""
+        from .limits import Limits
+
+        if self._closed:
+            raise StoreError(f"The store at {self.location} is closed.")
+        limits = Limits(timeout_s=timeout or Limits.timeout_s, max_rows=max_rows or Limits.max_rows,
+                        max_memory_mb=max_memory_mb or Limits.max_memory_mb)
+        return self.query_pool().run(cypher, params, limits)
 
     def close(self) -> None:
         if self._closed:
             return
         self._closed = True
+        if self._queries is not None:
+            self._queries.close()
+        if self._snapshots is not None:
+            self._snapshots.close()
         for conn in self._all_conns:
             if not conn.is_closed:
                 conn.close()

@@ -61,6 +61,11 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "commissioning_kind": ("pooled_budget", "joint_post", "joint_team", "lead_commissioning"),
     "membership_role": ("core", "wider"),
     "person_role": ("place_lead", "comms_link", "chair", "member"),
+    # ODS organisation status (epraccur's status codes A, C, D, P; ePCN's close date).
+    "org_status": ("active", "closed", "dormant", "proposed"),
+    # How a practice's Place was found: a `place_code` in the partnership's practices.csv, its
+    # postcode through a published postcode lookup, or its Sub-ICB location lying in one Place.
+    "located_by": ("contract", "postcode", "sub_icb"),
 }
 
 S, D, B, INT, F = "string", "date", "bool", "int", "float"
@@ -79,8 +84,8 @@ NODES: dict[str, Node] = {
         Node("ICS", _props("code", "name")),
         Node("Place", _props("code", "name")),
         Node("Neighbourhood", _props("code", "name")),
-        Node("PCN", _props("code", "name")),
-        Node("Practice", _props("code", "name", "postcode")),
+        Node("PCN", _props("code", "name", ("status", S, "org_status"), ("open_date", D), ("close_date", D))),
+        Node("Practice", _props("code", "name", "postcode", ("status", S, "org_status"), ("open_date", D), ("close_date", D))),
         Node("Organisation", _props("code", "name", ("sector", S, "sector"), ("statutory", B))),
         Node("Board", _props("code", "name", ("kind", S, "board_kind"))),
         Node("Agreement", _props("code", "title", ("kind", S, "agreement_kind"), ("effective_from", D))),
@@ -95,13 +100,16 @@ NODES: dict[str, Node] = {
 RELS: dict[str, Rel] = {
     r.type: r
     for r in (
-        Rel("PART_OF", (("Place", "ICS"), ("Neighbourhood", "Place"))),
+        # An NHS commissioner (Sub-ICB location, formerly CCG) is PART_OF its ICS (ICB).
+        Rel("PART_OF", (("Place", "ICS"), ("Neighbourhood", "Place"), ("Organisation", "ICS"))),
         Rel(
             "MEMBER_OF",
             (("Practice", "PCN"), ("Organisation", "Board")),
             _props(("role", S, "membership_role"), ("from", D), ("to", D)),
         ),
-        Rel("LOCATED_IN", (("Practice", "Place"),)),
+        Rel("LOCATED_IN", (("Practice", "Place"),), _props(("located_by", S, "located_by"))),
+        # A practice's Sub-ICB location (its commissioner, as ODS and NHS Digital publish it).
+        Rel("COMMISSIONED_BY", (("Practice", "Organisation"),)),
         Rel("LEADS", (("PCN", "Neighbourhood"),)),
         Rel("SERVES", (("Board", "Place"), ("Board", "ICS"))),
         Rel("SUBGROUP_OF", (("Board", "Board"),)),
@@ -114,7 +122,8 @@ RELS: dict[str, Rel] = {
         Rel("APPROVED", (("Board", "Plan"),), _props(("on", D))),
         Rel("CONTRIBUTES_TO", (("Organisation", "Commissioning"),), _props(("value_gbp", F))),
         Rel("REGISTERS", (("Practice", "Area"),), _props(("patients", INT))),
-        Rel("IN", (("Area", "Neighbourhood"), ("Area", "Place"))),
+        # An Area (LSOA) is IN a neighbourhood, a Place, and the Sub-ICB location covering it.
+        Rel("IN", (("Area", "Neighbourhood"), ("Area", "Place"), ("Area", "Organisation"))),
     )
 }
 
@@ -131,6 +140,8 @@ class Column:
     required: bool = False
     prop: str | None = None  # property name on the node/relationship (default: name)
     many: bool = False  # a `;`-separated list of references
+    blank_ok: bool = False  # required in the header, but a cell may be blank (practices.pcn_code)
+    default: str | None = None  # a relationship property's value where the cell is blank
 
     @property
     def target_prop(self) -> str:
@@ -194,8 +205,9 @@ class LinkFile:
         return (Column(self.source.column, True), Column(self.target.column, True), *self.props)
 
 
-def _c(name: str, required: bool = False, prop: str | None = None, many: bool = False) -> Column:
-    return Column(name, required, prop, many)
+def _c(name: str, required: bool = False, prop: str | None = None, many: bool = False,
+       blank_ok: bool = False, default: str | None = None) -> Column:
+    return Column(name, required, prop, many, blank_ok, default)
 
 
 FILES: dict[str, NodeFile | LinkFile] = {
@@ -209,12 +221,14 @@ FILES: dict[str, NodeFile | LinkFile] = {
             "practices",
             "Practice",
             (
-                Ref(_c("pcn_code", True), "MEMBER_OF", ("PCN",), props=(_c("from"), _c("to")), history=True),
-                Ref(_c("place_code"), "LOCATED_IN", ("Place",)),
+                # pcn_code blank: the practice is in no PCN (the practice map's "Unallocated").
+                Ref(_c("pcn_code", True, blank_ok=True), "MEMBER_OF", ("PCN",), props=(_c("from"), _c("to")), history=True),
+                Ref(_c("place_code"), "LOCATED_IN", ("Place",), props=(_c("located_by", default="contract"),)),
+                Ref(_c("sub_icb_code"), "COMMISSIONED_BY", ("Organisation",)),
             ),
             ("name",),
         ),
-        NodeFile("organisations", "Organisation", required=("name", "sector")),
+        NodeFile("organisations", "Organisation", (Ref(_c("ics_code"), "PART_OF", ("ICS",)),), ("name", "sector")),
         NodeFile(
             "boards",
             "Board",
@@ -268,6 +282,7 @@ FILES: dict[str, NodeFile | LinkFile] = {
             (
                 Ref(_c("place_code"), "IN", ("Place",)),
                 Ref(_c("neighbourhood_code"), "IN", ("Neighbourhood",)),
+                Ref(_c("sub_icb_code"), "IN", ("Organisation",)),
             ),
             ("name", "kind"),
         ),

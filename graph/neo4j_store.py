@@ -425,6 +425,17 @@ class Neo4jStore(Store):
             except (Neo4jError, DriverError) as exc:
                 raise _translate(exc, self._uri, timeout) from None
 
+    def user_query(
+        self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None,
+        max_rows: int | None = None, max_memory_mb: int | None = None,
+    ) -> Result:
+        """User-written Cypher: checked by the server's own plan, then run read-only (`neo4j_user_query`)."""
+        from . import neo4j_user_query
+        from .limits import Limits
+
+        limits = Limits(timeout_s=timeout or Limits.timeout_s, max_rows=max_rows or Limits.max_rows)
+        return neo4j_user_query.run(self, cypher, params, limits)
+
     def execute_write(self, work: Callable[[Tx], T]) -> T:
         """Run `work(tx)` in one managed write transaction, all or nothing.
 

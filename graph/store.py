@@ -123,15 +123,19 @@ class Store(ABC):
 
     # -- conveniences built on the above -------------------------------------------
 
+    @abstractmethod
     def user_query(
         self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None,
-        max_rows: int | None = None,
+        max_rows: int | None = None, max_memory_mb: int | None = None,
     ) -> Result:
-        """Run Cypher written by a user: one read-only statement, checked, then run read-only."""
-        from .guard import check_read_only
+        """Run Cypher written by a user (`icpmap query`, `POST /query`, the dashboard's query page).
 
-        check_read_only(cypher)
-        return self.read(cypher, params, timeout=timeout, max_rows=max_rows)
+        The one entry point for such text: it may only read the graph, whatever it says. The
+        engine decides what the text is (one statement, its plan), and the query runs only if
+        that plan reads; it is stopped after `timeout` seconds or `max_memory_mb`, and at most
+        `max_rows` rows are fetched (`Result.truncated` says whether there were more). How each
+        engine guarantees this: docs/security.md.
+        """
 
     def execute_write(self, work: Callable[[Tx], T]) -> T:
         """Run `work(tx)` in one write transaction, all or nothing.

@@ -302,7 +302,7 @@ def _node_file(spec: NodeFile, dump: Dump, checker: _Checker, problems: _Problem
         for ref, per_owner in refs:
             items = per_owner.get(key, [])
             col = ref.column.name
-            if ref.column.required and not items:
+            if ref.column.required and not ref.column.blank_ok and not items:
                 problems.add(f"{where}: has no {ref.rel} to a {' or '.join(ref.targets)}, and column {col!r} "
                              "requires one")
             if ref.column.many:

@@ -4,7 +4,9 @@ file as published (by its headers). Anything else is an error that names it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..graph.model import FILES
 from .parse import vocab_key
@@ -12,26 +14,58 @@ from .problems import Problems
 from .read import RawTable
 from .tables import Table
 
+if TYPE_CHECKING:
+    from .nhs import Identified
+    from .postcodes import PostcodeLookup
+
 
 def contract_name(stem: str) -> str | None:
     key = vocab_key(stem)
     return key if key in FILES else None
 
 
-def recognise(raw: RawTable, problems: Problems, *, in_workbook_of_published: bool = False) -> list[Table] | None:
-    """The contract tables this raw table holds; None when it is not recognised."""
+@dataclass
+class Recognised:
+    """What a raw table is: a file of the contract (`contract`), or a published NHS/ONS file
+    (`published`); `empty` when there is nothing in it."""
+
+    raw: RawTable
+    contract: str | None = None
+    published: Identified | None = None
+    empty: bool = False
+
+    @property
+    def format(self) -> str:
+        return self.published.fmt.name if self.published is not None else self.contract or ""
+
+    def tables(self, problems: Problems) -> tuple[list[Table], list[PostcodeLookup]]:
+        """The contract tables it becomes, and the postcode lookup it is (if one)."""
+        if self.empty:
+            return [], []
+        if self.contract is not None:
+            table = contract_table(self.raw, self.contract, problems)
+            return ([table] if table is not None else []), []
+        assert self.published is not None
+        return self.published.map(self.raw, problems)
+
+
+def what(raw: RawTable) -> Recognised | None:
+    """Recognise a raw table by its name (contract files) or its headers (published files)."""
     if len(raw.frame.columns) == 0 and len(raw.frame) == 0:
-        return []  # an empty file or sheet: nothing to do
+        return Recognised(raw, empty=True)  # an empty file or sheet: nothing to do
     name = contract_name(raw.stem)
     if name is not None and not raw.headerless:
-        table = contract_table(raw, name, problems)
-        return [table] if table is not None else []
+        return Recognised(raw, contract=name)
     from . import nhs
 
     fmt = nhs.identify(raw)
-    if fmt is not None:
-        return fmt.map(raw, problems)
-    return None
+    return Recognised(raw, published=fmt) if fmt is not None else None
+
+
+def recognise(raw: RawTable, problems: Problems) -> list[Table] | None:
+    """The contract tables this raw table holds; None when it is not recognised."""
+    found = what(raw)
+    return None if found is None else found.tables(problems)[0]
 
 
 def recognise_quietly(raw: RawTable) -> bool:

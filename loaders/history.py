@@ -6,8 +6,10 @@ the extract date this practice is in this PCN") are evidence, not dated rows:
 
 - the practice's memberships of other PCNs that cover the date end the day before it;
 - if no membership of that practice in that PCN covers the date, one is added: starting on
-  the extract date when the practice has moved, with no start date when this is the first
-  we know of it.
+  the extract date when the practice has moved (or an earlier extract had it in no PCN), with
+  no start date when this is the first we know of it;
+- a practice the extract puts in no PCN (`U` / `Unallocated`) has its memberships that
+  cover the date ended the day before it.
 
 Load snapshot editions oldest first; a practice missing from a snapshot keeps its
 memberships (a file may cover only part of the country).
@@ -35,7 +37,8 @@ def _covers(m: dict[str, Any], day: dt.date) -> bool:
 def diff(tx: Tx, dialect: Dialect, rs: RelSet) -> RelChanges:
     props = [p.name for p in RELS[rs.rel].props]
     frame = rs.frame
-    keys = frame["src"].unique().tolist()
+    released = _released(rs)
+    keys = list(dict.fromkeys([*frame["src"].unique().tolist(), *released["src"].tolist()]))
     existing = fetch_rels(tx, dialect, rs, keys)
     known: dict[str, list[dict[str, Any]]] = {}
     for row in existing.to_dict("records"):
@@ -66,11 +69,21 @@ def diff(tx: Tx, dialect: Dialect, rs: RelSet) -> RelChanges:
     # Snapshot evidence, oldest first.
     today = dt.date.today()
     snaps = snaps.assign(_day=[d if isinstance(d, dt.date) else today for d in snaps["_snap"]])
+    if len(released):  # in no PCN on the extract date: end the memberships covering it, add none
+        released = released.assign(_day=[d if isinstance(d, dt.date) else today for d in released["_snap"]])
+        snaps = pd.concat([snaps, released.assign(dst=None)], ignore_index=True)
+    in_none: set[Any] = set()  # practices seen in no PCN by an earlier extract
     for row in snaps.sort_values("_day", kind="stable").to_dict("records"):
         day = row["_day"]
         entries = known.setdefault(row["src"], [])
+        if row["dst"] is None:
+            in_none.add(row["src"])
+            for e in entries:
+                if _covers(e, day) and (e["from"] is None or e["from"] < day):
+                    e["to"] = day - dt.timedelta(days=1)
+            continue
         covered = any(e["dst"] == row["dst"] and _covers(e, day) for e in entries)
-        moved = bool(entries) and not covered
+        moved = (bool(entries) or row["src"] in in_none) and not covered
         for e in entries:  # on `day` the practice is in this PCN only
             if e["dst"] != row["dst"] and _covers(e, day) and (e["from"] is None or e["from"] < day):
                 e["to"] = day - dt.timedelta(days=1)
@@ -103,6 +116,15 @@ def diff(tx: Tx, dialect: Dialect, rs: RelSet) -> RelChanges:
     counts = TableCounts(f"{rs.rel} ({rs.src}->{rs.dst})", "relationship", rows_read=rs.rows_read,
                          created=len(create) - len(delete), updated=len(update) + len(delete), unchanged=unchanged)
     return RelChanges(rs, create, update, delete, counts, delete_identity=("from",))
+
+
+def _released(rs: RelSet) -> pd.DataFrame:
+    """Snapshot evidence that a practice is in no PCN (src, _snap), from the groups of `rs`."""
+    parts = [pd.DataFrame({"src": g.released.astype(object).to_numpy(), "_snap": [g.as_of] * len(g.released)})
+             for g in rs.groups if g.released is not None]
+    if not parts:
+        return pd.DataFrame({"src": pd.Series(dtype=object), "_snap": pd.Series(dtype=object)})
+    return pd.concat(parts, ignore_index=True)
 
 
 def _same(a: Any, b: Any) -> bool:

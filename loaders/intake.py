@@ -5,13 +5,20 @@ before the loader reads it, then runs the all-or-nothing loader. The checks refu
 message naming the file, what would otherwise cost unbounded memory or time, or end in an
 unexplained error:
 
-- a `.csv` that is not text (NUL bytes: binary junk, or UTF-16 "Unicode text"), or whose
-  first lines no CSV reader can split;
+- a `.csv` that is not text (a NUL byte anywhere: binary junk, or UTF-16 "Unicode text"), or
+  whose first lines no CSV reader can split (other control characters are refused cell by
+  cell, naming the row: `control.py`);
 - a workbook that is not a readable zip, has too many parts or sheets, expands to more than
   `MAX_UNCOMPRESSED` bytes (a zip bomb: the size is counted while decompressing, so a forged
   header does not help), holds more than `MAX_CELLS` cells or `MAX_SHEET_ROWS` rows in a
   sheet (counted in the sheet's XML as it streams), or whose XML is damaged or declares a
   DTD (entity expansion; Excel never writes one).
+
+Which parts are XML is decided by their content, never their names: the spreadsheet library
+follows the workbook's relationships to a sheet whatever the part is called, so every part
+whose first bytes are XML is checked and its rows and cells counted, and a part in an XML
+encoding other than UTF-8 (which Excel never writes, and whose tags the byte counts would
+not see) is refused. A part that is not XML cannot be read as a sheet.
 
 The check reads each workbook part once, in 1 MB pieces, through a streaming XML parser with
 no handlers; its memory does not grow with the file.
@@ -26,6 +33,7 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 from xml.parsers import expat
 
 from ..graph.store import Store
@@ -42,7 +50,7 @@ CHUNK = 1024 * 1024
 CSV_HEAD = 65_536
 
 _SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.I)
-_XML = re.compile(r"\.(xml|rels)$", re.I)
+_BOMS_OTHER = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")
 # Tag starts, with or without a namespace prefix (`<x:row>`): counted, not parsed (fast).
 _ROW_TAGS = (b"<row ", b"<row>", b":row ", b":row>")
 _CELL_TAGS = (b"<c ", b"<c>", b"<c/", b":c ", b":c>", b":c/")
@@ -61,7 +69,8 @@ def check_files(paths: Sequence[Path | str]) -> Problems:
     return problems
 
 
-def load(store: Store, paths: Sequence[Path | str], *, progress: Progress | None = None) -> LoadReport:
+def load(store: Store, paths: Sequence[Path | str], *, progress: Progress | None = None,
+         ics: str | None = None) -> LoadReport:
     """`load_paths` after `check_files`: raises `LoadError` (nothing written) when either finds a problem.
 
     A workbook can be a well-formed zip of well-formed XML and still be damaged (a cell
@@ -71,7 +80,7 @@ def load(store: Store, paths: Sequence[Path | str], *, progress: Progress | None
     problems = check_files(paths)
     problems.raise_if_any()
     try:
-        return load_paths(store, paths, progress=progress)
+        return load_paths(store, paths, progress=progress, ics=ics)
     except Exception as exc:
         where = _workbook_being_read(exc)
         if where is None:
@@ -99,10 +108,11 @@ def check_csv(path: Path, problems: Problems) -> None:
     try:
         with path.open("rb") as handle:
             head = handle.read(CSV_HEAD)
+            nul = b"\x00" in head or _has_nul(handle)  # anywhere in the file, not only its start
     except OSError as exc:
         problems.add(display, None, None, None, f"cannot read the file: {exc.strerror or exc}")
         return
-    if b"\x00" in head:
+    if nul:
         problems.add(display, None, None, None,
                      "is not a CSV text file: it holds NUL bytes (a binary file, or text saved as UTF-16 "
                      "\"Unicode text\"); save it as \"CSV UTF-8\"")
@@ -115,6 +125,13 @@ def check_csv(path: Path, problems: Problems) -> None:
             pass
     except csv.Error as exc:
         problems.add(display, None, None, None, f"not a readable CSV file: {exc}")
+
+
+def _has_nul(handle: BinaryIO) -> bool:
+    while chunk := handle.read(CHUNK):
+        if b"\x00" in chunk:
+            return True
+    return False
 
 
 def check_workbook(path: Path, problems: Problems) -> None:
@@ -147,8 +164,9 @@ def check_workbook(path: Path, problems: Problems) -> None:
             return
         total = cells = 0
         for part in parts:
-            is_sheet = _SHEET.match(part.filename) is not None
-            parser = _xml_parser() if _XML.search(part.filename) else None
+            parser: expat.XMLParserType | None = None
+            is_sheet = False
+            first = True
             rows = 0
             tail = b""
             try:
@@ -159,6 +177,15 @@ def check_workbook(path: Path, problems: Problems) -> None:
                         if total > MAX_UNCOMPRESSED:
                             refuse(_too_big())
                             return
+                        if first:  # what the part is, from its content: its name decides nothing
+                            first = False
+                            kind = _xml_kind(chunk)
+                            if kind == "other-encoding":
+                                refuse(f"not a readable Excel workbook: part {part.filename} is XML in an "
+                                       "encoding other than UTF-8, which Excel never writes")
+                                return
+                            is_sheet = kind == "xml"
+                            parser = _xml_parser() if is_sheet else None
                         if parser is not None:
                             parser.Parse(chunk, not chunk)
                         if not is_sheet:
@@ -197,9 +224,24 @@ class _Doctype(Exception):
     pass
 
 
+def _xml_kind(head: bytes) -> str:
+    """`xml` (UTF-8), `other-encoding` (UTF-16/32: a BOM, or NULs around the first `<`), or `binary`."""
+    if head.startswith(_BOMS_OTHER) or (b"\x00" in head[:4] and b"<" in head[:4]):
+        return "other-encoding"
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    if not text.startswith(b"<"):
+        return "binary"
+    declared = re.match(rb"<\?xml[^>]*encoding\s*=\s*[\"']([^\"']+)", text[:200])
+    if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+        return "other-encoding"
+    return "xml"
+
+
 def _xml_parser() -> expat.XMLParserType:
-    """A well-formedness check that keeps nothing: no handlers, and a DTD (entities) is refused."""
-    parser = expat.ParserCreate()
+    """A well-formedness check that keeps nothing: no handlers, and a DTD (entities) is refused.
+
+    Read as UTF-8 whatever the document declares (`_xml_kind` has refused any other)."""
+    parser = expat.ParserCreate("UTF-8")
 
     def doctype(*_: object) -> None:
         raise _Doctype

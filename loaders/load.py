@@ -13,8 +13,10 @@ from pathlib import Path
 
 from ..graph.dialect import Dialect
 from ..graph.store import Store, Tx
-from . import formats, history
+from . import control, formats, history, scope
+from .locate import locate
 from .plan import Plan, build
+from .postcodes import PostcodeLookup
 from .problems import LoadError, Problems
 from .read import expand, read_source
 from .report import FileReport, LoadReport, TableCounts
@@ -27,10 +29,12 @@ Progress = Callable[[str, int, int], None]  # (what is happening, steps done, st
 
 
 def read_tables(paths: Sequence[Path | str], problems: Problems, report: LoadReport,
-                tell: Progress | None = None) -> list[Table]:
-    """Every input table, recognised; unknown files and sheets become problems."""
-    tables: list[Table] = []
-    files = expand(paths, problems)
+                tell: Progress | None = None, *, ics: str | None = None,
+                store: Store | None = None) -> tuple[list[Table], list[PostcodeLookup]]:
+    """Every input table, recognised; unknown files and sheets become problems. With `ics`,
+    national files keep only the ICS's rows (`scope.py`); postcode lookups come back apart."""
+    found: list[tuple[formats.Recognised, str]] = []  # each table, with its file's SHA-256
+    files = expand(paths, problems, report.skipped)
     for number, path in enumerate(files):
         if tell is not None:
             tell(f"Reading {path.name}", number, len(files))
@@ -41,38 +45,71 @@ def read_tables(paths: Sequence[Path | str], problems: Problems, report: LoadRep
             formats.contract_name(t.stem) is None for t in source.tables
         ) and any(formats.recognise_quietly(t) for t in source.tables)
         for raw in source.tables:
-            found = formats.recognise(raw, problems)
-            if found is None:
+            control.check_table(raw, problems)
+            what = formats.what(raw)
+            if what is None:
                 if published_book and formats.contract_name(raw.stem) is None:
                     continue  # a notes sheet in a published workbook (ePCN.xlsx)
                 problems.add(raw.display, None, None, None, formats.unknown_message(raw))
                 continue
-            fmt = found[0].published.format if found and found[0].published else formats.contract_name(raw.stem) or ""
-            report.files.append(FileReport(raw.display, fmt, len(raw.frame), source.sha256))
-            tables.extend(found)
-    return tables
+            found.append((what, source.sha256))
+    left_out = _scope(found, ics, store, report) if ics else {}
+    tables: list[Table] = []
+    lookups: list[PostcodeLookup] = []
+    for what, sha256 in found:
+        rows = len(what.raw.frame) + left_out.get(id(what), 0)
+        report.files.append(FileReport(what.raw.display, what.format, rows, sha256, left_out.get(id(what), 0)))
+        got, lookup = what.tables(problems)
+        tables.extend(got)
+        for lk in lookup:
+            lk.number = len(lookups)
+            lookups.append(lk)
+    return tables, lookups
+
+
+def _scope(found: list[tuple[formats.Recognised, str]], ics: str, store: Store | None,
+           report: LoadReport) -> dict[int, int]:
+    """Keep only the ICS's rows of the published tables; per table (by id), the rows left out."""
+    located = [scope.located(w.raw, w.format)
+               for w, _ in found if w.published is not None and w.format not in scope.NOT_FILTERED]
+    chosen, keeps = scope.apply(ics, located, store)
+    report.ics = chosen.ics
+    by_raw = {id(t.raw): keeps[id(t)] for t in located}
+    left_out: dict[int, int] = {}
+    for what, _ in found:
+        keep = by_raw.get(id(what.raw))
+        if keep is None or keep.all():
+            continue
+        left_out[id(what)] = int((~keep).sum())
+        what.raw = scope.subset(what.raw, keep)
+    return left_out
 
 
 def prepare(paths: Sequence[Path | str], problems: Problems, report: LoadReport,
-            tell: Progress | None = None) -> Plan:
-    """Read, recognise and validate; the desired graph (no store needed)."""
-    tables = read_tables(paths, problems, report, tell)
+            tell: Progress | None = None, *, ics: str | None = None, store: Store | None = None) -> Plan:
+    """Read, recognise and validate; the desired graph (the store is read only for `ics`)."""
+    tables, lookups = read_tables(paths, problems, report, tell, ics=ics, store=store)
     if tell is not None:
         tell("Validating", 0, 1)
     typed: list[Typed] = [validate(t, i, problems) for i, t in enumerate(tables)]
-    return build(typed, problems)
+    plan = build(typed, problems)
+    plan.lookups = lookups
+    return plan
 
 
-def load_paths(store: Store, paths: Sequence[Path | str], *, progress: Progress | None = None) -> LoadReport:
+def load_paths(store: Store, paths: Sequence[Path | str], *, progress: Progress | None = None,
+               ics: str | None = None) -> LoadReport:
     """Load contract CSV folders/files, workbooks and NHS/ONS files into `store`, all or nothing.
 
-    Raises `LoadError` listing every problem (capped) when any input is wrong; then
-    nothing is written."""
+    With `ics` (an ICS's ODS code, e.g. QYG), national published files keep only that ICS's
+    rows; the report says how many were left out. Practices are located (`locate.py`) and the
+    report counts them by method. Raises `LoadError` listing every problem (capped) when any
+    input is wrong; then nothing is written."""
     started = time.perf_counter()
     tell = progress or (lambda _what, _done, _total: None)
     report = LoadReport()
     problems = Problems()
-    plan = prepare(paths, problems, report, tell)
+    plan = prepare(paths, problems, report, tell, ics=ics, store=store)
     if problems.full:
         problems.raise_if_any()
     dialect = Dialect(store.engine)
@@ -84,6 +121,9 @@ def load_paths(store: Store, paths: Sequence[Path | str], *, progress: Progress 
         tell("Checking references", 0, 1)
         relsets = resolve(tx, plan, local)
         local.raise_if_any()
+        tell("Locating practices", 0, 1)
+        relsets, located = locate(tx, plan, relsets)
+        report.located = located
         steps = 2 + 2 * len(plan.nodes) + 2 * len(relsets)
         done = 1
         node_changes = []

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..graph.model import FILES
+from . import postcodes
 from .parse import parse_date
 from .problems import Problems
 from .read import RawTable
@@ -57,6 +58,7 @@ class Mapper:
         self.headers = {norm(c): c for c in raw.frame.columns}
         self.skipped = {norm(c): c for c in raw.first_row if norm(c) not in self.headers}
         self.as_of: dt.date | None = None
+        self.lookups: list[postcodes.PostcodeLookup] = []  # what a postcode file gives (not graph tables)
 
     def col(self, *names: str) -> str | None:
         """The file's column for the first of `names` (normalised spellings) it has."""
@@ -177,13 +179,44 @@ ICS_CODE = ("ICB_CODE", "STP_CODE")
 ICS_NAME = ("ICB_NAME", "STP_NAME")
 
 
-def _commissioners(m: Mapper, code: str | None, name: str | None) -> list[Table]:
+def _commissioners(m: Mapper, code: str | None, name: str | None, ics: Source | None = None,
+                   rows: np.ndarray | None = None) -> list[Table]:
+    """The CCGs / Sub-ICB locations of a file, as NHS commissioner organisations, each PART_OF
+    its ICS when the file says which (`ics`: its ICB / STP ODS code column)."""
     if code is None:
         return []
     cols: dict[str, Source] = {"code": code, "sector": Const("nhs_commissioner"), "statutory": Const("true")}
     if name is not None:
         cols["name"] = name
-    return [m.table("organisations", cols, dedupe=["code"], drop_blank=["code"])]
+    if ics is not None:
+        cols["ics_code"] = ics
+    return [m.table("organisations", cols, rows=rows, dedupe=["code"], drop_blank=["code"])]
+
+
+# Non-PCN placeholders the publishers use: the practice map's `U` / `Unallocated` (practices
+# in no PCN). A code with no digit in it, or a name saying so, is not a PCN.
+PLACEHOLDER_PCN_NAME = re.compile(r"\s*(unallocated|unassigned|not allocated|no pcn|not in a pcn|none|n/?a|unknown)\s*",
+                                  re.IGNORECASE)
+
+
+def placeholder_pcn(code: str, name: str = "") -> bool:
+    """Whether a PCN code (with its name) is a placeholder for "in no PCN", not a PCN."""
+    code = str(code).strip()
+    return bool(code) and (not any(ch.isdigit() for ch in code) or PLACEHOLDER_PCN_NAME.fullmatch(str(name)) is not None)
+
+
+def _pcn_columns(m: Mapper, code: str, name: str | None) -> tuple[Source, np.ndarray]:
+    """The PCN code with placeholders blanked (the practice is in no PCN), and the rows of real PCNs."""
+    codes = m.raw.column(code).astype(object)
+    names = m.raw.column(name).astype(object) if name else pd.Series("", index=codes.index, dtype=object)
+    pairs = pd.DataFrame({"c": codes, "n": names})
+    distinct = pairs.drop_duplicates()
+    fake = {(c, n) for c, n in zip(distinct["c"], distinct["n"], strict=True) if placeholder_pcn(c, n)}
+    if not fake:
+        return code, np.ones(len(codes), dtype=bool)
+    is_fake = np.fromiter(((c, n) in fake for c, n in zip(codes, names, strict=True)), dtype=bool, count=len(codes))
+    blanked = codes.where(~is_fake, "")
+    return Derived(blanked, code), ~is_fake
 
 
 def _ics(m: Mapper, code: str | None, name: str | None) -> list[Table]:
@@ -199,14 +232,18 @@ def map_practice_map(m: Mapper) -> list[Table]:
     """gp-reg-pat-prac-map.csv (and the geocoded practice/PCN file built from it)."""
     m.as_of = m.extract_date(m.col("EXTRACT_DATE"))
     practice = m.col("PRACTICE_CODE")
-    pcn = m.col("PCN_CODE")
+    pcn_name = m.col("PCN_NAME")
+    pcn, real = _pcn_columns(m, m.col("PCN_CODE"), pcn_name)  # type: ignore[arg-type]
+    commissioner = m.col(*COMMISSIONER_CODE)
     cols: dict[str, Source] = {"code": practice, "name": m.col("PRACTICE_NAME"), "pcn_code": pcn}  # type: ignore[dict-item]
     postcode = m.col("PRACTICE_POSTCODE")
     if postcode:
         cols["postcode"] = postcode
+    if commissioner:
+        cols["sub_icb_code"] = commissioner
     out = [m.table("practices", cols, snapshot=True, drop_blank=["code"])]
-    out.append(m.table("pcns", {"code": pcn, "name": m.col("PCN_NAME")}, dedupe=["code"], drop_blank=["code"]))  # type: ignore[dict-item]
-    out += _commissioners(m, m.col(*COMMISSIONER_CODE), m.col(*COMMISSIONER_NAME))
+    out.append(m.table("pcns", {"code": pcn, "name": pcn_name}, rows=real, dedupe=["code"], drop_blank=["code"]))  # type: ignore[dict-item]
+    out += _commissioners(m, commissioner, m.col(*COMMISSIONER_NAME), m.col(*ICS_CODE))
     out += _ics(m, m.col(*ICS_CODE), m.col(*ICS_NAME))
     return out
 
@@ -223,8 +260,11 @@ def map_practice_totals(m: Mapper) -> list[Table]:
     postcode = m.col("POSTCODE", "PRACTICE_POSTCODE")
     if postcode:
         cols["postcode"] = postcode
+    commissioner = m.col(*COMMISSIONER_CODE)
+    if commissioner:
+        cols["sub_icb_code"] = commissioner
     out = [m.table("practices", cols, rows=keep, dedupe=["code"], drop_blank=["code"])]
-    out += _commissioners(m, m.col(*COMMISSIONER_CODE), None)
+    out += _commissioners(m, commissioner, None)
     return out
 
 
@@ -292,10 +332,27 @@ def _summed_registrations(m: Mapper, practice: str, lsoa: str, patients: str) ->
 # -- ePCN workbook ----------------------------------------------------------------------
 
 
+def _status_from_close(m: Mapper, close: str | None) -> Source:
+    """ePCN gives no status: a PCN with a close date is `closed`, else `active`."""
+    if close is None:
+        return Const("active")
+    values = m.raw.column(close).astype(object)
+    return Derived(values.map(lambda v: "closed" if v else "active").astype(object), close)
+
+
 def map_pcn_details(m: Mapper) -> list[Table]:
-    """ePCN 'PCN Details': the PCNs and their commissioner."""
+    """ePCN 'PCN Details': the PCNs (status, open and close dates) and their commissioner."""
     m.as_of = m.extract_date(None)
-    out = [m.table("pcns", {"code": m.col("PCN CODE"), "name": m.col("PCN NAME")}, dedupe=["code"], drop_blank=["code"])]  # type: ignore[dict-item]
+    name = m.col("PCN NAME")
+    pcn, real = _pcn_columns(m, m.col("PCN CODE"), name)  # type: ignore[arg-type]
+    cols: dict[str, Source] = {"code": pcn, "name": name}  # type: ignore[dict-item]
+    opened, closed = m.col("OPEN DATE", "OPEN DATE (YYYYMMDD)"), m.col("CLOSE DATE", "CLOSE DATE (YYYYMMDD)")
+    cols["status"] = _status_from_close(m, closed)
+    if opened:
+        cols["open_date"] = opened
+    if closed:
+        cols["close_date"] = closed
+    out = [m.table("pcns", cols, rows=real, dedupe=["code"], drop_blank=["code"])]
     code = m.col("CURRENT SUB ICB LOC CODE", "CURRENT CLINICAL COMMISSIONING GROUP CODE", "CURRENT CCG CODE")
     name = m.col("SUB ICB LOCATION", "SUB ICB LOC NAME", "CLINICAL COMMISSIONING GROUP NAME", "CCG NAME")
     out += _commissioners(m, code, name)
@@ -306,7 +363,8 @@ def map_pcn_partners(m: Mapper) -> list[Table]:
     """ePCN 'PCN Core Partner Details': practice -> PCN memberships with start and end dates."""
     m.as_of = m.extract_date(None)
     practice = m.col("PARTNER ORGANISATION CODE")
-    pcn = m.col("PCN CODE")
+    pcn_name = m.col("PCN NAME")
+    pcn, real = _pcn_columns(m, m.col("PCN CODE"), pcn_name)  # type: ignore[arg-type]
     cols: dict[str, Source] = {
         "code": practice, "name": m.col("PARTNER NAME"), "pcn_code": pcn,  # type: ignore[dict-item]
         "from": m.col("PRACTICE TO PCN RELATIONSHIP START DATE"),  # type: ignore[dict-item]
@@ -314,8 +372,11 @@ def map_pcn_partners(m: Mapper) -> list[Table]:
     end = m.col("PRACTICE TO PCN RELATIONSHIP END DATE")
     if end:
         cols["to"] = end
+    parent = m.col("PRACTICE PARENT SUB ICB LOC CODE", "PRACTICE PARENT CCG CODE")
+    if parent:
+        cols["sub_icb_code"] = parent
     out = [m.table("practices", cols, drop_blank=["code"])]
-    out.append(m.table("pcns", {"code": pcn, "name": m.col("PCN NAME")}, dedupe=["code"], drop_blank=["code"]))  # type: ignore[dict-item]
+    out.append(m.table("pcns", {"code": pcn, "name": pcn_name}, rows=real, dedupe=["code"], drop_blank=["code"]))  # type: ignore[dict-item]
     for code, name in (
         (m.col("PRACTICE PARENT SUB ICB LOC CODE", "PRACTICE PARENT CCG CODE"),
          m.col("PRACTICE PARENT SUB ICB LOC NAME", "PRACTICE PARENT CCG NAME")),
@@ -333,8 +394,11 @@ def map_practice_indicator(m: Mapper) -> list[Table]:
     cols: dict[str, Source] = {"code": m.col("PRACTICE_CODE"), "name": m.col("PRACTICE_NAME")}  # type: ignore[dict-item]
     if m.col("POSTCODE"):
         cols["postcode"] = m.col("POSTCODE")  # type: ignore[assignment]
+    commissioner = m.col("SUBICB_CODE", "SUB_ICB_CODE", "CCG_CODE")
+    if commissioner:
+        cols["sub_icb_code"] = commissioner
     out = [m.table("practices", cols, dedupe=["code"], drop_blank=["code"])]
-    return out + _commissioners(m, m.col("SUBICB_CODE", "SUB_ICB_CODE", "CCG_CODE"), None)
+    return out + _commissioners(m, commissioner, None)
 
 
 def map_pcn_indicator(m: Mapper) -> list[Table]:
@@ -360,12 +424,42 @@ ETR_COLUMNS = (
 GP_PRACTICE_SETTING = "4"
 
 
+ODS_STATUS = {"A": "active", "C": "closed", "D": "dormant", "P": "proposed"}
+ICS_ODS_CODE = re.compile(r"Q[A-Z0-9]{2}")  # an ICB / STP ODS code (epraccur's High Level Health Geography)
+
+
 def map_epraccur(m: Mapper) -> list[Table]:
-    """epraccur: open GP practices (prescribing setting 4, not closed)."""
+    """epraccur: GP practices (prescribing setting 4), open and closed, with their status, open
+    and close dates, postcode and commissioner (Sub-ICB location, PART_OF the ICS in High Level
+    Health Geography)."""
+    m.as_of = m.extract_date(None)
     keep = m.raw.matches(m.col("PRESCRIBING SETTING"), lambda v: v == GP_PRACTICE_SETTING)  # type: ignore[arg-type]
-    keep &= m.raw.matches(m.col("STATUS CODE"), lambda v: v.upper() != "C")  # type: ignore[arg-type]
-    cols: dict[str, Source] = {"code": m.col("ORGANISATION CODE"), "name": m.col("NAME"), "postcode": m.col("POSTCODE")}  # type: ignore[dict-item]
-    return [m.table("practices", cols, rows=keep, dedupe=["code"], drop_blank=["code"])]
+    status_col = m.col("STATUS CODE")
+    status = m.raw.column(status_col).astype(object).map(lambda v: ODS_STATUS.get(v.upper(), v))  # type: ignore[arg-type]
+    cols: dict[str, Source] = {
+        "code": m.col("ORGANISATION CODE"), "name": m.col("NAME"), "postcode": m.col("POSTCODE"),  # type: ignore[dict-item]
+        "status": Derived(status, status_col),  # type: ignore[arg-type]
+    }
+    for column, prop in (("OPEN DATE", "open_date"), ("CLOSE DATE", "close_date")):
+        if m.col(column):
+            cols[prop] = m.col(column)  # type: ignore[assignment]
+    commissioner = m.col("COMMISSIONER")
+    if commissioner:
+        cols["sub_icb_code"] = commissioner
+    out = [m.table("practices", cols, rows=keep, dedupe=["code"], drop_blank=["code"])]
+    geography = m.col("HIGH LEVEL HEALTH GEOGRAPHY")
+    ics = None
+    if geography is not None:  # a closed practice's keeps its old area team's code (Q44): use open ones'
+        is_ics = keep & m.raw.matches(geography, lambda v: ICS_ODS_CODE.fullmatch(v) is not None)
+        is_ics &= m.raw.matches(status_col, lambda v: v.upper() == "A")  # type: ignore[arg-type]
+        if is_ics.any():
+            ics = Derived(m.raw.column(geography).astype(object).where(is_ics, ""), geography)
+            out.append(m.table("ics", {"code": ics}, rows=is_ics, dedupe=["code"], drop_blank=["code"]))
+    if commissioner:
+        out += _commissioners(m, commissioner, None, rows=keep)
+        if ics is not None:  # the commissioners of open practices, PART_OF their ICS
+            out += _commissioners(m, commissioner, None, ics, rows=is_ics)
+    return out
 
 
 def map_etr(m: Mapper) -> list[Table]:
@@ -380,9 +474,11 @@ def map_etr(m: Mapper) -> list[Table]:
 
 
 def headerless_columns(path: Path, first: list[str]) -> list[str] | None:
-    """Column names for an ODS file published without a header row, else None."""
+    """Column names for an ODS or Code-Point Open file published without a header row, else None."""
     if identify_headers([norm(c) for c in first]) is not None:
         return None
+    if postcodes.codepoint_headerless(first):
+        return list(postcodes.CODEPOINT_COLUMNS)
     cells = [c.strip() for c in first]
     if len(cells) not in (len(EPRACCUR_COLUMNS), len(EPRACCUR_COLUMNS) - 1):
         return None
@@ -429,11 +525,19 @@ def _ons_columns(headers: Sequence[str]) -> dict[str, list[tuple[str, str | None
     return found
 
 
+def _edition(headers: Sequence[str]) -> dt.date | None:
+    """An ONS lookup's edition: the latest year in its geography codes' headers (`LAD19CD`,
+    `sicbl24_code` -> 2024-01-01), so that among lookups the newer one wins."""
+    years = [int(y) for h in headers for y in re.findall(r"(?<=[A-Z])(\d\d)(?=CD|NM|_|CDH|$)", h)]
+    return dt.date(2000 + max(years), 1, 1) if years else None
+
+
 def map_ons(m: Mapper) -> list[Table]:
     roles = _ons_columns(list(m.headers))
     out: list[Table] = []
     h = m.headers
     one = {role: pairs[0] for role, pairs in roles.items()}
+    m.as_of = _edition([c for pairs in roles.values() for pair in pairs for c in pair if c])
 
     def code(role: str) -> str | None:
         return h[one[role][0]] if role in one else None
@@ -457,6 +561,7 @@ def map_ons(m: Mapper) -> list[Table]:
         if "icb" in one:
             cols["ics_code"] = code("icb")  # type: ignore[assignment]
         out.append(m.table("places", cols, dedupe=list(cols), drop_blank=["code"]))
+    subicb = code("subicb")
     for role, kind in (("lsoa", "lsoa"), ("ward", "ward")):
         for c, n in roles.get(role, []):
             cols = {"code": h[c], "kind": Const(kind)}
@@ -464,9 +569,12 @@ def map_ons(m: Mapper) -> list[Table]:
                 cols["name"] = h[n]
             if lad:
                 cols["place_code"] = lad
-            out.append(m.table("areas", cols, dedupe=["code", *(["place_code"] if lad else [])], drop_blank=["code"]))
-    if "subicb" in one:
-        out += _commissioners(m, code("subicb"), name("subicb"))
+            if subicb and role == "lsoa":
+                cols["sub_icb_code"] = subicb  # the Sub-ICB location covering the LSOA
+            keys = [k for k in ("code", "place_code", "sub_icb_code") if k in cols]
+            out.append(m.table("areas", cols, dedupe=keys, drop_blank=["code"]))
+    if subicb:
+        out += _commissioners(m, subicb, name("subicb"), code("icb"))
     if "csp" in one:
         cols = {"code": code("csp"), "kind": Const("community_safety_partnership")}  # type: ignore[dict-item]
         if name("csp"):
@@ -518,6 +626,44 @@ def _organisation(m: Mapper, code: str | None, name: Source | None, sector: str)
     return m.table("organisations", cols, dedupe=["code"], drop_blank=["code"])
 
 
+# -- postcode lookups and LSOA centroids ----------------------------------------------------------
+
+
+def _postcode_lookup(m: Mapper, postcode: str, lad: str) -> list[Table]:
+    m.as_of = m.extract_date(None)
+    places = postcodes.lookup(m.raw.column(postcode), m.raw.column(lad))
+    m.lookups.append(postcodes.PostcodeLookup(m.raw.display, m.fmt, m.as_of, 0, places))
+    return []
+
+
+def map_postcode_directory(m: Mapper) -> list[Table]:
+    """ONS Postcode Directory / National Statistics Postcode Lookup: postcode -> local authority."""
+    postcode, lad = postcodes.directory_columns(set(m.headers))  # type: ignore[misc]
+    return _postcode_lookup(m, m.headers[postcode], m.headers[lad])
+
+
+def map_codepoint(m: Mapper) -> list[Table]:
+    """OS Code-Point Open: postcode -> local authority (`Admin_district_code`)."""
+    return _postcode_lookup(m, m.col(postcodes.CODEPOINT_POSTCODE), m.col(postcodes.CODEPOINT_LAD))  # type: ignore[arg-type]
+
+
+CENTROID_LSOA = re.compile(r"LSOA\d\dCD")
+
+
+def _is_centroids(headers: set[str]) -> bool:
+    return {"X", "Y"} <= headers and any(CENTROID_LSOA.fullmatch(h) for h in headers)
+
+
+def map_centroids(m: Mapper) -> list[Table]:
+    """ONS LSOA population-weighted centroids: the LSOAs as Areas (the points are not in the model)."""
+    code = next(h for h in m.headers if CENTROID_LSOA.fullmatch(h))
+    cols: dict[str, Source] = {"code": m.headers[code], "kind": Const("lsoa")}
+    name = m.headers.get(code[:-2] + "NM")
+    if name:
+        cols["name"] = name
+    return [m.table("areas", cols, dedupe=["code"], drop_blank=["code"])]
+
+
 # -- recognition ---------------------------------------------------------------------------------
 
 
@@ -543,6 +689,9 @@ FORMATS: tuple[Format, ...] = (
     Format("pcn-indicator", _has("PCN_CODE", "PCN_NAME", "SUBICB_CODE|SUB_ICB_CODE|CCG_CODE"), map_pcn_indicator),
     Format("ods-epraccur", _has("ORGANISATION CODE", "NAME", "STATUS CODE", "PRESCRIBING SETTING", "POSTCODE"), map_epraccur),
     Format("ods-etr", _has("ORGANISATION CODE", "NAME", "CLOSE DATE", "HIGH LEVEL HEALTH GEOGRAPHY"), map_etr),
+    Format("os-code-point-open", postcodes.is_codepoint, map_codepoint),
+    Format("ons-postcode-directory", postcodes.is_directory, map_postcode_directory),
+    Format("ons-lsoa-centroids", _is_centroids, map_centroids),
 )
 
 
@@ -550,6 +699,9 @@ FORMATS: tuple[Format, ...] = (
 # first row), so the reader parses nothing else.
 COLUMNS_USED: dict[str, tuple[str, ...]] = {
     "gp-reg-pat-prac-lsoa": ("PRACTICE_CODE", "PRACTICE_NAME", "LSOA_CODE", "SEX", "NUMBER_OF_PATIENTS"),
+    # a national postcode directory has 2.7 million rows and about 50 columns: read two
+    "ons-postcode-directory": (*postcodes.DIRECTORY_POSTCODE, "LAUA", "OSLAUA"),
+    "os-code-point-open": (postcodes.CODEPOINT_POSTCODE, postcodes.CODEPOINT_LAD),
 }
 
 
@@ -563,7 +715,8 @@ def columns_used(header: Sequence[str]) -> tuple[set[str], set[str]] | None:
     if fmt is None or fmt.name not in COLUMNS_USED:
         return None
     wanted = set(COLUMNS_USED[fmt.name])
-    used = {h for h in header if norm(h) in wanted}
+    used = {h for h in header if norm(h) in wanted or (fmt.name == "ons-postcode-directory"
+                                                       and postcodes.DIRECTORY_LAD.fullmatch(norm(h)))}
     return used, {h for h in used if norm(h) in COUNT_COLUMNS}
 
 
@@ -582,8 +735,11 @@ def identify_headers(headers: Sequence[str]) -> Format | None:
 class Identified:
     fmt: Format
 
-    def map(self, raw: RawTable, problems: Problems) -> list[Table]:
-        return self.fmt.mapper(Mapper(raw, self.fmt.name, problems))
+    def map(self, raw: RawTable, problems: Problems) -> tuple[list[Table], list[postcodes.PostcodeLookup]]:
+        """The contract tables a published table becomes, and the postcode lookup it is (if one)."""
+        mapper = Mapper(raw, self.fmt.name, problems)
+        tables = self.fmt.mapper(mapper)
+        return tables, mapper.lookups
 
 
 def identify(raw: RawTable) -> Identified | None:

@@ -49,6 +49,7 @@ class RelGroup:
     owners: pd.Series | None = None  # replace: keys whose set is stated (also when empty)
     as_of: dt.date | None = None  # snapshot membership evidence
     snapshot: bool = False
+    released: pd.Series | None = None  # snapshot: owners in none (the practice map's "Unallocated")
 
     @property
     def contract(self) -> bool:
@@ -59,6 +60,7 @@ class RelGroup:
 class Plan:
     nodes: dict[str, NodeSet] = field(default_factory=dict)
     groups: list[RelGroup] = field(default_factory=list)
+    lookups: list = field(default_factory=list)  # postcode lookups of the load (postcodes.PostcodeLookup)
 
 
 def _rank(typed: Typed) -> int:
@@ -185,9 +187,17 @@ def _ref_groups(t: Typed, spec: NodeFile) -> list[RelGroup]:
             if c.name in t.values:
                 frame[c.target_prop] = t.values[c.name]
                 props.append(c.target_prop)
+            elif c.default is not None and published is None:
+                frame[c.target_prop] = None
+                props.append(c.target_prop)
+            if c.default is not None and c.target_prop in frame.columns:  # e.g. located_by `contract`
+                frame[c.target_prop] = frame[c.target_prop].astype(object).where(
+                    frame[c.target_prop].notna() | frame["other"].isna(), c.default)
         frame = frame[valid]
         if ref.column.many:
             frame = frame.explode("other")
+        snapshot = bool(published and published.snapshot and ref.history)
+        released = frame.loc[frame["other"].isna(), "owner"].drop_duplicates() if snapshot else None
         frame = frame[frame["other"].notna()]
         for p in [p.name for p in model.props if p.name not in props]:
             frame[p] = None
@@ -196,7 +206,6 @@ def _ref_groups(t: Typed, spec: NodeFile) -> list[RelGroup]:
         owner_side = "src" if ref.outgoing else "dst"
         other_side = "dst" if ref.outgoing else "src"
         labels_owner, labels_other = (spec.label,), ref.targets
-        snapshot = bool(published and published.snapshot and ref.history)
         if ref.history:
             mode, identity = "history", ("from",)
         else:
@@ -216,6 +225,7 @@ def _ref_groups(t: Typed, spec: NodeFile) -> list[RelGroup]:
             owners=owners_all[valid].drop_duplicates() if mode == "replace" else None,
             as_of=published.as_of if published else None,
             snapshot=snapshot,
+            released=released if released is not None and len(released) else None,
         ))
     return groups
 

@@ -139,18 +139,21 @@ def tidy_header(name: object) -> str:
     return re.sub(r"\s+", " ", str(name if name is not None else "")).strip()
 
 
-def expand(paths: Sequence[Path | str], problems: Problems) -> list[Path]:
-    """Folders become their CSV files and workbooks (recursively, sorted); files stay."""
+def expand(paths: Sequence[Path | str], problems: Problems, skipped: list[str] | None = None) -> list[Path]:
+    """Folders become their CSV files and workbooks (recursively, sorted); files stay. Other
+    files in a folder (boundaries as .geojson, notes) are not read; `skipped` collects them."""
     out: list[Path] = []
     for given in paths:
         p = Path(given).expanduser()
         if p.is_dir():
-            found = [
+            visible = [
                 f for f in sorted(p.rglob("*"))
-                if f.is_file() and f.suffix.lower() in FOLDER_SUFFIXES
-                and not f.name.startswith((".", "~$"))
+                if f.is_file() and not f.name.startswith((".", "~$"))
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             ]
+            found = [f for f in visible if f.suffix.lower() in FOLDER_SUFFIXES]
+            if skipped is not None:
+                skipped.extend(str(f) for f in visible if f.suffix.lower() not in FOLDER_SUFFIXES)
             if not found:
                 problems.add(str(given), None, None, None, "folder has no .csv or .xlsx files")
             out.extend(found)
@@ -178,7 +181,8 @@ def read_source(path: Path, problems: Problems, headerless: dict[str, Sequence[s
         problems.add(display, None, None, None, f"cannot read the file: {exc.strerror or exc}")
         return None
     if suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
-        problems.add(display, None, None, None, "not a CSV file or an Excel workbook (.csv, .xlsx)")
+        hint = " (a boundary file: icpmap does not read boundaries yet)" if suffix in {".geojson", ".json", ".shp"} else ""
+        problems.add(display, None, None, None, f"not a CSV file or an Excel workbook (.csv, .xlsx){hint}")
         return None
     with ThreadPoolExecutor(max_workers=1) as pool:  # hashlib releases the GIL: hash while parsing
         digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())

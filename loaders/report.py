@@ -11,6 +11,7 @@ class FileReport:
     format: str  # the contract file ("practices") or the published format it was read as
     rows_read: int
     sha256: str
+    left_out: int = 0  # rows of a national file not in the ICS of `load --ics`
 
 
 @dataclass
@@ -31,6 +32,14 @@ class LoadReport:
     files: list[FileReport] = field(default_factory=list)
     tables: list[TableCounts] = field(default_factory=list)
     seconds: float = 0.0
+    skipped: list[str] = field(default_factory=list)  # files in the folders given that are not read (.geojson, ...)
+    ics: str | None = None  # `load --ics`: the ICS whose rows were kept from national files
+    # How the practices the load concerned are located: method -> practices (see loaders/locate.py).
+    located: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def left_out(self) -> int:
+        return sum(f.left_out for f in self.files)
 
     @property
     def created(self) -> int:
@@ -56,8 +65,16 @@ class LoadReport:
         return next((t for t in self.tables if t.name == name), None)
 
     def as_dict(self) -> dict:
-        return {
+        out = {
             "files": [vars(f) for f in self.files],
             "tables": [vars(t) for t in self.tables],
             "seconds": round(self.seconds, 3),
         }
+        if self.skipped:
+            out["skipped"] = list(self.skipped)
+        if self.ics:
+            out["ics"] = self.ics
+            out["left_out"] = self.left_out
+        if self.located:
+            out["located"] = dict(self.located)
+        return out

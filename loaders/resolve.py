@@ -189,6 +189,8 @@ def _merge(pieces: list[tuple[RelGroup, str, str, pd.DataFrame]], problems: Prob
             f["_single"] = g.mode == "replace" and g.owner_side is not None and g.typed.table.published is None
             frames.append(f)
         frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        if mode == "replace" and owner_side is not None and len(items) > 1:
+            frame = _newest_per_owner(frame, owner_side, items)
         _rel_conflicts(rel, frame, keys, given, items, problems)
         if mode == "replace":
             _single_conflicts(rel, frame, owner_side, items, problems)
@@ -205,6 +207,18 @@ def _merge(pieces: list[tuple[RelGroup, str, str, pd.DataFrame]], problems: Prob
                 frame[p] = frame[p].astype(object).where(frame[p].notna(), None)
         out.append(_relset(rel, s, d, mode, identity, owner_side, frame, given, items))
     return out
+
+
+def _newest_per_owner(frame: pd.DataFrame, owner_side: str, items: list[tuple[RelGroup, pd.DataFrame]]) -> pd.DataFrame:
+    """A reference stated by several tables: each owner's set comes from the table that wins for
+    it (the partnership's own files, else the newest edition), not the union of all of them."""
+    stated = [pd.DataFrame({"owner": g.owners.to_numpy(dtype=object), "rank": rank_of(g)})
+              for g, _ in items if g.owners is not None]
+    if not stated:
+        return frame
+    best = pd.concat(stated, ignore_index=True).groupby("owner", sort=False)["rank"].max()
+    winner = frame[owner_side].astype(object).map(best).to_numpy()
+    return frame[(frame["_rank"].to_numpy() == winner)].reset_index(drop=True)
 
 
 def _relset(rel: str, s: str, d: str, mode: Mode, identity: tuple[str, ...], owner_side: str | None,

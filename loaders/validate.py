@@ -88,13 +88,14 @@ def validate(table: Table, number: int, problems: Problems) -> Typed:
     props = column_props(table.spec)
     required = required_columns(table)
     many = {c.name for c in table.spec.columns() if c.many}
+    blank_ok = {c.name for c in table.spec.columns() if c.blank_ok}
     values: dict[str, pd.Series] = {}
     lines = table.lines
     for name in table.frame.columns:
         raw = table.frame[name]
         blank = (raw == "").to_numpy()
         user_col = table.user_column(name)
-        if name in required and blank.any():
+        if name in required and name not in blank_ok and blank.any():
             at = np.flatnonzero(blank)
             problems.add_rows(table.display, lines[at], user_col, [""] * len(at), "a value is required here")
         if name in many:

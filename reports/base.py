@@ -69,8 +69,9 @@ class Option:
 
 
 PLACE = Option("place", "string", "a Place's ONS code, e.g. E08000014 (default: every Place)")
+ICS = Option("ics", "string", "an ICS's ODS code, e.g. QYG: only its Places (default: every ICS)")
 AS_AT = Option("as_at", "date", "the as-at date, YYYY-MM-DD: memberships and roles current then (default: today)")
-COMMON = (PLACE, AS_AT)
+COMMON = (PLACE, ICS, AS_AT)
 
 
 @dataclass
@@ -83,6 +84,7 @@ class Context:
     as_at: dt.date
     options: dict[str, Any] = field(default_factory=dict)
     cache: dict[tuple[Any, ...], Result] = field(default_factory=dict)
+    ics: str | None = None
 
     def query(self, name: str, **params: Any) -> Result:
         """Run a query of the library with this run's place and as-at date (when it takes them)."""
@@ -91,6 +93,8 @@ class Context:
         given: dict[str, Any] = {}
         if "place" in declared:
             given["place"] = self.place
+        if "ics" in declared:
+            given["ics"] = self.ics
         if "as_at" in declared:
             given["as_at"] = self.as_at
         given.update(params)
@@ -142,6 +146,6 @@ def sorted_list(values: Any) -> list[str]:
 
 
 __all__ = [
-    "AS_AT", "COMMON", "PLACE", "Context", "Option", "Report", "ReportError", "ReportResult",
+    "AS_AT", "COMMON", "ICS", "PLACE", "Context", "Option", "Report", "ReportError", "ReportResult",
     "count", "sorted_list",
 ]

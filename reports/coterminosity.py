@@ -7,7 +7,9 @@ from typing import Any
 
 from .base import COMMON, Context, Option, Report, ReportError, count, sorted_list
 
-PCN_COLUMNS = ("pcn_code", "pcn_name", "main_footprint", "share", "footprints", "coterminous", "main_count", "total")
+PCN_COLUMNS = (
+    "pcn_code", "pcn_name", "main_footprint", "share", "footprints", "coterminous", "main_count", "total", "unknown",
+)
 NEIGHBOURHOOD_COLUMNS = ("neighbourhood_code", "neighbourhood_name", "place_code", "pcn_codes", "one_to_one")
 UNKNOWN = "unknown"
 
@@ -39,11 +41,14 @@ def pcn_rows(ctx: Context, by: str, level: str, threshold: float) -> list[list[A
     rows = []
     for pcn in ctx.records("report-coterminosity-pcns"):  # every PCN in scope, even with nothing to count
         code = pcn["pcn_code"]
-        main, top, total, footprints = main_footprint(counts.get(code, {}))
+        own = counts.get(code, {})
+        main, top, total, footprints = main_footprint(own)
         share = top / total if total else None
-        coterminous = share is not None and share >= threshold  # compared unrounded
+        # Never claimed without knowing: a PCN whose main footprint is unknown is not coterminous.
+        coterminous = share is not None and main != UNKNOWN and share >= threshold  # compared unrounded
         rows.append([
             code, pcn["pcn_name"], main, None if share is None else round(share, 3), footprints, coterminous, top, total,
+            max(own.get(UNKNOWN, 0), 0),
         ])
     return rows
 

@@ -41,6 +41,25 @@ def _check_place(store: Store, code: str, cache: dict[tuple[Any, ...], Result]) 
     raise ReportError(f"No Place with code {code!r} in the store. `icpmap run places` lists the Places.")
 
 
+def _check_ics(store: Store, code: str, place: str | None, cache: dict[tuple[Any, ...], Result]) -> str:
+    """The ICS's code as stored (any case given); a Place given too must be one of its Places."""
+    from .. import cypher
+
+    q = cypher.get("report-ics")
+    for candidate in dict.fromkeys((code, code.upper())):
+        key = ("report-ics", candidate)
+        if key not in cache:
+            cache[key] = store.read(q.text, q.bind({"ics": candidate}))
+        if cache[key].rows:
+            places = set(cache[key].rows[0][1] or [])
+            if place is not None and place not in places:
+                raise ReportError(f"Place {place!r} is not one of ICS {candidate!r}'s Places "
+                                  f"({', '.join(sorted(places)) or 'it has none in the store'}).")
+            return candidate
+    raise ReportError(f"No ICS with code {code!r} in the store (an ICB's ODS code, e.g. QYG). "
+                      "`icpmap run places` lists the Places with their ICS.")
+
+
 def run_report(
     store: Store,
     name: str,
@@ -66,9 +85,12 @@ def run_report(
     place = resolved.get("place")
     if place is not None:
         place = resolved["place"] = _check_place(store, place, cache)
+    ics = resolved.get("ics")
+    if ics is not None:
+        ics = resolved["ics"] = _check_ics(store, ics, place, cache)
     as_at = resolved.get("as_at") or dt.date.today()
     resolved["as_at"] = as_at
-    ctx = Context(store, settings or load_settings(), place, as_at, dict(resolved), cache)
+    ctx = Context(store, settings or load_settings(), place, as_at, dict(resolved), cache, ics)
     columns, rows = report.build(ctx)
     resolved.update(ctx.options)
     return ReportResult(report.name, list(columns), rows, resolved)

@@ -74,12 +74,17 @@ def to_json(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def xlsx_value(value: Any) -> Any:
-    """Numbers and dates stay typed in Excel; text is neutralised."""
+    """Numbers and dates stay typed in Excel; text is neutralised, and a control character
+    (which an XLSX file cannot hold) is written as its escape, `\\x01`, never a failure."""
     if value is None or isinstance(value, (bool, int, dt.date)):
         return value
     if isinstance(value, float):
         return None if math.isnan(value) else value
-    return neutralise(cell_text(value))
+    return neutralise(xlsx_text(cell_text(value)))
+
+
+def xlsx_text(text: str) -> str:
+    return XLSX_ILLEGAL.sub(lambda m: repr(m.group())[1:-1], text) if XLSX_ILLEGAL.search(text) else text
 
 
 def write_xlsx(path: Path | io.BytesIO, sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]) -> None:
@@ -94,7 +99,7 @@ def write_xlsx(path: Path | io.BytesIO, sheets: Sequence[tuple[str, Sequence[str
     header_fill = PatternFill("solid", fgColor="005EB8")  # NHS blue
     for name, columns, rows in sheets:
         sheet = book.create_sheet(title=_sheet_title(name))
-        sheet.append([neutralise(c) for c in columns])
+        sheet.append([neutralise(xlsx_text(str(c))) for c in columns])
         for cell in sheet[1]:
             cell.font, cell.fill = header_font, header_fill
         for row in rows:

@@ -61,6 +61,10 @@ FILES: dict[str, tuple[list[str], list[list[str]]]] = {
         ["P00012", "Delta One Surgery", "U00008", "", DELTA, "2019-07-01", ""],
         ["P00013", "Delta Two Surgery", "U00008", "", DELTA, "2019-07-01", "2024-06-01"],
         ["P00014", "Delta Three Surgery", "U00008", "", DELTA, "2024-06-02", ""],
+        # Branches with no registered patients, so that PCNs Six and Seven have a practice
+        # located in a Place (the report covers only those, or PCNs leading a neighbourhood).
+        ["P00015", "Six Branch Surgery", "U00006", "", ALPHA, "2019-07-01", ""],
+        ["P00016", "Seven Branch Surgery", "U00007", "", ALPHA, "2019-07-01", ""],
     ]),
     "areas": (["code", "name", "kind", "place_code", "neighbourhood_code"], [
         ["E01000001", "Area 1", "lsoa", ALPHA, "NB-A1"],
@@ -293,37 +297,36 @@ UNSIGNED_ALPHA_2021 = [
     [ALPHA, "MOU-A", "TR-A", "Alpha Trust", "not_signed"],
 ]
 
+# PCN Five is not covered: its only practice joins in 2030 and it leads no neighbourhood.
 COTERMINOSITY_PRACTICES = [
-    # pcn, name, main, share, footprints, coterminous, main_count, total
-    ["U00001", "PCN One", ALPHA, 0.667, 2, False, 2, 3],
-    ["U00002", "PCN Two", ALPHA, 0.5, 2, False, 1, 2],  # tie: smallest code
-    ["U00003", "PCN Three", ALPHA, 1.0, 1, True, 1, 1],  # the mover counts for PCN Four only
-    ["U00004", "PCN Four", ALPHA, 1.0, 1, True, 1, 1],
-    ["U00005", "PCN Five", None, None, 0, False, 0, 0],  # its only practice joins in 2030
-    ["U00006", "PCN Six", "unknown", 1.0, 1, True, 1, 1],  # practice LOCATED_IN nowhere
-    ["U00007", "PCN Seven", "unknown", 1.0, 1, True, 1, 1],
-    ["U00008", "PCN Delta", DELTA, 1.0, 1, True, 2, 2],  # P00013 ends on AS_AT; P00014 starts after
+    # pcn, name, main, share, footprints, coterminous, main_count, total, unknown
+    ["U00001", "PCN One", ALPHA, 0.667, 2, False, 2, 3, 0],
+    ["U00002", "PCN Two", ALPHA, 0.5, 2, False, 1, 2, 0],  # tie: smallest code
+    ["U00003", "PCN Three", ALPHA, 1.0, 1, True, 1, 1, 0],  # the mover counts for PCN Four only
+    ["U00004", "PCN Four", ALPHA, 1.0, 1, True, 1, 1, 0],
+    ["U00006", "PCN Six", ALPHA, 0.5, 2, False, 1, 2, 1],  # P00009 LOCATED_IN nowhere; tie: E09... < unknown
+    ["U00007", "PCN Seven", ALPHA, 0.5, 2, False, 1, 2, 1],
+    ["U00008", "PCN Delta", DELTA, 1.0, 1, True, 2, 2, 0],  # P00013 ends on AS_AT; P00014 starts after
 ]
 COTERMINOSITY_PATIENTS = [
     # PCN One: Alpha 1000 + 500 (Area 2 is IN NB-A1 only) + 300; Beta 100; Gamma 400; unknown 100.
-    ["U00001", "PCN One", ALPHA, 0.75, 4, False, 1800, 2400],
-    ["U00002", "PCN Two", ALPHA, 0.5, 2, False, 500, 1000],
-    ["U00003", "PCN Three", ALPHA, 1.0, 1, True, 100, 100],
-    ["U00004", "PCN Four", ALPHA, 1.0, 1, True, 200, 200],
-    ["U00005", "PCN Five", None, None, 0, False, 0, 0],
-    ["U00006", "PCN Six", ALPHA, 0.95, 2, True, 950, 1000],  # exactly the threshold
-    ["U00007", "PCN Seven", ALPHA, 0.95, 2, False, 9496, 10000],  # 0.9496: below, though it shows 0.95
-    ["U00008", "PCN Delta", DELTA, 1.0, 1, True, 1000, 1000],
+    ["U00001", "PCN One", ALPHA, 0.75, 4, False, 1800, 2400, 100],
+    ["U00002", "PCN Two", ALPHA, 0.5, 2, False, 500, 1000, 0],
+    ["U00003", "PCN Three", ALPHA, 1.0, 1, True, 100, 100, 0],
+    ["U00004", "PCN Four", ALPHA, 1.0, 1, True, 200, 200, 0],
+    ["U00006", "PCN Six", ALPHA, 0.95, 2, True, 950, 1000, 50],  # exactly the threshold
+    ["U00007", "PCN Seven", ALPHA, 0.95, 2, False, 9496, 10000, 0],  # 0.9496: below, though it shows 0.95
+    ["U00008", "PCN Delta", DELTA, 1.0, 1, True, 1000, 1000, 0],
 ]
 COTERMINOSITY_NEIGHBOURHOOD_LEVEL = [
-    ["U00001", "PCN One", "NB-A1", 0.625, 2, False, 1500, 2400],
-    ["U00002", "PCN Two", "unknown", 1.0, 1, True, 1000, 1000],  # Areas 3 and 4 are in no neighbourhood
-    ["U00003", "PCN Three", "NB-A1", 1.0, 1, True, 100, 100],
-    ["U00004", "PCN Four", "unknown", 1.0, 1, True, 200, 200],
-    ["U00005", "PCN Five", None, None, 0, False, 0, 0],
-    ["U00006", "PCN Six", "NB-A1", 0.95, 2, True, 950, 1000],
-    ["U00007", "PCN Seven", "NB-A1", 0.95, 2, False, 9496, 10000],
-    ["U00008", "PCN Delta", "NB-D1", 1.0, 1, True, 1000, 1000],
+    ["U00001", "PCN One", "NB-A1", 0.625, 2, False, 1500, 2400, 900],
+    # Areas 3 and 4 are in no neighbourhood: main footprint unknown, so not coterminous (share 1).
+    ["U00002", "PCN Two", "unknown", 1.0, 1, False, 1000, 1000, 1000],
+    ["U00003", "PCN Three", "NB-A1", 1.0, 1, True, 100, 100, 0],
+    ["U00004", "PCN Four", "unknown", 1.0, 1, False, 200, 200, 200],
+    ["U00006", "PCN Six", "NB-A1", 0.95, 2, True, 950, 1000, 50],
+    ["U00007", "PCN Seven", "NB-A1", 0.95, 2, False, 9496, 10000, 504],
+    ["U00008", "PCN Delta", "NB-D1", 1.0, 1, True, 1000, 1000, 0],
 ]
 COTERMINOSITY_NEIGHBOURHOODS = [
     ["NB-A1", "Alpha North", ALPHA, ["U00001"], True],

@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,7 @@ class Env:
         self.keys = KeyFile(root / "keys.json")
         self.key = {role: self.keys.create(f"test {role}", role)[1] for role in ROLES}
         self.app = create_app(self.store, keys_path=self.keys.path, audit=root / "loads.jsonl")
-        self.client = TestClient(self.app, base_url="http://testserver")
+        self.client = TestClient(self.app, base_url="http://127.0.0.1")
 
     def headers(self, role: str | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.key[role]}"} if role else {}
@@ -234,7 +235,8 @@ def test_query_validation_is_a_422_problem(env: Env) -> None:
 def test_query_refuses_writes_on_every_engine(store: Store) -> None:
     """The `store` fixture runs on LadybugDB, and on Neo4j too when ICPMAP_NEO4J_URI is set."""
     store.write("CREATE (:Place {code: 'P1', name: 'One'})")
-    client = TestClient(create_app(store, allow_anonymous=True, keys_path=Path(os.devnull + ".none.json")))
+    client = TestClient(create_app(store, allow_anonymous=True, keys_path=Path(os.devnull + ".none.json")),
+                        base_url="http://127.0.0.1", headers={"Origin": "http://127.0.0.1"})
     for cypher in WRITES:
         response = client.post("/query", json={"cypher": cypher})
         assert response.status_code in (400, 403), (cypher, response.text)
@@ -326,7 +328,7 @@ def test_upload_size_limit_is_enforced(env: Env, tmp_path: Path) -> None:
     key_file = KeyFile(tmp_path / "keys.json")
     _, key = key_file.create("admin", "admin")
     app = create_app(env.store, keys_path=key_file.path, audit=tmp_path / "a.jsonl", max_upload_bytes=2000)
-    client = TestClient(app)
+    client = TestClient(app, base_url="http://127.0.0.1")
     before = counts(env.store)
     big = b"code,name\n" + b"X,y\n" * 1000
     response = client.post("/loads", files=[("files", ("ics.csv", big))], headers={"X-API-Key": key})
@@ -447,7 +449,7 @@ def test_problem_details_and_headers_on_every_kind_of_response(env: Env) -> None
     def boom() -> None:
         raise RuntimeError("secret internals /etc/shadow")
 
-    client = TestClient(app, raise_server_exceptions=False)
+    client = TestClient(app, raise_server_exceptions=False, base_url="http://127.0.0.1")
     h = env.headers("viewer")
     cases = [
         (client.get("/nope"), 404), (client.delete("/places", headers=h), 405),
@@ -475,28 +477,70 @@ def test_problem_details_and_headers_on_every_kind_of_response(env: Env) -> None
 # -- dashboard sign-in ----------------------------------------------------------------------------------------------
 
 
-def test_sign_in_sets_a_secure_http_only_cookie(env: Env) -> None:
-    client = TestClient(env.app)
-    bad = client.post("/login", data={"key": "wrong", "next": "/"})
+def _sign_in(client: TestClient, key: str) -> str:
+    """The session cookie a sign-in from the service's own page sets."""
+    response = client.post("/login", data={"key": key, "next": "/"}, headers={"Origin": "http://127.0.0.1"},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return response.cookies["icpmap_session"]
+
+
+def test_sign_in_sets_a_secure_http_only_session_cookie(env: Env) -> None:
+    client = TestClient(env.app, base_url="http://127.0.0.1")
+    origin = {"Origin": "http://127.0.0.1"}
+    bad = client.post("/login", data={"key": "wrong", "next": "/"}, headers=origin)
     assert bad.status_code == 401 and "not valid" in bad.text
-    ok = client.post("/login", data={"key": env.key["viewer"], "next": "https://evil.example/"}, follow_redirects=False)
+    ok = client.post("/login", data={"key": env.key["viewer"], "next": "https://evil.example/"}, headers=origin,
+                     follow_redirects=False)
     assert ok.status_code == 303 and ok.headers["location"] == "/"  # no open redirect
     cookie = ok.headers["set-cookie"].lower()
     assert "httponly" in cookie and "secure" in cookie and "samesite=strict" in cookie
-    jar = {"Cookie": f"icpmap_key={env.key['viewer']}"}
+    session = ok.cookies["icpmap_session"]
+    assert env.key["viewer"] not in ok.headers["set-cookie"] and env.key["viewer"].split("-")[2] not in session
+    jar = {"Cookie": f"icpmap_session={session}"}
     home = client.get("/", headers=jar)
     assert home.status_code == 200 and "Sefton" in home.text
-    assert client.get("/places", headers=jar).status_code == 200  # the API accepts the cookie too
+    assert client.get("/places", headers=jar).status_code == 200  # the API accepts the session too
+    assert client.get("/places", headers={"Cookie": f"icpmap_key={env.key['viewer']}"}).status_code == 401
 
 
 def test_cookie_posts_need_same_origin(env: Env) -> None:
-    client = TestClient(env.app)
-    jar = f"icpmap_key={env.key['analyst']}"
+    client = TestClient(env.app, base_url="http://127.0.0.1")
+    jar = f"icpmap_session={_sign_in(client, env.key['analyst'])}"
     form = {"cypher": "MATCH (p:Place) RETURN count(p) AS n"}
     assert client.post("/dashboard/query", data=form, headers={"Cookie": jar}).status_code == 403
     assert client.post("/dashboard/query", data=form, headers={"Cookie": jar, "Origin": "https://evil.example"}).status_code == 403
-    same = client.post("/dashboard/query", data=form, headers={"Cookie": jar, "Origin": "http://testserver"})
+    same = client.post("/dashboard/query", data=form, headers={"Cookie": jar, "Origin": "http://127.0.0.1"})
     assert same.status_code == 200 and "<td>9</td>" in same.text
+
+
+def test_sign_out_ends_the_session_on_the_server(env: Env) -> None:
+    client = TestClient(env.app, base_url="http://127.0.0.1")
+    session = _sign_in(client, env.key["viewer"])
+    jar = {"Cookie": f"icpmap_session={session}"}
+    assert client.get("/places", headers=jar).status_code == 200
+    assert client.post("/logout", headers={**jar, "Origin": "https://evil.example"}).status_code == 403
+    assert client.get("/places", headers=jar).status_code == 200  # a cross-site sign-out did nothing
+    out = client.post("/logout", headers={**jar, "Origin": "http://127.0.0.1"}, follow_redirects=False)
+    assert out.status_code == 303
+    assert client.get("/places", headers=jar).status_code == 401  # a kept copy of the cookie is dead too
+
+
+def test_a_session_ends_when_its_key_is_revoked_or_it_expires(env: Env, tmp_path: Path) -> None:
+    keys = KeyFile(tmp_path / "keys.json")
+    _, key = keys.create("short-lived", "viewer")
+    app = create_app(env.store, keys_path=keys.path, audit=tmp_path / "a.jsonl")
+    client = TestClient(app, base_url="http://127.0.0.1")
+    jar = {"Cookie": f"icpmap_session={_sign_in(client, key)}"}
+    assert client.get("/places", headers=jar).status_code == 200
+    keys.revoke("short-lived")
+    assert client.get("/places", headers=jar).status_code == 401
+    _, key = keys.create("expiring", "viewer")
+    app.state.settings.sessions.ttl_s = 1.0
+    jar = {"Cookie": f"icpmap_session={_sign_in(client, key)}"}
+    assert client.get("/places", headers=jar).status_code == 200
+    time.sleep(1.1)
+    assert client.get("/places", headers=jar).status_code == 401
 
 
 def test_dashboard_upload_lists_problems(env: Env) -> None:
@@ -520,9 +564,13 @@ def test_hostile_text_is_escaped_in_pages(env: Env) -> None:
 
 def test_single_user_mode_until_a_key_exists(env: Env, tmp_path: Path) -> None:
     key_file = KeyFile(tmp_path / "keys.json")
-    client = TestClient(create_app(env.store, keys_path=key_file.path, allow_anonymous=True))
+    client = TestClient(create_app(env.store, keys_path=key_file.path, allow_anonymous=True), base_url="http://127.0.0.1")
     assert client.get(f"/places/{PLACE}").status_code == 200
-    assert client.post("/query", json={"cypher": "RETURN 1 AS x"}).status_code == 200
+    assert client.post("/query", json={"cypher": "RETURN 1 AS x"}).status_code == 403  # where from? (a script)
+    assert client.post("/query", json={"cypher": "RETURN 1 AS x"}, headers={"Origin": "https://evil.example"}
+                       ).status_code == 403
+    assert client.post("/query", json={"cypher": "RETURN 1 AS x"}, headers={"Origin": "http://127.0.0.1"}
+                       ).status_code == 200
     key_file.create("first", "viewer")
     assert client.get(f"/places/{PLACE}").status_code == 401
 
@@ -573,7 +621,7 @@ def test_many_concurrent_uncached_requests_all_succeed(env: Env) -> None:
     """32 requests at once: the engine sees a few reader connections, never one per request thread."""
     from concurrent.futures import ThreadPoolExecutor
 
-    client = TestClient(create_app(env.store, keys_path=env.keys.path, audit=env.root / "c.jsonl", cache=False))
+    client = TestClient(create_app(env.store, keys_path=env.keys.path, audit=env.root / "c.jsonl", cache=False), base_url="http://127.0.0.1")
     h = env.headers("viewer")
     paths = [f"/places/{code}/network" for code in ("E08000014", "E08000012", "E06000049", "E06000006")] * 6
     paths += ["/reports/unsigned", "/assurance"] * 4

@@ -41,7 +41,8 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[schemathesi
     load_paths(store, [SAMPLE_DIR])
     keys = KeyFile(root / "keys.json")
     KEYS["admin"] = keys.create("fuzz", "admin")[1]
-    app = create_app(store, keys_path=keys.path, audit=root / "loads.jsonl")
+    # schemathesis calls the app as http://testserver, a host the service must be told to answer
+    app = create_app(store, keys_path=keys.path, audit=root / "loads.jsonl", allowed_hosts=["testserver"])
     yield schemathesis.openapi.from_asgi("/openapi.json", app)
     store.close()
 

@@ -111,9 +111,10 @@ def test_home_lists_the_nine_places_after_sign_in(page, server) -> None:
     for name in PLACE_NAMES:
         assert name in text
     cookies = page.context.cookies()
-    cookie = next(c for c in cookies if c["name"] == "icpmap_key")
+    cookie = next(c for c in cookies if c["name"] == "icpmap_session")
     assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Strict"
-    assert page.evaluate("document.cookie") == ""  # the key is out of reach of scripts
+    assert server["viewer"].split("-")[2] not in cookie["value"]  # a session id, not the key
+    assert page.evaluate("document.cookie") == ""  # out of reach of scripts
     assert not page.errors
 
 

@@ -77,7 +77,7 @@ def test_the_service_and_the_cli_share_one_audit(cli, tmp_path: Path) -> None:  
         keys = KeyFile(tmp_path / "keys.json")
         admin = {"Authorization": f"Bearer {keys.create('Audit Admin', 'admin')[1]}"}
         viewer = {"Authorization": f"Bearer {keys.create('Audit Viewer', 'viewer')[1]}"}
-        with TestClient(create_app(store, keys_path=keys.path)) as client:  # the default audit file
+        with TestClient(create_app(store, keys_path=keys.path), base_url="http://127.0.0.1") as client:  # the default audit file
             listed = client.get("/loads", headers=admin).json()
             assert [e["status"] for e in listed] == ["loaded"] and listed[0]["by"] == getpass.getuser()
             assert len(listed[0]["files"]) == 19 and all(len(f["sha256"]) == 64 for f in listed[0]["files"])

@@ -126,8 +126,10 @@ class Hostile:
         keys = KeyFile(root / "keys.json")
         self.key = keys.create("hostile admin", "admin")[1]
         self.app = create_app(self.store, keys_path=keys.path, audit=root / "loads.jsonl")
-        self.client = TestClient(self.app, base_url="http://testserver")
-        self.client.cookies.set("icpmap_key", self.key)
+        self.client = TestClient(self.app, base_url="http://127.0.0.1")
+        signed_in = self.client.post("/login", data={"key": self.key, "next": "/"},
+                                     headers={"Origin": "http://127.0.0.1"}, follow_redirects=False)
+        self.client.cookies.set("icpmap_session", signed_in.cookies["icpmap_session"])
         self.headers = {"Authorization": f"Bearer {self.key}"}
 
 
@@ -240,7 +242,7 @@ def _pages(hostile: Hostile) -> dict[str, str]:
         assert response.status_code in (200, 404, 422), (path, response.status_code)
         pages[path] = response.text
     response = client.post("/dashboard/query", data={"cypher": "MATCH (o:Organisation) RETURN o.name AS name"},
-                           headers={"Origin": "http://testserver"})
+                           headers={"Origin": "http://127.0.0.1"})
     assert response.status_code == 200, response.text[:500]
     pages["POST /dashboard/query"] = response.text
     return pages
@@ -519,7 +521,7 @@ def test_the_service_refuses_hostile_uploads(files, tmp_path: Path) -> None:  # 
         keys = KeyFile(tmp_path / "keys.json")
         key = keys.create("uploader", "admin")[1]
         app = create_app(store, keys_path=keys.path, audit=tmp_path / "a.jsonl", max_upload_bytes=1024 * 1024)
-        with TestClient(app) as client:
+        with TestClient(app, base_url="http://127.0.0.1") as client:
             auth = {"Authorization": f"Bearer {key}"}
             for what in ("junk.csv", "malformed.xlsx", "150 sheets", "zip bomb"):
                 path, expected = files[what]

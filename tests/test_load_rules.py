@@ -347,11 +347,20 @@ def test_headerless_ods_practices(store: Store, tmp_path: Path) -> None:
                  status, "B", "99A", "20130401", "", "0151", "", "", "", "0", "", "99A", "", setting, ""]
         return ",".join(cells) + "\n"
 
-    (tmp_path / "epraccur.csv").write_text(
-        row("N82001", "A SURGERY", "A", "4") + row("N82002", "CLOSED SURGERY", "C", "4") + row("Y00001", "OOH", "A", "8"))
+    closed = row("N82002", "CLOSED SURGERY", "C", "4").replace(",20040401,,C,", ",20040401,20210630,C,")
+    (tmp_path / "epraccur.csv").write_text(row("N82001", "A SURGERY", "A", "4") + closed + row("Y00001", "OOH", "A", "8"))
     report = load_paths(store, [tmp_path / "epraccur.csv"])
     assert report.files[0].format == "ods-epraccur"
-    assert rows(store, "MATCH (p:Practice) RETURN p.code, p.name, p.postcode") == [["N82001", "A SURGERY", "L1 1AA"]]
+    # GP practices only (setting 4), the closed one kept with its status and close date (history).
+    assert rows(store, "MATCH (p:Practice) RETURN p.code, p.name, p.postcode, p.status, p.open_date, p.close_date "
+                       "ORDER BY p.code") == [
+        ["N82001", "A SURGERY", "L1 1AA", "active", dt.date(2004, 4, 1), None],
+        ["N82002", "CLOSED SURGERY", "L1 1AA", "closed", dt.date(2004, 4, 1), dt.date(2021, 6, 30)],
+    ]
+    # The commissioner is the practice's Sub-ICB location, PART_OF the ICS of an open practice.
+    assert rows(store, "MATCH (p:Practice)-[:COMMISSIONED_BY]->(o:Organisation)-[:PART_OF]->(i:ICS) "
+                       "RETURN p.code, o.code, o.sector, i.code ORDER BY p.code") == [
+        ["N82001", "99A", "nhs_commissioner", "QYG"], ["N82002", "99A", "nhs_commissioner", "QYG"]]
 
 
 def test_published_registrations_keep_placeholder_areas(store: Store, tmp_path: Path) -> None:

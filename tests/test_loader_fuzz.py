@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from icpmap.graph import Store, open_store
 from icpmap.graph.model import VOCABULARIES
 from icpmap.loaders import LoadError, intake, load_paths
+from icpmap.loaders.control import CONTROL_BYTES
 from icpmap.loaders.export import ExportError, checksum, export, read_graph
 from icpmap.sample import SAMPLE_DIR
 
@@ -66,8 +67,9 @@ def _folder(root: Path) -> Path:
 # -- strategies ------------------------------------------------------------------------------------------
 
 # Text a person might type: any letter, digit, punctuation or space, quotes and separators,
-# the odd line break; no NUL (a CSV holding one is refused as binary) and no lone surrogates.
-TEXT_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+# the odd line break; no control character (a file holding one is refused: loaders/control.py)
+# and no lone surrogates.
+TEXT_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters=CONTROL_BYTES.decode("ascii"))
 text = st.text(TEXT_CHARS, min_size=1, max_size=40).map(str.strip).filter(bool)
 code = st.text(st.characters(whitelist_categories=("Lu", "Ll", "Nd"), whitelist_characters="-_.'\"=+@ ,<>&"),
                min_size=1, max_size=12).map(str.strip).filter(bool)

@@ -74,7 +74,8 @@ def _run(store, q: Query, **params):
 @pytest.mark.parametrize("name", sorted(cypher.queries()))
 def test_every_query_runs_on_the_sample(sample_store, name):
     q = cypher.get(name)
-    params = {p.name: "E08000014" for p in q.params if p.required and p.name == "place"}
+    example = {"place": "E08000014", "ics": "QYG"}
+    params = {p.name: example[p.name] for p in q.params if p.required and p.name in example}
     result = _run(sample_store, q, **params)
     assert result.columns[: len(q.columns)] == list(q.columns)
 

@@ -117,8 +117,29 @@ def test_coterminosity_threshold_setting(fixture_store):
 
 def test_coterminosity_for_one_place(fixture_store):
     alpha = [r[0] for r in rows(fixture_store, "coterminosity", place=fx.ALPHA)]
-    assert alpha == ["U00001", "U00002", "U00003", "U00004"]
+    assert alpha == ["U00001", "U00002", "U00003", "U00004", "U00006", "U00007"]
     assert [r[0] for r in rows(fixture_store, "coterminosity", place=fx.GAMMA)] == ["U00001"]
+
+
+def test_coterminosity_never_claims_an_unknown_footprint(fixture_store):
+    """Main footprint `unknown` is never coterminous, whatever the threshold; every row says how
+    much of the PCN is in unknown footprints."""
+    for options in ({}, {"by": "practices"}, {"level": "neighbourhood"}, {"level": "neighbourhood", "threshold": 0.01}):
+        for row in rows(fixture_store, "coterminosity", **options):
+            if row[2] == "unknown":
+                assert row[5] is False, (options, row)
+            assert isinstance(row[8], int) and 0 <= row[8] <= row[7], (options, row)
+
+
+def test_coterminosity_covers_pcns_with_a_practice_located_in_scope(fixture_store):
+    # PCN Five's only practice joins in 2030: not covered now, covered then.
+    assert "U00005" not in [r[0] for r in rows(fixture_store, "coterminosity")]
+    later = {r[0]: r for r in rows(fixture_store, "coterminosity", as_at="2030-06-01")}
+    assert later["U00005"][2:8] == [fx.ALPHA, 1.0, 1, True, 999, 999]
+    # ICS1 holds every Place: --ics changes nothing; an unknown ICS is refused.
+    assert rows(fixture_store, "coterminosity", ics="ics1") == fx.COTERMINOSITY_PATIENTS
+    with pytest.raises(ReportError, match="No ICS"):
+        rows(fixture_store, "coterminosity", ics="QXX")
 
 
 def test_coterminosity_neighbourhoods_view(fixture_store):

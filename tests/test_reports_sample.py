@@ -182,7 +182,9 @@ def test_cli_json_and_options(cli_db):
                   "2025-01-01", "--format", "json", db=cli_db)
     assert done.returncode == 0, done.stderr
     records = json.loads(done.stdout)
-    assert records and all(r["coterminous"] == (r["share"] is not None and r["share"] >= 0.9) for r in records)
+    assert records and all(r["coterminous"] == (r["share"] is not None and r["share"] >= 0.9
+                                                and r["main_footprint"] != "unknown") for r in records)
+    assert any(r["main_footprint"] == "unknown" and r["share"] >= 0.9 for r in records)  # never coterminous
     assert any(r["main_footprint"].startswith("NB-") for r in records)
 
 

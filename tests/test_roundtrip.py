@@ -232,7 +232,9 @@ def test_what_the_input_format_cannot_carry_is_refused_and_nothing_is_written(tm
     with open_engine_store(engine, tmp_path / "db") as store:
         load_paths(store, [SAMPLE_DIR])
         before = checksum(read_graph(store))
-        store.write("CREATE (:Practice {code: 'P-ALONE', name: 'No PCN Surgery'})")  # practices.pcn_code is required
+        store.write("CREATE (:Practice {code: 'P-ALONE', name: 'No PCN Surgery'})")  # in no PCN: that exports
+        store.write("MATCH (p:Practice {code: 'P-ALONE'}), (o:Organisation) WHERE o.code IN ['REM', 'RBL'] "
+                    "CREATE (p)-[:COMMISSIONED_BY]->(o)")  # practices.sub_icb_code holds one
         store.write("MATCH (p:Practice {code: 'P99001'}), (x:Place {code: 'E06000050'}) CREATE (p)-[:LOCATED_IN]->(x)")
         store.write("MATCH (o:Organisation)-[r:CONTRIBUTES_TO]->(:Commissioning) WITH r LIMIT 1 SET r.value_gbp = 5.0")
         store.write("MATCH (o:Organisation {code: 'REM'}) SET o.name = ' padded '")
@@ -242,7 +244,7 @@ def test_what_the_input_format_cannot_carry_is_refused_and_nothing_is_written(tm
         with pytest.raises(ExportError) as caught:
             export(store, tmp_path / "out", "csv")
         text = str(caught.value)
-        for expected in ("'P-ALONE'", "MEMBER_OF", "2 LOCATED_IN", "value_gbp", "' padded '", "sector is blank",
+        for expected in ("'P-ALONE'", "2 COMMISSIONED_BY", "2 LOCATED_IN", "value_gbp", "' padded '", "sector is blank",
                          "';'"):
             assert expected in text, expected
         assert caught.value.total >= 6

@@ -123,9 +123,9 @@ def coterminosity_figure(store: Store, *, places: Iterable[str] | None = None, i
     as_at = as_at or dt.date.today()
     place_list = list(places or [])
     result = run_report(store, "coterminosity", place=place_list[0] if len(place_list) == 1 else None, as_at=as_at,
-                        level=level, by=by, threshold=threshold, view="pcns")
+                        ics=ics, level=level, by=by, threshold=threshold, view="pcns")
     rows = [r for r in _records(result) if r["share"] is not None]
-    if ics or len(place_list) > 1:
+    if len(place_list) > 1:
         # PCNs of those Places: led neighbourhoods or located practices there (the report's rule, per Place)
         keep: set[str] = set()
         for p in _places(store, place_list, ics):

@@ -115,4 +115,11 @@ def pcn_footprints(
     return out
 
 
-__all__ = ["PcnFootprint", "missing_links", "pcn_footprints", "place_leads", "unsigned"]
+def pcn_places(store: Store, as_at: dt.date, cache: dict | None = None, **scope: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(the options as resolved, one record per PCN): the coterminosity report at place level for
+    a Place or an ICS (`place=` / `ics=`): the PCNs with a current practice located there."""
+    result = run_report(store, "coterminosity", as_at=as_at, level="place", view="pcns", cache=cache, **scope)
+    return result.options, [dict(zip(result.columns, row)) for row in result.rows]
+
+
+__all__ = ["PcnFootprint", "missing_links", "pcn_footprints", "pcn_places", "place_leads", "unsigned"]

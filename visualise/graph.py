@@ -234,6 +234,7 @@ class _Builder:
         self._agreements(place_codes)
         self._place_leads(place_codes)
         pcns = self._neighbourhoods(place_codes)
+        pcns += self._located_pcns(scope, code, place_codes, pcns)
         if practices:
             self._practices(pcns)
         self._missing_links(place_codes)
@@ -439,6 +440,35 @@ class _Builder:
                     pcns.append(r["pcn_code"])
         self._shares(pcns, places)
         return pcns
+
+    def _located_pcns(self, scope: str, code: str, places: list[str], drawn: list[str]) -> list[str]:
+        """The PCNs the coterminosity report covers here (a current practice located in these
+        Places) that lead none of their neighbourhoods: each linked to its main Place, coloured by
+        the report's verdict at place level. Published files give no neighbourhoods, so these are
+        the PCNs a diagram of published data shows."""
+        g = self.g
+        resolved, records = derived.pcn_places(self.store, self.as_at, self.cache, **{scope: code})
+        by = resolved.get("by", "")
+        added: list[str] = []
+        elsewhere = 0
+        for r in records:
+            if r["pcn_code"] in drawn:
+                continue
+            main = r["main_footprint"]
+            if main not in places:
+                elsewhere += 1
+                continue
+            c = g.add_node("PCN", r["pcn_code"], r["pcn_name"], home=main, info={"type": "PCN", "code": r["pcn_code"]})
+            c.info.update({f"share of {by} in main Place": f"{r['share']:.1%}", "main Place": main,
+                           f"{by} in unknown footprints": r["unknown"],
+                           "coterminous (place level)": "yes" if r["coterminous"] else "no"})
+            kind = "main_place_coterminous" if r["coterminous"] else "main_place_not_coterminous"
+            g.add_edge(c, f"Place:{main}", kind, f"{r['share']:.0%}", **{f"share of the PCN's {by}": f"{r['share']:.1%}"})
+            added.append(r["pcn_code"])
+        if elsewhere:
+            g.notes.append(f"{elsewhere} PCN(s) with a practice here whose main footprint is another Place or unknown "
+                           "are in the coterminosity report, not drawn.")
+        return added
 
     def _shares(self, pcns: list[str], places: list[str], show_unled: bool = False) -> None:
         """Label each PCN -> neighbourhood edge with the share of the PCN's patients living there

@@ -1,11 +1,13 @@
 // name: report-assurance-facts
 // description: The per-Place counts behind the seven-feature assurance report (ICP boards, partners beyond health and care, agreements, plans, neighbourhoods, comms links, joint commissioning).
 // param: place string -- a Place's ONS code (none = every Place)
+// param: ics string -- an ICS's ODS code: only its Places (none = every ICS)
 // param: as_at date = today -- memberships and roles current on this date (YYYY-MM-DD)
 // param: beyond_sectors list = housing;voluntary;police -- sectors that count as partners beyond health and care
 // columns: place_code, place_name, icp_boards, beyond_health_members, agreements, vision_plans, vision_plans_approved, development_plans, od_plans, neighbourhoods, engagement_plans, engagement_plans_seldom_heard, comms_links, pooled_budgets, joint_posts_or_teams
 MATCH (p:Place)
 WHERE coalesce($place, p.code) = p.code
+  AND (coalesce($ics, '') = '' OR EXISTS { MATCH (p)-[:PART_OF]->(i:ICS) WHERE i.code = $ics })
 WITH p,
      COUNT { MATCH (b:Board)-[:SERVES]->(p) WHERE b.kind = 'place_partnership_board' } AS ppbs,
      COUNT { MATCH (b:Board)-[:SERVES]->(p) WHERE b.kind = 'health_and_wellbeing_board' } AS hwbs

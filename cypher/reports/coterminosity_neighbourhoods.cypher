@@ -1,9 +1,11 @@
 // name: report-coterminosity-neighbourhoods
 // description: Each neighbourhood with the PCNs that LEAD it; one_to_one when exactly one PCN leads it and that PCN leads no other neighbourhood.
 // param: place string -- a Place's ONS code (none = every Place)
+// param: ics string -- an ICS's ODS code: only its Places (none = every ICS)
 // columns: neighbourhood_code, neighbourhood_name, place_code, pcn_codes, one_to_one
 MATCH (n:Neighbourhood)-[:PART_OF]->(p:Place)
 WHERE coalesce($place, p.code) = p.code
+  AND (coalesce($ics, '') = '' OR EXISTS { MATCH (p)-[:PART_OF]->(i:ICS) WHERE i.code = $ics })
 OPTIONAL MATCH (pcn:PCN)-[:LEADS]->(n)
 WITH DISTINCT n, p, pcn
 OPTIONAL MATCH (pcn)-[:LEADS]->(other:Neighbourhood)

@@ -1,10 +1,12 @@
 // name: report-icp-core-since
 // description: For each Place with an ICP board, the earliest `from` of a current core membership of its ICP boards, and whether any such membership has no `from` (the timeline's boundaries_confirmed check).
 // param: place string -- a Place's ONS code (none = every Place)
+// param: ics string -- an ICS's ODS code: only its Places (none = every ICS)
 // param: as_at date = today -- memberships current on this date (YYYY-MM-DD)
 // columns: place_code, core_memberships, earliest_from, undated
 MATCH (p:Place)
 WHERE coalesce($place, p.code) = p.code
+  AND (coalesce($ics, '') = '' OR EXISTS { MATCH (p)-[:PART_OF]->(i:ICS) WHERE i.code = $ics })
 MATCH (b:Board)-[:SERVES]->(p)
 WHERE b.kind = 'place_partnership_board'
    OR (b.kind = 'health_and_wellbeing_board'

@@ -1,10 +1,12 @@
 // name: report-missing-links
 // description: For each ICP board (a Place's place partnership boards, else its health and wellbeing boards), each expected kind of board it has no WORKS_WITH or SUBGROUP_OF link with, in either direction.
 // param: place string -- a Place's ONS code (none = every Place)
+// param: ics string -- an ICS's ODS code: only its Places (none = every ICS)
 // param: kinds list = health_and_wellbeing_board;safeguarding_adults_board;safeguarding_children_partnership;community_safety_partnership;local_enterprise_partnership -- expected kinds, `;`-separated
 // columns: place_code, board_code, missing_kind
 MATCH (p:Place)
 WHERE coalesce($place, p.code) = p.code
+  AND (coalesce($ics, '') = '' OR EXISTS { MATCH (p)-[:PART_OF]->(i:ICS) WHERE i.code = $ics })
 MATCH (b:Board)-[:SERVES]->(p)
 WHERE b.kind = 'place_partnership_board'
    OR (b.kind = 'health_and_wellbeing_board'

@@ -1,10 +1,12 @@
 // name: report-place-leads
 // description: Each Place's lead (the current place_lead role with the latest `from`), how many current core members endorsed them, who has not, and whether the lead sits on a Place Collaborative Forum.
 // param: place string -- a Place's ONS code (none = every Place)
+// param: ics string -- an ICS's ODS code: only its Places (none = every ICS)
 // param: as_at date = today -- roles and memberships current on this date (YYYY-MM-DD)
 // columns: place_code, lead_person_id, core_members, endorsed_by, missing_endorsements, on_collaborative_forum, lead_from
 MATCH (p:Place)
 WHERE coalesce($place, p.code) = p.code
+  AND (coalesce($ics, '') = '' OR EXISTS { MATCH (p)-[:PART_OF]->(i:ICS) WHERE i.code = $ics })
 OPTIONAL MATCH (:Person)-[h:HOLDS]->(p)
 WHERE h.role = 'place_lead' AND (h.`from` IS NULL OR h.`from` <= $as_at)
 WITH p, max(h.`from`) AS latest, count(h) AS leads

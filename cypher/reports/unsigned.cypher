@@ -1,10 +1,12 @@
 // name: report-unsigned
 // description: Expected parties of each Place agreement that have not signed: listed without a date (not_signed), or a current core member of the Place's partnership not listed at all (no_signature_row).
 // param: place string -- a Place's ONS code (none = every Place)
+// param: ics string -- an ICS's ODS code: only its Places (none = every ICS)
 // param: as_at date = today -- core memberships current on this date (YYYY-MM-DD)
 // columns: place_code, agreement_code, organisation_code, organisation_name, reason, agreement_kind
 MATCH (a:Agreement)-[:`FOR`]->(p:Place)
 WHERE coalesce($place, p.code) = p.code
+  AND (coalesce($ics, '') = '' OR EXISTS { MATCH (p)-[:PART_OF]->(i:ICS) WHERE i.code = $ics })
 MATCH (o:Organisation)-[s:PARTY_TO]->(a)
 WHERE s.signed_on IS NULL
 RETURN DISTINCT p.code AS place_code, a.code AS agreement_code, o.code AS organisation_code,
@@ -12,6 +14,7 @@ RETURN DISTINCT p.code AS place_code, a.code AS agreement_code, o.code AS organi
 UNION ALL
 MATCH (a:Agreement)-[:`FOR`]->(p:Place)
 WHERE coalesce($place, p.code) = p.code
+  AND (coalesce($ics, '') = '' OR EXISTS { MATCH (p)-[:PART_OF]->(i:ICS) WHERE i.code = $ics })
 MATCH (o:Organisation)-[m:MEMBER_OF]->(b:Board)-[:SERVES]->(p)
 WHERE b.kind IN ['place_partnership_board', 'health_and_wellbeing_board']
   AND m.role = 'core'
