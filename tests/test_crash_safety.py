@@ -204,7 +204,11 @@ def test_a_killed_load_can_simply_be_run_again(states: States) -> None:
 
 
 def _neo4j_before(states: States) -> None:
-    """Neo4j wiped and holding the store before the load."""
+    """Neo4j holding the store before the load (a kill that left it so needs no reload)."""
+    with open_store(engine="neo4j") as neo:
+        dump = read_graph(neo)
+    if (dump.counts(), checksum(dump)) == states.before:
+        return
     with open_engine_store("neo4j", states.root / "unused") as neo:
         load_paths(neo, [states.root / "d0"])
         dump = read_graph(neo)
