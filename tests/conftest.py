@@ -7,8 +7,12 @@ There is one Neo4j database, so tests take turns with it: `open_engine_store` wi
 and within each module the Neo4j tests run after the embedded ones, those holding a
 module-wide Neo4j store last (`pytest_collection_modifyitems`).
 
-`ICPMAP_REQUIRE_NEO4J=1` (set by `.ci/run`) makes a Neo4j test that would be skipped
-fail instead, so CI cannot pass with Neo4j quietly left out.
+A test that needs something this machine may lack (Chromium, a Neo4j server, the shared
+NHS files) skips with a reason through `require(kind, reason)`. Where the environment says
+the thing is there — `ICPMAP_REQUIRE_BROWSER=1`, `ICPMAP_REQUIRE_NEO4J=1`,
+`ICPMAP_REQUIRE_SHARED_DATA=1` (CI sets them) — that skip is a failure instead, and so is
+any skip of a test marked `browser`, `neo4j` or `shared_data` (every test that reaches
+Neo4j is marked `neo4j`): CI cannot pass with the browser or Neo4j checks silently not run.
 """
 
 from __future__ import annotations
@@ -35,12 +39,45 @@ from icpmap.sample import SAMPLE_DIR
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("ICPMAP_SHARED_DATA", ROOT.parent / "shared" / "data"))
 NEO4J = bool(os.environ.get("ICPMAP_NEO4J_URI", "").strip())
-REQUIRE_NEO4J = os.environ.get("ICPMAP_REQUIRE_NEO4J", "").strip() not in ("", "0")
 ENGINES = ["ladybug", "neo4j"] if NEO4J else ["ladybug"]
 NO_NEO4J = "needs a Neo4j server: set ICPMAP_NEO4J_URI (make neo4j-up starts one); the test WIPES that database"
 
 # A test that runs only against a Neo4j server: marked `neo4j`, skipped without one.
 neo4j_only = pytest.mark.skipif(not NEO4J, reason=NO_NEO4J)
+
+
+REQUIRABLE = ("browser", "neo4j", "shared_data")
+
+
+def required(kind: str) -> bool:
+    """True when the environment promises `kind` (ICPMAP_REQUIRE_<KIND>=1)."""
+    return os.environ.get(f"ICPMAP_REQUIRE_{kind.upper()}", "").strip() not in ("", "0")
+
+
+def require(kind: str, reason: str) -> None:
+    """Skip the calling test for want of `kind`, or fail it where `kind` is required."""
+    if required(kind):
+        pytest.fail(f"{reason} (ICPMAP_REQUIRE_{kind.upper()}=1 says it must be here)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """A skip of a test marked with a required kind is turned into a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail"):
+        kinds = [k for k in REQUIRABLE if item.get_closest_marker(k) is not None and required(k)]
+        if kinds:
+            report.outcome = "failed"
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            report.longrepr = f"skipped, but ICPMAP_REQUIRE_{kinds[0].upper()}=1: {reason}"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if required("neo4j") and not NEO4J:
+        raise pytest.UsageError("ICPMAP_REQUIRE_NEO4J=1 but ICPMAP_NEO4J_URI is not set: no test would reach Neo4j "
+                                "(make neo4j-up starts one)")
 
 
 def wipe(store: Store) -> None:
@@ -55,7 +92,7 @@ def open_engine_store(engine: str, path: Path) -> Store:
     """An empty store: LadybugDB at `path`, or the (wiped) Neo4j of `ICPMAP_NEO4J_URI`."""
     if engine == "neo4j":
         if not NEO4J:
-            pytest.skip(NO_NEO4J)
+            require("neo4j", NO_NEO4J)
         store = open_store(engine="neo4j")
         wipe(store)
         return store
@@ -109,7 +146,7 @@ def sample_store(store: Store) -> Store:
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"shared NHS/ONS data not found at {SHARED_DATA}")
+        require("shared_data", f"shared NHS/ONS data not found at {SHARED_DATA}")
     return SHARED_DATA
 
 
@@ -145,7 +182,7 @@ def browser() -> Iterator[object]:
     Module-scoped: Playwright's sync API keeps an event loop running while it is open,
     which would break `asyncio.run()` and other Playwright sessions in later modules."""
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium; CI does)")
+        require("browser", f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium; CI does)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -160,7 +197,7 @@ def cli():
     return run_cli
 
 
-# -- Neo4j: one database, taken in turns; skips are failures in CI -------------------------
+# -- Neo4j: one database, taken in turns -------------------------
 
 
 def _neo4j_rank(item: pytest.Item) -> int:
@@ -177,29 +214,18 @@ def _neo4j_rank(item: pytest.Item) -> int:
     return 1 if item.get_closest_marker("neo4j") is not None else 0
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    if REQUIRE_NEO4J and not NEO4J:
-        raise pytest.UsageError("ICPMAP_REQUIRE_NEO4J is set but ICPMAP_NEO4J_URI is not: start Neo4j (make neo4j-up).")
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Within each module: embedded tests first, then tests that wipe Neo4j for themselves,
-    then those sharing a module-wide Neo4j store (so no test wipes it under them)."""
+    """Tests that take a browser fixture (`browser`, `chromium`) are marked `browser`, and
+    tests that reach Neo4j `neo4j`. Within each module: embedded tests first, then tests that
+    wipe Neo4j for themselves, then those sharing a module-wide Neo4j store (so no test
+    wipes it under them)."""
     modules: dict[object, int] = {}
     for item in items:
         modules.setdefault(item.module, len(modules))
-    for item in items:
+        uses = getattr(item, "fixturenames", ())
+        if ("browser" in uses or "chromium" in uses) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
         if _neo4j_rank(item):
             item.add_marker(pytest.mark.neo4j)
     items.sort(key=lambda item: (modules[item.module], _neo4j_rank(item)))
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
-    report = yield
-    if REQUIRE_NEO4J and report.skipped and item.get_closest_marker("neo4j") is not None:
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        report.outcome = "failed"
-        report.longrepr = f"a Neo4j test was skipped while ICPMAP_REQUIRE_NEO4J is set: {reason}"
-    return report
