@@ -13,7 +13,8 @@
 # Settings (environment): ICPMAP_NEO4J_PORT (Bolt port, 7687), ICPMAP_NEO4J_HOME (its
 # folder, ${TMPDIR:-/tmp}/icpmap-neo4j-PORT), ICPMAP_NEO4J_HEAP (-Xmx, 2g),
 # ICPMAP_NEO4J_START_TIMEOUT (seconds to wait for Bolt, 300), ICPMAP_NEO4J_JAVA_OPTS (more
-# JVM options, after ours). Messages go to stderr,
+# JVM options, after ours), ICPMAP_NEO4J_OWNER_PID (the server stops itself when that
+# process ends: .ci/run gives its own, so a killed run leaves no server). Messages go to stderr,
 # the variables to stdout.
 set -euo pipefail
 
