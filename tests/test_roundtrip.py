@@ -284,19 +284,21 @@ def test_copy_between_the_embedded_store_and_neo4j(cli, tmp_path: Path) -> None:
     from icpmap.graph.config import Neo4jSettings
 
     uri = os.environ["ICPMAP_NEO4J_URI"]
-    with open_store() as neo:
-        neo.write("MATCH (n) DETACH DELETE n")
+    open_engine_store("neo4j", tmp_path / "unused").close()  # wiped
     db = tmp_path / "db"
     assert cli("load", "-q", str(SAMPLE_DIR), db=db).returncode == 0
-    env = {k: v for k, v in os.environ.items() if k.startswith("ICPMAP_NEO4J") and k != "ICPMAP_NEO4J_URI"}
-    done = cli("copy", "--to", uri, db=db, env=env)
+    # The embedded store is the source (no ICPMAP_NEO4J_URI); the credentials come from the
+    # environment. Children on Neo4j keep the audit in a throwaway folder, not the user's.
+    done = cli("copy", "--to", uri, db=db, engine="neo4j", env={"ICPMAP_NEO4J_URI": ""})
     assert done.returncode == 0, done.stderr
     assert Neo4jSettings.from_env() is not None
     with embedded(db) as a, open_store() as neo:
         assert checksum(read_graph(a)) == checksum(read_graph(neo))
+    again = cli("copy", "--to", uri, db=db, engine="neo4j", env={"ICPMAP_NEO4J_URI": ""})
+    assert again.returncode == 1 and "not empty" in again.stderr and "Traceback" not in again.stderr
     # And back: from Neo4j (configured) into a new embedded store.
     back = tmp_path / "back"
-    done = cli("copy", "--to", str(back), env=dict(os.environ))
+    done = cli("copy", "--to", str(back), engine="neo4j")
     assert done.returncode == 0, done.stderr
     with embedded(db) as a, embedded(back) as b:
         assert checksum(read_graph(a)) == checksum(read_graph(b))
