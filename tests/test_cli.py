@@ -108,6 +108,7 @@ def test_demo_loads_the_sample_and_writes_outputs(cli, engine, tmp_path):
     assert "Everything is in" in out.stdout
     written = {p.name for p in (tmp_path / "demo").rglob("*") if p.is_file()}
     assert "counts.csv" in written and "place-members-E08000014.csv" in written
-    again = run("demo", "--out", str(tmp_path / "demo"), timeout=600)  # idempotent
-    assert again.returncode == 0, again.stderr
+    if engine == "ladybug":  # idempotent (a no-op re-load on Neo4j: tests/test_load.py)
+        again = run("demo", "--out", str(tmp_path / "demo"), timeout=600)
+        assert again.returncode == 0, again.stderr
     assert counts(run)["Place"] == 9
