@@ -83,7 +83,7 @@ NODES: dict[str, Node] = {
     for n in (
         Node("ICS", _props("code", "name")),
         Node("Place", _props("code", "name")),
-        Node("Neighbourhood", _props("code", "name")),
+        Node("Neighbourhood", _props("code", "name", ("from", D))),
         Node("PCN", _props("code", "name", ("status", S, "org_status"), ("open_date", D), ("close_date", D))),
         Node("Practice", _props("code", "name", "postcode", ("status", S, "org_status"), ("open_date", D), ("close_date", D))),
         Node("Organisation", _props("code", "name", ("sector", S, "sector"), ("statutory", B))),
@@ -91,7 +91,7 @@ NODES: dict[str, Node] = {
         Node("Agreement", _props("code", "title", ("kind", S, "agreement_kind"), ("effective_from", D))),
         Node("Person", _props("id", "name", "role_title")),
         Node("Plan", _props("code", "title", ("kind", S, "plan_kind"), ("covers_seldom_heard", B))),
-        Node("Commissioning", _props("code", "name", ("kind", S, "commissioning_kind"), ("value_gbp", F))),
+        Node("Commissioning", _props("code", "name", ("kind", S, "commissioning_kind"), ("value_gbp", F), ("from", D), ("to", D))),
         Node("Area", _props("code", "name", "kind")),
         Node("Milestone", _props("code", "title", ("due", D))),
     )
@@ -105,7 +105,7 @@ RELS: dict[str, Rel] = {
         Rel(
             "MEMBER_OF",
             (("Practice", "PCN"), ("Organisation", "Board")),
-            _props(("role", S, "membership_role"), ("from", D), ("to", D)),
+            _props(("role", S, "membership_role"), ("from", D), ("to", D), ("from_extract", D), ("to_extract", D)),
         ),
         Rel("LOCATED_IN", (("Practice", "Place"),), _props(("located_by", S, "located_by"))),
         # A practice's Sub-ICB location (its commissioner, as ODS and NHS Digital publish it).
@@ -113,11 +113,11 @@ RELS: dict[str, Rel] = {
         Rel("LEADS", (("PCN", "Neighbourhood"),)),
         Rel("SERVES", (("Board", "Place"), ("Board", "ICS"))),
         Rel("SUBGROUP_OF", (("Board", "Board"),)),
-        Rel("WORKS_WITH", (("Board", "Board"),), _props("how")),
+        Rel("WORKS_WITH", (("Board", "Board"),), _props("how", ("from", D), ("to", D))),
         Rel("FOR", (("Agreement", "Place"), ("Plan", "Place"), ("Commissioning", "Place"))),
-        Rel("PARTY_TO", (("Organisation", "Agreement"),), _props(("signed_on", D))),
+        Rel("PARTY_TO", (("Organisation", "Agreement"),), _props(("signed_on", D), ("added_on", D))),
         Rel("WORKS_FOR", (("Person", "Organisation"),)),
-        Rel("HOLDS", (("Person", "Place"), ("Person", "Board")), _props(("role", S, "person_role"), ("from", D))),
+        Rel("HOLDS", (("Person", "Place"), ("Person", "Board")), _props(("role", S, "person_role"), ("from", D), ("to", D))),
         Rel("ENDORSED", (("Organisation", "Person"),), _props(("on", D))),
         Rel("APPROVED", (("Board", "Plan"),), _props(("on", D))),
         Rel("CONTRIBUTES_TO", (("Organisation", "Commissioning"),), _props(("value_gbp", F))),
@@ -222,7 +222,8 @@ FILES: dict[str, NodeFile | LinkFile] = {
             "Practice",
             (
                 # pcn_code blank: the practice is in no PCN (the practice map's "Unallocated").
-                Ref(_c("pcn_code", True, blank_ok=True), "MEMBER_OF", ("PCN",), props=(_c("from"), _c("to")), history=True),
+                Ref(_c("pcn_code", True, blank_ok=True), "MEMBER_OF", ("PCN",),
+                    props=(_c("from"), _c("to"), _c("from_extract"), _c("to_extract")), history=True),
                 Ref(_c("place_code"), "LOCATED_IN", ("Place",), props=(_c("located_by", default="contract"),)),
                 Ref(_c("sub_icb_code"), "COMMISSIONED_BY", ("Organisation",)),
             ),
@@ -243,16 +244,19 @@ FILES: dict[str, NodeFile | LinkFile] = {
             "memberships", "MEMBER_OF", End("organisation_code", ("Organisation",)), End("board_code", ("Board",)),
             (_c("role", True), _c("from"), _c("to")), identity=("from",),
         ),
-        LinkFile("board_links", "WORKS_WITH", End("board_code", ("Board",)), End("linked_board_code", ("Board",)), (_c("how"),)),
+        LinkFile(
+            "board_links", "WORKS_WITH", End("board_code", ("Board",)), End("linked_board_code", ("Board",)),
+            (_c("how"), _c("from"), _c("to")),
+        ),
         NodeFile("agreements", "Agreement", (Ref(_c("place_code", True), "FOR", ("Place",)),), ("title", "kind")),
         LinkFile(
             "signatures", "PARTY_TO", End("organisation_code", ("Organisation",)), End("agreement_code", ("Agreement",)),
-            (_c("signed_on"),),
+            (_c("signed_on"), _c("added_on")),
         ),
         NodeFile("people", "Person", (Ref(_c("organisation_code"), "WORKS_FOR", ("Organisation",)),), ("name",)),
         LinkFile(
             "roles", "HOLDS", End("person_id", ("Person",)), End("target_code", ("Place", "Board")),
-            (_c("role", True), _c("from")), identity=("role",),
+            (_c("role", True), _c("from"), _c("to")), identity=("role",),
         ),
         LinkFile(
             "endorsements", "ENDORSED", End("organisation_code", ("Organisation",)), End("person_id", ("Person",)),

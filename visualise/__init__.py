@@ -3,7 +3,7 @@
     from icpmap.visualise import build_graph, write_diagram, write_chart, export_graph, write_all
     graph = build_graph(store, place="E08000014")      # or board=, pcn=, ics=
     write_diagram(graph, "sefton.html")                # one self-contained offline HTML page
-    write_chart(store, "assurance", "assurance.svg")   # breadth | coterminosity | assurance, PNG or SVG
+    write_chart(store, "assurance", "assurance.svg")   # breadth | coterminosity | assurance | progress, PNG or SVG
     export_graph(graph, "sefton.graphml")              # graphml | gexf | json
     write_all(store, out_dir)                          # what `icpmap demo` writes
 
@@ -56,7 +56,7 @@ def write_all(store: Store, out_dir: str | Path) -> list[Path]:
     return _write_all(store, out_dir)
 
 
-CHARTS = ("breadth", "coterminosity", "assurance")
+CHARTS = ("breadth", "coterminosity", "assurance", "progress")
 EXPORT_FORMATS = ("graphml", "gexf", "json")
 
 __all__ = [

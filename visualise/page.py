@@ -24,7 +24,17 @@ from jinja2 import Environment
 
 from .graph import DiagramGraph
 from .layout import initial_positions
-from .style import EDGE_STYLES, MISSING_BORDER, NODE_STYLES, kind_label, node_size, sector_colour, sector_label
+from .style import (
+    ADDED_COLOUR,
+    EDGE_STYLES,
+    MISSING_BORDER,
+    NODE_STYLES,
+    REMOVED_COLOUR,
+    kind_label,
+    node_size,
+    sector_colour,
+    sector_label,
+)
 
 ASSETS = Path(__file__).parent / "assets"
 VIS_VERSION = "9.1.2"
@@ -190,6 +200,17 @@ def _info_pairs(info: dict[str, Any]) -> list[list[str]]:
     return out
 
 
+def _when(spans: list[Any] | None) -> list[list[str | None]] | None:
+    """Days drawn on, as ISO date pairs for the page's script (None: every day)."""
+    if spans is None:
+        return None
+    return [[a.isoformat() if a else None, b.isoformat() if b else None] for a, b in spans]
+
+
+def _shown_on(spans: list[Any] | None, day: Any) -> bool:
+    return spans is None or any((a is None or a <= day) and (b is None or b >= day) for a, b in spans)
+
+
 def to_pyvis(graph: DiagramGraph, positions: dict[str, tuple[float, float]] | None = None) -> Any:
     """A pyvis Network holding the diagram's nodes and edges, styled (no options set)."""
     from pyvis.network import Network
@@ -207,6 +228,9 @@ def to_pyvis(graph: DiagramGraph, positions: dict[str, tuple[float, float]] | No
             extra["shapeProperties"] = {"borderDashes": [4, 3]}
             extra["borderWidth"] = 2.5
         x, y = positions.get(node.id, (0.0, 0.0))
+        if node.when is not None:
+            extra["when"] = _when(node.when)
+            extra["hidden"] = not _shown_on(node.when, graph.as_at)
         net.add_node(
             node.id,
             label=_short(node.label),
@@ -222,6 +246,9 @@ def to_pyvis(graph: DiagramGraph, positions: dict[str, tuple[float, float]] | No
         )
     for i, edge in enumerate(graph.edges):
         style = EDGE_STYLES[edge.kind]
+        timed: dict[str, Any] = {}
+        if edge.when is not None:
+            timed = {"when": _when(edge.when), "hidden": not _shown_on(edge.when, graph.as_at)}
         net.add_edge(
             edge.source, edge.target,
             id=f"e{i}",
@@ -232,6 +259,7 @@ def to_pyvis(graph: DiagramGraph, positions: dict[str, tuple[float, float]] | No
             label=edge.label or None,
             kind=edge.kind,
             info=_info_pairs({"link": style.label, **edge.info}),
+            **timed,
         )
     return net
 
@@ -300,7 +328,16 @@ def page_data(graph: DiagramGraph, options: dict[str, Any] | None = None) -> dic
         "edges": edges,
         "options": json.loads(options_json),
         "filters": _filters(graph),
+        "time": _time(graph),
     }
+
+
+def _time(graph: DiagramGraph) -> dict[str, Any] | None:
+    """The time slider: its dates (where something changed) and where it starts (the page's date)."""
+    if not graph.stops:
+        return None
+    return {"stops": [d.isoformat() for d in graph.stops], "as_at": graph.as_at.isoformat(),
+            "added": ADDED_COLOUR, "removed": REMOVED_COLOUR}
 
 
 def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None) -> str:
@@ -328,7 +365,12 @@ def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None) -> s
         "form-action 'none'",
         "object-src 'none'",
     ])
+    stops = [d.isoformat() for d in graph.stops]
     return _template().render(
+        stops=stops,
+        as_at_index=stops.index(graph.as_at.isoformat()) if graph.as_at.isoformat() in stops else 0,
+        added_colour=ADDED_COLOUR,
+        removed_colour=REMOVED_COLOUR,
         title=graph.title,
         scope={"ics": "ICS", "pcn": "PCN"}.get(graph.scope, kind_label(graph.scope)),
         code=graph.code,
