@@ -214,18 +214,45 @@ def _neo4j_rank(item: pytest.Item) -> int:
     return 1 if item.get_closest_marker("neo4j") is not None else 0
 
 
+# Where every engine test runs on Neo4j too would make `make test` too long on 2 cores, these
+# modules' engine tests run on Neo4j by default (store, queries, reports, loading and its rules,
+# export/copy, forget, the API, user queries and attacks, crash safety, concurrency);
+# ICPMAP_NEO4J_TESTS=all runs every engine-parametrised test on Neo4j (docs/neo4j.md).
+NEO4J_MODULES = frozenset({
+    "test_store", "test_neo4j_store", "test_queries", "test_reports", "test_reports_sample",
+    "test_report_boundaries", "test_changes", "test_changes_scope", "test_totals",
+    "test_load", "test_load_rules", "test_load_nhs", "test_control_chars", "test_hostile_input",
+    "test_roundtrip", "test_forget_audit", "test_api", "test_neo4j_user_query", "test_attacks",
+    "test_attack_fuzz", "test_crash_safety", "test_concurrency", "test_bench_smoke",
+})
+
+
+def neo4j_everywhere() -> bool:
+    return os.environ.get("ICPMAP_NEO4J_TESTS", "").strip().lower() == "all"
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Tests that take a browser fixture (`browser`, `chromium`) are marked `browser`, and
+    tests that reach Neo4j `neo4j` (before `-m` selects, so `pytest -m neo4j` works)."""
+    uses = getattr(item, "fixturenames", ())
+    if ("browser" in uses or "chromium" in uses) and item.get_closest_marker("browser") is None:
+        item.add_marker(pytest.mark.browser)
+    if _neo4j_rank(item) and item.get_closest_marker("neo4j") is None:
+        item.add_marker(pytest.mark.neo4j)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that take a browser fixture (`browser`, `chromium`) are marked `browser`, and
-    tests that reach Neo4j `neo4j`. Within each module: embedded tests first, then tests that
-    wipe Neo4j for themselves, then those sharing a module-wide Neo4j store (so no test
-    wipes it under them)."""
+    """Neo4j runs of modules outside NEO4J_MODULES are deselected (unless ICPMAP_NEO4J_TESTS=all).
+    Within each module: embedded tests first, then tests that wipe Neo4j for themselves, then
+    those sharing a module-wide Neo4j store (so no test wipes it under them)."""
+    if NEO4J and not neo4j_everywhere():
+        left_out = [item for item in items if _neo4j_rank(item) and item.path.stem not in NEO4J_MODULES]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            dropped = set(map(id, left_out))
+            items[:] = [item for item in items if id(item) not in dropped]
     modules: dict[object, int] = {}
     for item in items:
         modules.setdefault(item.module, len(modules))
-        uses = getattr(item, "fixturenames", ())
-        if ("browser" in uses or "chromium" in uses) and item.get_closest_marker("browser") is None:
-            item.add_marker(pytest.mark.browser)
-        if _neo4j_rank(item):
-            item.add_marker(pytest.mark.neo4j)
     items.sort(key=lambda item: (modules[item.module], _neo4j_rank(item)))

@@ -99,6 +99,7 @@ def test_errors_are_messages_not_tracebacks(loaded: Loaded):
         assert "Error" in out.stderr and "Traceback" not in out.stderr, (args, out.stderr)
 
 
+@pytest.mark.neo4j
 @neo4j_only
 def test_demo_runs_on_neo4j(cli, tmp_path):
     """The demo on the embedded store is tests/test_demo.py; here it runs once on Neo4j."""
