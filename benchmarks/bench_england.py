@@ -373,19 +373,21 @@ def load_rows(data: Path, work: Path, generated: dict[str, int], scale: str, qui
     return rows, {"load": load, "counts": counts, "db": work / "england-0"}
 
 
-def neo4j_rows(data: Path, embedded: dict) -> list[dict[str, Any]]:
+def neo4j_rows(data: Path, embedded: dict, scale: str = "england") -> list[dict[str, Any]]:
+    """The Neo4j column; the load speed-up target is for England's 1,000,000 registrations only."""
     if not os.environ.get("ICPMAP_NEO4J_URI", "").strip():
         return [_row("Neo4j: skipped (ICPMAP_NEO4J_URI not set)", None, "", target="skipped", ok=None)]
     result = in_child("load", "-", data, neo4j=True)
     assert result["engine"] == "neo4j", result["engine"]
     same = result["counts"] == embedded["counts"]
     rows = [
-        _row("Neo4j: load all of england into the wiped database (one run); reference the embedded load",
+        _row(f"Neo4j: load all of {scale} into the wiped database (one run); reference the embedded load",
              result["load"], "s", embedded["load"], target="counts equal the embedded store's", ok=same),
         _row("Neo4j: re-load of the same files (no changes)", result["reload"], "s", embedded["load"],
              target="no changes", ok=not result["reload_changed"] and result["counts_after"] == result["counts"]),
     ]
     regs = in_child("neo4j_registrations", data, neo4j=True)
+    full = scale == "england"
     speedup = regs["plain"] / regs["icpmap"]
     heap = regs["heap_mb"]
     heap_ok = heap is not None and heap <= NEO4J_HEAP_TARGET_MB
@@ -396,8 +398,10 @@ def neo4j_rows(data: Path, embedded: dict) -> list[dict[str, Any]]:
         _row(f"Neo4j: icpmap's load of the same registrations, one all-or-nothing transaction "
              f"({regs['rows'] / regs['icpmap']:,.0f}/s); server heap max "
              f"{f'{heap:,.0f} MB' if heap else 'unknown'}; reference the plain loader", regs["icpmap"], "s",
-             regs["plain"], target=f">= {NEO4J_SPEEDUP_TARGET:g}x faster, heap <= {NEO4J_HEAP_TARGET_MB} MB",
-             ok=speedup >= NEO4J_SPEEDUP_TARGET and heap_ok and regs["count"] == regs["rows"], ratio=speedup),
+             regs["plain"], target=f">= {NEO4J_SPEEDUP_TARGET:g}x faster, heap <= {NEO4J_HEAP_TARGET_MB} MB"
+             + ("" if full else " (full size only)"),
+             ok=(speedup >= NEO4J_SPEEDUP_TARGET or not full) and heap_ok and regs["count"] == regs["rows"],
+             ratio=speedup),
     ]
     neo = in_child("reports", "-", REPORT_RUNS, neo4j=True)["reports"]
     lady = in_child("reports", embedded["db"], REPORT_RUNS)["reports"]
@@ -423,7 +427,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         work.mkdir()
         generated = generate(data, scale=scale, seed=0)
         rows, embedded = load_rows(data, work, generated, scale, quick)
-        rows += neo4j_rows(data, embedded)
+        rows += neo4j_rows(data, embedded, scale)
     rows.append(_row(f"load average (1 min) before / after; {os.cpu_count()} cores; whole benchmark "
                      f"{time.perf_counter() - started:.0f} s", f"{load_before:.2f} / {os.getloadavg()[0]:.2f}", ""))
     return rows
