@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 PRODUCERS: tuple[tuple[str, str, str, str], ...] = (
     ("reports", "reports", "icpmap.reports", "write_report_pack"),
     ("changes in the last year", "reports", "icpmap.reports", "write_recent_changes"),
-    ("diagrams and charts", "", "icpmap.visualise", "write_all"),
+    ("diagrams, maps and charts", "", "icpmap.visualise", "write_all"),
 )
 TITLE = "Cheshire and Merseyside: the icpmap demo"
 NOTE = ("The bundled sample is illustrative, not a record of real agreements: Place names, ONS codes and public "

@@ -18,6 +18,8 @@ class Prop:
     name: str
     type: PropType = "string"
     vocabulary: str | None = None  # key into VOCABULARIES
+    bounds: tuple[float, float] | None = None  # numbers: the lowest and highest value allowed
+    format: str | None = None  # strings: a key into TEXT_FORMATS (a checked, normalised text form)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,19 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     # How a practice's Place was found: a `place_code` in the partnership's practices.csv, its
     # postcode through a published postcode lookup, or its Sub-ICB location lying in one Place.
     "located_by": ("contract", "postcode", "sub_icb"),
+    # Where a practice's point (lat, lon) came from: the partnership's own practices.csv, a
+    # published geocoded practice file, or its postcode's coordinates in a postcode lookup.
+    "point_from": ("contract", "geocoded", "postcode"),
 }
+
+# Text forms a string property may be held to (validated and normalised by the loaders).
+TEXT_FORMATS: dict[str, str] = {
+    # A Place's or Area's boundary: a GeoJSON Polygon or MultiPolygon in longitude/latitude
+    # (WGS 84), simplified when read from a boundary file, coordinates to 5 decimals (~1 m).
+    "geojson": "a GeoJSON Polygon or MultiPolygon geometry in longitude/latitude",
+}
+LAT, LON = (-90.0, 90.0), (-180.0, 180.0)
+GEOMETRY = Prop("geometry", "string", format="geojson")
 
 S, D, B, INT, F = "string", "date", "bool", "int", "float"
 
@@ -82,17 +96,20 @@ NODES: dict[str, Node] = {
     n.label: n
     for n in (
         Node("ICS", _props("code", "name")),
-        Node("Place", _props("code", "name")),
+        Node("Place", (*_props("code", "name"), GEOMETRY)),
         Node("Neighbourhood", _props("code", "name", ("from", D))),
         Node("PCN", _props("code", "name", ("status", S, "org_status"), ("open_date", D), ("close_date", D))),
-        Node("Practice", _props("code", "name", "postcode", ("status", S, "org_status"), ("open_date", D), ("close_date", D))),
+        Node("Practice", (
+            *_props("code", "name", "postcode", ("status", S, "org_status"), ("open_date", D), ("close_date", D)),
+            Prop("lat", F, bounds=LAT), Prop("lon", F, bounds=LON), Prop("point_from", S, "point_from"),
+        )),
         Node("Organisation", _props("code", "name", ("sector", S, "sector"), ("statutory", B))),
         Node("Board", _props("code", "name", ("kind", S, "board_kind"))),
         Node("Agreement", _props("code", "title", ("kind", S, "agreement_kind"), ("effective_from", D))),
         Node("Person", _props("id", "name", "role_title")),
         Node("Plan", _props("code", "title", ("kind", S, "plan_kind"), ("covers_seldom_heard", B))),
         Node("Commissioning", _props("code", "name", ("kind", S, "commissioning_kind"), ("value_gbp", F), ("from", D), ("to", D))),
-        Node("Area", _props("code", "name", "kind")),
+        Node("Area", (*_props("code", "name", "kind"), GEOMETRY)),
         Node("Milestone", _props("code", "title", ("due", D))),
     )
 }
@@ -166,11 +183,23 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class Implied:
+    """A node property a file states without a column for it: `value` on the rows where the
+    column `when` is filled and the property's own column is blank or absent (a practice's
+    lat/lon in the partnership's practices.csv come `from` the contract)."""
+
+    prop: str
+    value: str
+    when: str
+
+
+@dataclass(frozen=True)
 class NodeFile:
     name: str
     label: str
     refs: tuple[Ref, ...] = ()
     required: tuple[str, ...] = ()  # required node properties besides the key
+    implied: tuple[Implied, ...] = ()
 
     @property
     def node(self) -> Node:
@@ -228,6 +257,7 @@ FILES: dict[str, NodeFile | LinkFile] = {
                 Ref(_c("sub_icb_code"), "COMMISSIONED_BY", ("Organisation",)),
             ),
             ("name",),
+            (Implied("point_from", "contract", "lat"),),
         ),
         NodeFile("organisations", "Organisation", (Ref(_c("ics_code"), "PART_OF", ("ICS",)),), ("name", "sector")),
         NodeFile(
@@ -303,6 +333,6 @@ LOAD_ORDER: tuple[str, ...] = tuple(FILES)
 
 
 __all__ = [
-    "FILES", "LOAD_ORDER", "NODES", "RELS", "VOCABULARIES",
-    "Column", "End", "LinkFile", "Node", "NodeFile", "Prop", "Ref", "Rel",
+    "FILES", "LOAD_ORDER", "NODES", "RELS", "TEXT_FORMATS", "VOCABULARIES",
+    "Column", "End", "Implied", "LinkFile", "Node", "NodeFile", "Prop", "Ref", "Rel",
 ]

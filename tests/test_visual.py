@@ -319,9 +319,15 @@ def test_exports_open_in_networkx(tmp_path, warrington):
 
 def test_write_all(sample, tmp_path):
     paths = write_all(sample, tmp_path)
-    diagrams = sorted(p.name for p in paths if p.suffix == ".html")
+    diagrams = sorted(p.name for p in paths if p.suffix == ".html" and p.parent.name == "diagrams")
     assert len(diagrams) == 10 and "ics-nhs-cheshire-and-merseyside-QYG.html" in diagrams
     assert f"place-sefton-{SEFTON}.html" in diagrams and "place-st-helens-E08000013.html" in diagrams
+    maps = sorted(p.name for p in paths if p.parent.name == "maps")  # a map beside each diagram
+    assert maps == sorted([*diagrams, "ics-nhs-cheshire-and-merseyside-QYG.png", "ics-nhs-cheshire-and-merseyside-QYG.svg"])
+    name = f"place-sefton-{SEFTON}.html"
+    diagram = (tmp_path / "diagrams" / name).read_text(encoding="utf-8")
+    page = (tmp_path / "maps" / name).read_text(encoding="utf-8")
+    assert f'href="../maps/{name}"' in diagram and f'href="../diagrams/{name}"' in page
     assert sorted(p.name for p in paths if p.parent.name == "charts") == sorted(
         f"{c}.{ext}" for c in CHARTS for ext in ("png", "svg"))
     assert all(p.is_file() and p.stat().st_size > 1000 for p in paths)

@@ -12,17 +12,16 @@ escaped, and the page's Content-Security-Policy allows only its own inline scrip
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
-
 from .graph import DiagramGraph
+from .html import inline_safe as _inline_safe
+from .html import links as page_links
+from .html import page_csp, script_json, template
 from .layout import initial_positions
 from .style import (
     ADDED_COLOUR,
@@ -61,15 +60,6 @@ def _vis_dir() -> Path:
     )
 
 
-def _inline_safe(text: str, tag: str) -> str:
-    """Text to put inside <script>/<style>: no closing tag, no source-map fetch hint."""
-    text = re.sub(r"^\s*//# sourceMappingURL=.*$", "", text, flags=re.MULTILINE)
-    text = re.sub(r"/\*# sourceMappingURL=.*?\*/", "", text)
-    if re.search(rf"</{tag}", text, flags=re.IGNORECASE) or "<!--" in text:
-        raise ValueError(f"asset cannot be inlined in <{tag}>")
-    return text
-
-
 @cache
 def assets() -> dict[str, str]:
     vis = _vis_dir()
@@ -85,21 +75,7 @@ def assets() -> dict[str, str]:
 
 @cache
 def _template() -> Any:
-    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    return env.from_string(assets()["template"])
-
-
-def script_json(value: Any) -> str:
-    """JSON that is safe inside <script>: no `<`, `>`, `&` or line separators left raw."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-    return (
-        text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    )
-
-
-def _sha256(text: str) -> str:
-    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return template(assets()["template"])
 
 
 # -- vis-network options -------------------------------------------------------------------
@@ -340,8 +316,9 @@ def _time(graph: DiagramGraph) -> dict[str, Any] | None:
             "added": ADDED_COLOUR, "removed": REMOVED_COLOUR}
 
 
-def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None) -> str:
-    """The complete HTML page for the diagram."""
+def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None,
+                links: list[dict[str, str]] | None = None) -> str:
+    """The complete HTML page for the diagram. `links`: [{label, href}] to other pages (the map)."""
     a = assets()
     data_json = script_json(page_data(graph, options))
     summary = [f"{len(graph.nodes):,} nodes, {len(graph.edges):,} links"]
@@ -354,17 +331,7 @@ def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None) -> s
         summary.append(f"{graph.edge_count('not_signed') + graph.edge_count('not_listed'):,} expected signatures missing")
     if graph.scope != "pcn":
         summary.append(f"{graph.edge_count('missing_link'):,} expected links missing")
-    csp = "; ".join([
-        "default-src 'none'",
-        f"script-src '{_sha256(a['vis_js'])}' '{_sha256(a['page_js'])}'",
-        "style-src 'unsafe-inline'",
-        "img-src data: blob:",
-        "font-src data:",
-        "connect-src 'none'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "object-src 'none'",
-    ])
+    csp = page_csp(a["vis_js"], a["page_js"])
     stops = [d.isoformat() for d in graph.stops]
     return _template().render(
         stops=stops,
@@ -379,6 +346,7 @@ def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None) -> s
         notes=graph.notes,
         legend=_legend(graph),
         csp=csp,
+        links=page_links(links),
         data_json=data_json,
         vis_js=a["vis_js"],
         vis_css=a["vis_css"],
@@ -387,10 +355,11 @@ def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None) -> s
     )
 
 
-def write_html(graph: DiagramGraph, path: str | Path, options: dict[str, Any] | None = None) -> Path:
+def write_html(graph: DiagramGraph, path: str | Path, options: dict[str, Any] | None = None,
+               links: list[dict[str, str]] | None = None) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(graph, options), encoding="utf-8")
+    path.write_text(render_html(graph, options, links), encoding="utf-8")
     return path
 
 
