@@ -6,7 +6,9 @@ endpoint gets `clients` keep-alive connections hammering it for `seconds`:
 `GET /places/{code}/network` (cycling through the 9 Places) and `GET /reports/unsigned`,
 with `GET /health` (no store, no key check) measured the same way as the ceiling.
 Figures: p95 latency, throughput, errors (anything but a 200, or a broken connection).
-The same endpoints are then measured with the answer cache off, for reference.
+The same endpoints are then measured with the answer cache off, for reference. When
+`ICPMAP_NEO4J_URI` is set (this WIPES that database) the whole is run again with the service
+on Neo4j: "Neo4j:" rows, each beside the embedded store's figure from the same run.
 
 Only loopback traffic; bounded in time (about 5 x `seconds` plus start-up).
 
@@ -48,15 +50,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _prepare(root: Path) -> tuple[Path, Path, str]:
-    """A store with the sample, and a viewer key. Closed again before the server opens it."""
+def _prepare(root: Path, engine: str = "ladybug") -> tuple[Path, Path, str]:
+    """A store with the sample (Neo4j: wiped first), and a viewer key. Closed again before the server opens it."""
     from icpmap.api.auth import KeyFile
     from icpmap.graph import open_store
     from icpmap.loaders import load_paths
     from icpmap.sample import SAMPLE_DIR
 
     db = root / "store"
-    with open_store(db, engine="ladybug") as store:
+    with open_store(db, engine=engine) as store:
+        if engine == "neo4j":
+            from .bench_soak import wipe_neo4j
+
+            wipe_neo4j(store)
         load_paths(store, [SAMPLE_DIR])
     keys = root / "keys.json"
     key = KeyFile(keys).create("bench", "viewer")[1]
@@ -64,9 +70,9 @@ def _prepare(root: Path) -> tuple[Path, Path, str]:
 
 
 class Server:
-    def __init__(self, db: Path, keys: Path, audit: Path, cache: bool) -> None:
+    def __init__(self, db: Path, keys: Path, audit: Path, cache: bool, engine: str = "ladybug") -> None:
         self.port = _free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ICPMAP_NEO4J")}
+        env = {k: v for k, v in os.environ.items() if engine == "neo4j" or not k.startswith("ICPMAP_NEO4J")}
         self.proc = subprocess.Popen(
             [sys.executable, "-c", SERVER, str(db), str(keys), str(audit), str(self.port), "1" if cache else "0"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -169,51 +175,76 @@ def measure(server: Server, key: str, clients: int, seconds: float) -> dict[str,
 
 
 def run(quick: bool = False, seconds: float | None = None, clients: int = 32, uncached: bool = True) -> list[dict]:
+    """The embedded store's figures, then Neo4j's (when ICPMAP_NEO4J_URI is set) beside them."""
     seconds = seconds if seconds is not None else (3.0 if quick else 20.0)
+    embedded = measure_engine("ladybug", quick, seconds, clients, uncached)
+    rows = rows_for(embedded, clients)
+    if os.environ.get("ICPMAP_NEO4J_URI", "").strip():
+        neo = measure_engine("neo4j", quick, seconds, clients, uncached)
+        rows += rows_for(neo, clients, "Neo4j: ", embedded)
+    else:
+        rows.append({"name": "Neo4j: skipped (ICPMAP_NEO4J_URI not set)", "value": None, "unit": "",
+                     "reference": None, "ratio": None, "target": "skipped", "ok": None})
+    return rows
+
+
+def measure_engine(engine: str, quick: bool, seconds: float, clients: int,
+                   uncached: bool) -> dict[str, dict[str, dict[str, Any]]]:
     root = Path(tempfile.mkdtemp(prefix="icpmap-bench-api-"))
-    rows: list[dict] = []
     try:
-        db, keys, key = _prepare(root)
+        db, keys, key = _prepare(root, engine)
         runs = {"cached": True, "uncached": False} if uncached and not quick else {"cached": True}
         results: dict[str, dict[str, dict[str, Any]]] = {}
         for label, cache in runs.items():
-            server = Server(db, keys, root / "loads.jsonl", cache)
+            server = Server(db, keys, root / "loads.jsonl", cache, engine)
             try:
                 results[label] = measure(server, key, clients, seconds)
             finally:
                 server.stop()
-        for label, result in results.items():
-            health = result["GET /health"]
-            suffix = "" if label == "cached" else " (answer cache off)"
-            for name in ("GET /places/{code}/network", "GET /reports/unsigned"):
-                r = result[name]
-                rows.append({
-                    "name": f"p95 {name}, {clients} clients{suffix}", "value": r["p95_ms"], "unit": "ms",
-                    "reference": health["p95_ms"], "ratio": r["p95_ms"] / health["p95_ms"],
-                    "target": f"< {TARGET_P95_MS:g} ms" if label == "cached" else "",
-                    "ok": r["p95_ms"] < TARGET_P95_MS and r["errors"] == 0 if label == "cached" else r["errors"] == 0,
-                })
-                rows.append({
-                    "name": f"throughput {name}{suffix}", "value": r["rps"], "unit": "req/s",
-                    "reference": health["rps"], "ratio": r["rps"] / health["rps"] if health["rps"] else None,
-                    "target": "", "ok": r["errors"] == 0,
-                })
-                rows.append({
-                    "name": f"errors {name}{suffix} ({r['requests']} requests)", "value": r["errors"], "unit": "",
-                    "reference": None, "ratio": None, "target": "0", "ok": r["errors"] == 0,
-                })
-            if label == "cached":
-                rows.append({
-                    "name": f"p95 GET /health (ceiling), {clients} clients", "value": health["p95_ms"], "unit": "ms",
-                    "reference": None, "ratio": None, "target": "", "ok": health["errors"] == 0,
-                })
-                rows.append({
-                    "name": "throughput GET /health (ceiling)", "value": health["rps"], "unit": "req/s",
-                    "reference": None, "ratio": None, "target": "", "ok": health["errors"] == 0,
-                })
-        return rows
+        return results
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def rows_for(results: dict[str, dict[str, dict[str, Any]]], clients: int, prefix: str = "",
+             embedded: dict[str, dict[str, dict[str, Any]]] | None = None) -> list[dict]:
+    """Rows for one engine's results; Neo4j's p95 and throughput are set beside the embedded store's."""
+    rows: list[dict] = []
+    for label, result in results.items():
+        health = result["GET /health"]
+        suffix = "" if label == "cached" else " (answer cache off)"
+        for name in ("GET /places/{code}/network", "GET /reports/unsigned"):
+            r = result[name]
+            # Reference: /health on the same server; for Neo4j, the embedded store's same figure.
+            ref = embedded[label][name] if embedded and label in embedded else health
+            ref_name = "embedded store" if embedded else "/health"
+            rows.append({
+                "name": f"p95 {name}, {clients} clients{suffix}; reference {ref_name}", "value": r["p95_ms"],
+                "unit": "ms", "reference": ref["p95_ms"], "ratio": r["p95_ms"] / ref["p95_ms"],
+                "target": f"< {TARGET_P95_MS:g} ms" if label == "cached" else "",
+                "ok": r["p95_ms"] < TARGET_P95_MS and r["errors"] == 0 if label == "cached" else r["errors"] == 0,
+            })
+            rows.append({
+                "name": f"throughput {name}{suffix}; reference {ref_name}", "value": r["rps"], "unit": "req/s",
+                "reference": ref["rps"], "ratio": r["rps"] / ref["rps"] if ref["rps"] else None,
+                "target": "", "ok": r["errors"] == 0,
+            })
+            rows.append({
+                "name": f"errors {name}{suffix} ({r['requests']} requests)", "value": r["errors"], "unit": "",
+                "reference": None, "ratio": None, "target": "0", "ok": r["errors"] == 0,
+            })
+        if label == "cached":
+            rows.append({
+                "name": f"p95 GET /health (ceiling), {clients} clients", "value": health["p95_ms"], "unit": "ms",
+                "reference": None, "ratio": None, "target": "", "ok": health["errors"] == 0,
+            })
+            rows.append({
+                "name": "throughput GET /health (ceiling)", "value": health["rps"], "unit": "req/s",
+                "reference": None, "ratio": None, "target": "", "ok": health["errors"] == 0,
+            })
+    for row in rows:
+        row["name"] = prefix + row["name"]
+    return rows
 
 
 def main() -> None:

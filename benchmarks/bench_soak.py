@@ -9,9 +9,12 @@ before the load (A) and after it (B): it must be A or B (never a mixture), and a
 sent after the load's response must get B. Figures: requests served, 5xx, wrong and stale
 answers, answers served while the load ran, p95 inside and outside the load.
 
+`engine="neo4j"` runs the same against the Neo4j of `ICPMAP_NEO4J_URI` (it WIPES that
+database and loads the sample into it); the service then reads and loads through Neo4j.
+
 Only loopback traffic; bounded in time (`seconds` plus start-up and the load).
 
-    python -m benchmarks.bench_soak [--seconds 20] [--clients 32]
+    python -m benchmarks.bench_soak [--seconds 20] [--clients 32] [--engine neo4j]
 """
 
 from __future__ import annotations
@@ -73,7 +76,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(root: Path) -> dict[str, Any]:
+def wipe_neo4j(store: Any) -> None:
+    """Delete every node of the Neo4j database, in batches (but icpmap's write lock, which each
+    write makes again)."""
+    from icpmap.graph.dialect import NEO4J_WRITE_LOCK_LABEL
+
+    batch = f"MATCH (n) WHERE NOT n:{NEO4J_WRITE_LOCK_LABEL} WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS n"
+    while store.write(batch).scalar():
+        pass
+
+
+def prepare(root: Path, engine: str = "ladybug") -> dict[str, Any]:
     """The store with the sample, an analyst and an admin key, and the files to upload."""
     from icpmap.api.auth import KeyFile
     from icpmap.graph import open_store
@@ -82,13 +95,10 @@ def prepare(root: Path) -> dict[str, Any]:
     from icpmap.synth import generate
 
     db = root / "store"
-    saved = os.environ.pop("ICPMAP_NEO4J_URI", None)
-    try:
-        with open_store(db) as store:
-            load_paths(store, [SAMPLE_DIR])
-    finally:
-        if saved is not None:
-            os.environ["ICPMAP_NEO4J_URI"] = saved
+    with open_store(db, engine=engine) as store:
+        if engine == "neo4j":
+            wipe_neo4j(store)
+        load_paths(store, [SAMPLE_DIR])
     keys = KeyFile(root / "keys.json")
     upload = root / "upload"
     generate(upload, scale="region", seed=0)
@@ -99,9 +109,9 @@ def prepare(root: Path) -> dict[str, Any]:
 class Server:
     """`icpmap`'s service under uvicorn in a child process, on a free loopback port."""
 
-    def __init__(self, db: Path, keys: Path, audit: Path) -> None:
+    def __init__(self, db: Path, keys: Path, audit: Path, engine: str = "ladybug") -> None:
         self.port = _free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ICPMAP_NEO4J")}
+        env = {k: v for k, v in os.environ.items() if engine == "neo4j" or not k.startswith("ICPMAP_NEO4J")}
         self.proc = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(keys), str(audit), str(self.port)],
                                      env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 60
@@ -250,14 +260,14 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000 if ordered else float("nan")
 
 
-def soak(seconds: float = 20.0, clients: int = 32, root: Path | None = None) -> dict[str, Any]:
+def soak(seconds: float = 20.0, clients: int = 32, root: Path | None = None, engine: str = "ladybug") -> dict[str, Any]:
     """Run the soak; returns the figures and the first few failures of each kind."""
     own = root is None
     root = root or Path(tempfile.mkdtemp(prefix="icpmap-soak-"))
     try:
-        setup = prepare(root)
+        setup = prepare(root, engine)
         todo = calls()
-        with Server(setup["db"], setup["keys"], setup["audit"]) as server:
+        with Server(setup["db"], setup["keys"], setup["audit"], engine) as server:
             before = [request(server.port, c, setup["analyst"]) for c in todo]
             run = asyncio.run(_soak(server.port, todo, setup["analyst"], setup["admin"], setup["upload"],
                                     clients, seconds))
@@ -277,7 +287,7 @@ def soak(seconds: float = 20.0, clients: int = 32, root: Path | None = None) -> 
         during = [a for a in run.answers if run.load_started <= a.started and a.finished <= run.load_finished]
         outside = [a for a in run.answers if a.finished < run.load_started or a.started > run.load_finished]
         return {
-            "clients": clients, "seconds": run.seconds, "requests": len(run.answers),
+            "engine": engine, "clients": clients, "seconds": run.seconds, "requests": len(run.answers),
             "rps": len(run.answers) / run.seconds if run.seconds else 0.0,
             "server_errors": len(server_errors), "wrong": len(wrong), "stale": len(stale),
             "broken": len(run.broken), "non_200": sum(a.status not in (200, 404) for a in run.answers),
@@ -295,10 +305,20 @@ def soak(seconds: float = 20.0, clients: int = 32, root: Path | None = None) -> 
 
 
 def run(quick: bool = False, seconds: float | None = None, clients: int = 32) -> list[dict]:
+    """The soak on the embedded store, then on Neo4j when ICPMAP_NEO4J_URI is set (it WIPES it)."""
     seconds = seconds if seconds is not None else (5.0 if quick else float(os.environ.get("ICPMAP_SOAK_SECONDS", "20")))
-    r = soak(seconds, clients)
+    rows = _rows(soak(seconds, clients), clients, "")
+    if os.environ.get("ICPMAP_NEO4J_URI", "").strip():
+        rows += _rows(soak(seconds, clients, engine="neo4j"), clients, "Neo4j: ")
+    else:
+        rows.append({"name": "Neo4j: skipped (ICPMAP_NEO4J_URI not set)", "value": None, "unit": "",
+                     "reference": None, "ratio": None, "target": "skipped", "ok": None})
+    return rows
+
+
+def _rows(r: dict[str, Any], clients: int, prefix: str) -> list[dict]:
     clean = r["server_errors"] == 0 and r["wrong"] == 0 and r["stale"] == 0 and r["broken"] == 0
-    return [
+    rows = [
         {"name": f"requests served, {clients} clients, {r['seconds']:.0f} s, a load in the middle",
          "value": r["requests"], "unit": "", "reference": None, "ratio": None, "target": "", "ok": r["requests"] > 0},
         {"name": "throughput", "value": r["rps"], "unit": "req/s", "reference": None, "ratio": None, "target": "",
@@ -318,14 +338,25 @@ def run(quick: bool = False, seconds: float | None = None, clients: int = 32) ->
          "reference": r["p95_outside_ms"], "ratio": r["p95_during_ms"] / r["p95_outside_ms"]
          if r["p95_outside_ms"] else None, "target": "", "ok": clean},
     ]
+    for row in rows:
+        row["name"] = prefix + row["name"]
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=None, help="seconds of load (default 20)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients (default 32)")
+    parser.add_argument("--engine", choices=["ladybug", "neo4j"], help="only this engine (default: both when "
+                        "ICPMAP_NEO4J_URI is set)")
     args = parser.parse_args()
-    for row in run(seconds=args.seconds, clients=args.clients):
+    if args.engine:
+        seconds = args.seconds if args.seconds is not None else float(os.environ.get("ICPMAP_SOAK_SECONDS", "20"))
+        rows = _rows(soak(seconds, args.clients, engine=args.engine), args.clients,
+                     "Neo4j: " if args.engine == "neo4j" else "")
+    else:
+        rows = run(seconds=args.seconds, clients=args.clients)
+    for row in rows:
         value = row["value"]
         shown = f"{value:,.1f}" if isinstance(value, float) else str(value)
         print(f"{'ok ' if row['ok'] else 'NO '} {row['name']}: {shown} {row['unit']}")

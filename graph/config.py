@@ -79,6 +79,9 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("ICPMAP_NEO4J_PASSWORD", "empty", "The Neo4j password.", "Neo4j"),
     EnvVar("ICPMAP_NEO4J_DATABASE", "the user's home database",
            "The Neo4j database (name it: the target cannot change under a running command).", "Neo4j"),
+    EnvVar("ICPMAP_NEO4J_WRITE_TIMEOUT", "`3600`",
+           "Seconds an icpmap write transaction on Neo4j (a load, a copy, `forget`) may run before the server "
+           "stops it, whatever the server's default `db.transaction.timeout`.", "Neo4j"),
     EnvVar("ICPMAP_BUFFER_POOL_MB", "`2048`", "LadybugDB's buffer pool per process, in MB.", "Embedded engine"),
     EnvVar("ICPMAP_READERS", "twice the cores, between 2 and 8",
            "How many engine connections the web service's reads share (LadybugDB).", "Embedded engine"),

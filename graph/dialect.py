@@ -71,9 +71,22 @@ def ladybug_macros() -> list[str]:
     ]
 
 
+# Neo4j: every icpmap write transaction first updates this one node, so icpmap's writers
+# (in any number of processes) take turns, as LadybugDB's single writer does. Without it two
+# loads at once would each diff against the store as it was and both create the same nodes
+# (a constraint error) or the same relationships (duplicates: nothing forbids them).
+NEO4J_WRITE_LOCK_LABEL = "IcpmapWriteLock"
+NEO4J_WRITE_LOCK = (
+    f"MERGE (l:{NEO4J_WRITE_LOCK_LABEL} {{name: 'writes'}}) SET l.taken = coalesce(l.taken, 0) + 1"
+)
+
+
 def neo4j_schema() -> list[str]:
-    """A uniqueness constraint per key, and an index per vocabulary property."""
-    statements = []
+    """A uniqueness constraint per key, an index per vocabulary property, and the write lock's key."""
+    statements = [
+        f"CREATE CONSTRAINT icpmap_write_lock_unique IF NOT EXISTS FOR (n:{NEO4J_WRITE_LOCK_LABEL}) "
+        "REQUIRE n.name IS UNIQUE"
+    ]
     for node in NODES.values():
         name = f"{node.label.lower()}_{node.key}_unique"
         statements.append(
@@ -162,6 +175,27 @@ class Dialect:
         body = f" {{{fields}}}" if fields else ""
         return (
             f"UNWIND $rows AS r MATCH (a:{q(src)} {{{q(a.key)}: r.src}}) MATCH (b:{q(dst)} {{{q(b.key)}: r.dst}}) "
+            f"CREATE (a)-[x:{q(rel)}{body}]->(b)"
+        )
+
+    # -- Neo4j's bulk path: ends looked up once, rows grouped by their source node --------
+
+    def element_ids(self, label: str) -> str:
+        """Neo4j: the element id of each node of `label` whose key is in `$keys`."""
+        node = NODES[label]
+        return f"UNWIND $keys AS k MATCH (n:{q(label)} {{{q(node.key)}: k}}) RETURN k AS key, elementId(n) AS id"
+
+    def create_rel_groups(self, rel: str, props: Sequence[str]) -> str:
+        """Neo4j: relationships from `$rows` of `[source element id, [[target element id, props...], ...]]`.
+
+        Matching by element id reads the node record directly, where a key match is an
+        index seek per row; grouping by source matches each source once per batch. Together
+        about three times the rate of matching both ends by key (measured: docs/neo4j.md)."""
+        fields = ", ".join(f"{q(p)}: r[{i + 1}]" for i, p in enumerate(props))
+        body = f" {{{fields}}}" if fields else ""
+        return (
+            "UNWIND $rows AS g MATCH (a) WHERE elementId(a) = g[0] "
+            "UNWIND g[1] AS r MATCH (b) WHERE elementId(b) = r[0] "
             f"CREATE (a)-[x:{q(rel)}{body}]->(b)"
         )
 

@@ -23,6 +23,9 @@ How the `Store` interface maps onto the driver, and why:
 - Writes run as managed write transactions (`execute_write`): all or nothing, and
   retried by the driver after a transient failure (leader switch, deadlock, lost
   connection), so a write function must start from scratch each time it is called.
+  Each first takes icpmap's write lock (`dialect.NEO4J_WRITE_LOCK`: one node it
+  updates), so icpmap's writers take turns across processes, as on LadybugDB: two
+  loads at once would otherwise diff against the same state and both write.
   `transaction()` gives an explicit transaction for callers that cannot be written
   as a function; it is not retried.
 - Every record is read inside its transaction, and every value comes back plain
@@ -39,6 +42,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -68,6 +72,14 @@ T = TypeVar("T")
 # Seconds to wait for a TCP connection (and TLS handshake) before giving up. The
 # driver's default is 30 s; a wrong address should fail faster than that.
 CONNECTION_TIMEOUT = 10.0
+
+# The time limit of icpmap's write transactions, in seconds (a server's db.transaction.timeout
+# applies only to clients that name none; Neo4j 5.3+ lets a client name a longer one). A
+# load of all of England takes minutes on a busy 2-core machine.
+WRITE_TIMEOUT = float(os.environ.get("ICPMAP_NEO4J_WRITE_TIMEOUT") or 3600)
+
+# Relationships per statement on the bulk path (`Neo4jTx.create_rel_frame`).
+GROUPED_BATCH = 20_000
 
 # Bolt schemes only: the driver's http(s):// Query API support is a preview that
 # needs extra packages, and has no transaction timeouts.
@@ -276,6 +288,77 @@ class Neo4jTx(Tx):
                 raise
             raise _translate(exc, self._uri, self._timeout) from None
 
+    def create_rel_frame(self, rel: str, src: str, dst: str, frame: Any, batch_size: int = GROUPED_BATCH) -> None:
+        """Create a relationship for each row of `frame` (columns `src`, `dst` (end keys), then
+        the relationship's properties), the way Neo4j takes them fastest over Bolt: every end
+        key looked up once (its element id), rows grouped by source node, `batch_size` rows a
+        statement (`Dialect.create_rel_groups`). Every end must exist (the loader checked)."""
+        import numpy as np
+        import pandas as pd
+
+        if not len(frame):
+            return
+        d = dialect.Dialect("neo4j")
+        props = [c for c in frame.columns if c not in ("src", "dst")]
+        ids = {}
+        for end, label in (("src", src), ("dst", dst)):
+            keys = pd.unique(np.asarray(frame[end], dtype=object))
+            found = self.fetch_frame(d.element_ids(label), {"keys": keys.tolist()})
+            ids[end] = pd.Series(found["id"].to_numpy(), index=pd.Index(found["key"].to_numpy(dtype=object)))
+            if len(found) != len(keys):
+                raise StoreError(f"{rel}: {len(keys) - len(found)} {label} node(s) to link are missing from the store.")
+        codes, uniques = pd.factorize(np.asarray(frame["src"], dtype=object))
+        sources = ids["src"].reindex(uniques).tolist()  # element id per source code
+        targets = ids["dst"].reindex(np.asarray(frame["dst"], dtype=object)).tolist()
+        values = [frame[p].astype(object).where(frame[p].notna(), None).tolist() for p in props]
+        order = np.argsort(codes, kind="stable").tolist()
+        codes = codes.tolist()
+        statement = d.create_rel_groups(rel, props)
+        batch: list[list[Any]] = []
+        size = 0
+        current = -1
+        group: list[list[Any]] = []
+        for i in order:
+            if codes[i] != current or size >= batch_size:
+                if group:
+                    batch.append([sources[current], group])
+                if size >= batch_size:
+                    self.run(statement, {"rows": batch})
+                    batch, size = [], 0
+                current, group = codes[i], []
+            group.append([targets[i], *(column[i] for column in values)])
+            size += 1
+        batch.append([sources[current], group])
+        self.run(statement, {"rows": batch})
+
+    def fetch_frame(self, cypher: str, params: dict[str, Any] | None = None) -> Any:
+        """Run a read inside the transaction and return a pandas DataFrame of plain values.
+
+        The driver spends about a third of a millisecond of Python on each record it
+        receives, so a loader reading what is stored (tens of thousands of rows, a
+        million for the registrations) gets every row in one record instead: `CALL {
+        <query> } RETURN collect([...])`, its columns found by `EXPLAIN` (nothing runs)."""
+        import pandas as pd
+
+        try:
+            columns = list(self.tx.run("EXPLAIN " + cypher, params or {}).keys())
+            if not columns:
+                return pd.DataFrame()
+            fields = ", ".join(dialect.q(c.replace("`", "``")) for c in columns)
+            record = self.tx.run(f"CALL {{ {cypher} }} RETURN collect([{fields}]) AS rows", params or {}).single()
+        except (Neo4jError, DriverError) as exc:
+            if self._managed and _retryable(exc):
+                raise
+            raise _translate(exc, self._uri, self._timeout) from None
+        rows = record["rows"] if record is not None else []
+        frame = pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(
+            {c: pd.Series(dtype=object) for c in columns})
+        for column in columns:  # dates come as neo4j.time.Date: make them datetime.date
+            values = frame[column]
+            if len(values) and any(hasattr(v, "to_native") for v in values.head(1000)):
+                frame[column] = [plain(v) for v in values]
+        return frame
+
 
 class Neo4jStore(Store):
     engine = "neo4j"
@@ -360,9 +443,16 @@ class Neo4jStore(Store):
         start from scratch each time and have no other side effects.
         """
         self._refuse_writes()
+
+        @neo4j.unit_of_work(timeout=WRITE_TIMEOUT)
+        def attempt(tx: neo4j.ManagedTransaction) -> T:
+            wrapped = Neo4jTx(tx, self._uri, managed=True)
+            wrapped.run(dialect.NEO4J_WRITE_LOCK)
+            return work(wrapped)
+
         with self._session(read=False) as session:
             try:
-                return session.execute_write(lambda tx: work(Neo4jTx(tx, self._uri, managed=True)))
+                return session.execute_write(attempt)
             except (Neo4jError, DriverError) as exc:
                 raise _translate(exc, self._uri) from None
 
@@ -375,11 +465,13 @@ class Neo4jStore(Store):
         self._refuse_writes()
         with self._session(read=False) as session:
             try:
-                tx = session.begin_transaction()
+                tx = session.begin_transaction(timeout=WRITE_TIMEOUT)
             except (Neo4jError, DriverError) as exc:
                 raise _translate(exc, self._uri) from None
             try:
-                yield Neo4jTx(tx, self._uri, managed=False)
+                wrapped = Neo4jTx(tx, self._uri, managed=False)
+                wrapped.run(dialect.NEO4J_WRITE_LOCK)
+                yield wrapped
             except BaseException:
                 self._rollback(tx)
                 raise

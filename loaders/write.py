@@ -232,6 +232,8 @@ def write_rels(tx: Tx, dialect: Dialect, ch: RelChanges) -> None:
             model_types = {p.name: p.type for p in model.props}
             frame = copy_frame_of({c: copy_column(frame[c], model_types.get(c, "string")) for c in frame.columns})
             tx.copy_frame(rs.rel, frame, (rs.src, rs.dst))  # type: ignore[attr-defined]
+        elif hasattr(tx, "create_rel_frame") and len(frame) >= COPY_MIN_ROWS:  # Neo4j's bulk path
+            tx.create_rel_frame(rs.rel, rs.src, rs.dst, frame)  # type: ignore[attr-defined]
         else:
             tx.run_batch(dialect.create_rel_rows(rs.rel, rs.src, rs.dst, props), _records(frame))
 

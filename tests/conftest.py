@@ -1,33 +1,49 @@
 """Shared fixtures: real stores in temporary directories, the sample, the shared NHS data.
 
-Every test that takes `store` runs on the embedded engine, and again on Neo4j when
-`ICPMAP_NEO4J_URI` is set. The Neo4j run WIPES the database it points at.
+Engines: every test that takes `store` or `engine` (or a module fixture with
+`params=ENGINES`) runs on the embedded engine, and again on Neo4j when `ICPMAP_NEO4J_URI`
+is set (`make neo4j-up` starts one). The Neo4j run WIPES the database it points at.
+There is one Neo4j database, so tests take turns with it: `open_engine_store` wipes it,
+and within each module the Neo4j tests run after the embedded ones, those holding a
+module-wide Neo4j store last (`pytest_collection_modifyitems`).
 
 A test that needs something this machine may lack (Chromium, a Neo4j server, the shared
 NHS files) skips with a reason through `require(kind, reason)`. Where the environment says
 the thing is there — `ICPMAP_REQUIRE_BROWSER=1`, `ICPMAP_REQUIRE_NEO4J=1`,
 `ICPMAP_REQUIRE_SHARED_DATA=1` (CI sets them) — that skip is a failure instead, and so is
-any skip of a test marked `browser`, `neo4j` or `shared_data`: CI cannot pass with the
-browser checks silently not run.
+any skip of a test marked `browser`, `neo4j` or `shared_data` (every test that reaches
+Neo4j is marked `neo4j`): CI cannot pass with the browser or Neo4j checks silently not run.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import neo4j  # noqa: F401  before pytest names test modules after the checkout's folder (see below)
 import pytest
 
 from icpmap.graph import Store, open_store
+from icpmap.graph.dialect import NEO4J_WRITE_LOCK_LABEL
 from icpmap.sample import SAMPLE_DIR
 
+# (The repository root is a package, so pytest's importlib mode names test modules
+# `<folder>.tests.test_x` and registers `<folder>` as a module: in a checkout folder named
+# `neo4j` that would hide the driver, had it not been imported above.)
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("ICPMAP_SHARED_DATA", ROOT.parent / "shared" / "data"))
-NEO4J = bool(os.environ.get("ICPMAP_NEO4J_URI"))
+NEO4J = bool(os.environ.get("ICPMAP_NEO4J_URI", "").strip())
 ENGINES = ["ladybug", "neo4j"] if NEO4J else ["ladybug"]
+NO_NEO4J = "needs a Neo4j server: set ICPMAP_NEO4J_URI (make neo4j-up starts one); the test WIPES that database"
+
+# A test that runs only against a Neo4j server: marked `neo4j`, skipped without one.
+neo4j_only = pytest.mark.skipif(not NEO4J, reason=NO_NEO4J)
 
 
 REQUIRABLE = ("browser", "neo4j", "shared_data")
@@ -58,30 +74,46 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
             report.longrepr = f"skipped, but ICPMAP_REQUIRE_{kinds[0].upper()}=1: {reason}"
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that take a browser fixture (`browser`, `chromium`) are browser tests, marked or not."""
-    for item in items:
-        uses = getattr(item, "fixturenames", ())
-        if ("browser" in uses or "chromium" in uses) and item.get_closest_marker("browser") is None:
-            item.add_marker(pytest.mark.browser)
-
-
 def pytest_sessionstart(session: pytest.Session) -> None:
     if required("neo4j") and not NEO4J:
-        raise pytest.UsageError("ICPMAP_REQUIRE_NEO4J=1 but ICPMAP_NEO4J_URI is not set: no test would reach Neo4j")
+        raise pytest.UsageError("ICPMAP_REQUIRE_NEO4J=1 but ICPMAP_NEO4J_URI is not set: no test would reach Neo4j "
+                                "(make neo4j-up starts one)")
 
 
 def wipe(store: Store) -> None:
-    store.write("MATCH (n) DETACH DELETE n")
+    """Delete every node, in batches (one huge transaction is slow on Neo4j); not icpmap's
+    write lock, which each write (this one too) would make again."""
+    batch = f"MATCH (n) WHERE NOT n:{NEO4J_WRITE_LOCK_LABEL} WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS n"
+    while store.write(batch).scalar():
+        pass
 
 
 def open_engine_store(engine: str, path: Path) -> Store:
     """An empty store: LadybugDB at `path`, or the (wiped) Neo4j of `ICPMAP_NEO4J_URI`."""
     if engine == "neo4j":
-        store = open_store()
+        if not NEO4J:
+            require("neo4j", NO_NEO4J)
+        store = open_store(engine="neo4j")
         wipe(store)
         return store
     return open_store(path, engine="ladybug")
+
+
+_NEO4J_DATA_HOME: list[str] = []
+
+
+def child_env(engine: str = "ladybug", extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a child process using `engine`: the Neo4j variables only for Neo4j,
+    with a throwaway data folder (where icpmap keeps a Neo4j store's audit and keys), not the user's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ICPMAP_NEO4J")}
+    if engine == "neo4j":
+        env.update({k: v for k, v in os.environ.items() if k.startswith("ICPMAP_NEO4J")})
+        if not _NEO4J_DATA_HOME:
+            _NEO4J_DATA_HOME.append(tempfile.mkdtemp(prefix="icpmap-test-data-"))
+            atexit.register(shutil.rmtree, _NEO4J_DATA_HOME[0], True)
+        env["XDG_DATA_HOME"] = _NEO4J_DATA_HOME[0]
+    env.update(extra or {})
+    return env
 
 
 @pytest.fixture(params=ENGINES)
@@ -119,13 +151,13 @@ def shared_data() -> Path:
 
 
 def run_cli(*args: str, db: Path | None = None, env: dict[str, str] | None = None, input: str | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run the real `icpmap` command in a child process."""
+            timeout: float = 120, engine: str = "ladybug") -> subprocess.CompletedProcess[str]:
+    """Run the real `icpmap` command in a child process, on the embedded store at `db` or on
+    Neo4j (`engine="neo4j"`: the child gets the ICPMAP_NEO4J_* variables)."""
     argv = [sys.executable, "-m", "icpmap"]
     if db is not None:
         argv += ["--db", str(db)]
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("ICPMAP_NEO4J")}
-    full_env.update(env or {})
+    full_env = child_env(engine, env)
     full_env.setdefault("COLUMNS", "200")
     return subprocess.run([*argv, *args], capture_output=True, text=True, env=full_env, input=input, timeout=timeout)
 
@@ -163,3 +195,64 @@ def browser() -> Iterator[object]:
 def cli():
     """`run_cli`, the real `icpmap` in a child process."""
     return run_cli
+
+
+# -- Neo4j: one database, taken in turns -------------------------
+
+
+def _neo4j_rank(item: pytest.Item) -> int:
+    """0: no Neo4j; 1: Neo4j in the test's own fixtures; 2: a module-wide Neo4j fixture."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None:
+        scopes = getattr(callspec, "_arg2scope", {})
+        wide = [name for name, value in callspec.params.items()
+                if value == "neo4j" and str(getattr(scopes.get(name), "value", scopes.get(name))) != "function"]
+        if wide:
+            return 2
+        if "neo4j" in callspec.params.values():
+            return 1
+    return 1 if item.get_closest_marker("neo4j") is not None else 0
+
+
+# Where every engine test runs on Neo4j too would make `make test` too long on 2 cores, these
+# modules' engine tests run on Neo4j by default (store, queries, reports, loading and its rules,
+# export/copy, forget, the API, user queries and attacks, crash safety, concurrency);
+# ICPMAP_NEO4J_TESTS=all runs every engine-parametrised test on Neo4j (docs/neo4j.md).
+NEO4J_MODULES = frozenset({
+    "test_store", "test_neo4j_store", "test_queries", "test_reports", "test_reports_sample",
+    "test_report_boundaries", "test_changes", "test_changes_scope", "test_totals",
+    "test_load", "test_load_rules", "test_load_nhs", "test_control_chars", "test_hostile_input",
+    "test_roundtrip", "test_forget_audit", "test_api", "test_neo4j_user_query", "test_attacks",
+    "test_attack_fuzz", "test_crash_safety", "test_concurrency", "test_bench_smoke",
+})
+
+
+def neo4j_everywhere() -> bool:
+    return os.environ.get("ICPMAP_NEO4J_TESTS", "").strip().lower() == "all"
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Tests that take a browser fixture (`browser`, `chromium`) are marked `browser`, and
+    tests that reach Neo4j `neo4j` (before `-m` selects, so `pytest -m neo4j` works)."""
+    uses = getattr(item, "fixturenames", ())
+    if ("browser" in uses or "chromium" in uses) and item.get_closest_marker("browser") is None:
+        item.add_marker(pytest.mark.browser)
+    if _neo4j_rank(item) and item.get_closest_marker("neo4j") is None:
+        item.add_marker(pytest.mark.neo4j)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Neo4j runs of modules outside NEO4J_MODULES are deselected (unless ICPMAP_NEO4J_TESTS=all).
+    Within each module: embedded tests first, then tests that wipe Neo4j for themselves, then
+    those sharing a module-wide Neo4j store (so no test wipes it under them)."""
+    if NEO4J and not neo4j_everywhere():
+        left_out = [item for item in items if _neo4j_rank(item) and item.path.stem not in NEO4J_MODULES]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            dropped = set(map(id, left_out))
+            items[:] = [item for item in items if id(item) not in dropped]
+    modules: dict[object, int] = {}
+    for item in items:
+        modules.setdefault(item.module, len(modules))
+    items.sort(key=lambda item: (modules[item.module], _neo4j_rank(item)))

@@ -1,4 +1,5 @@
-"""The web service through HTTP (FastAPI's TestClient) on a real embedded store with the sample.
+"""The web service through HTTP (FastAPI's TestClient) on a real store with the sample: the
+embedded one, and Neo4j when ICPMAP_NEO4J_URI is set (every test taking `env` runs on both).
 
 Every endpoint with every role, names never without a key, read-only `/query`,
 all-or-nothing uploads with errors by file and row, the upload limit, problem details
@@ -23,8 +24,10 @@ from fastapi.testclient import TestClient
 from icpmap.api import routes_loads
 from icpmap.api.app import create_app
 from icpmap.api.auth import KeyFile
-from icpmap.graph import Store, open_store
+from icpmap.graph import Store
 from icpmap.sample import SAMPLE_DIR
+
+from .conftest import ENGINES, open_engine_store
 
 PLACE = "E08000014"  # Sefton
 PEOPLE = [row["name"] for row in csv.DictReader((SAMPLE_DIR / "people.csv").open(encoding="utf-8"))]
@@ -33,16 +36,12 @@ RANK = {None: 0, "viewer": 1, "analyst": 2, "admin": 3}
 HEADER_ONLY = ("ics.csv", b"code,name\n")  # a valid upload that changes nothing
 
 
-def _embedded(path: Path) -> Store:
-    return open_store(path, engine="ladybug")
-
-
 class Env:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, engine: str = "ladybug") -> None:
         from icpmap.loaders import load_paths
 
         self.root = root
-        self.store = _embedded(root / "db")
+        self.store = open_engine_store(engine, root / "db")
         load_paths(self.store, [SAMPLE_DIR])
         self.keys = KeyFile(root / "keys.json")
         self.key = {role: self.keys.create(f"test {role}", role)[1] for role in ROLES}
@@ -53,9 +52,9 @@ class Env:
         return {"Authorization": f"Bearer {self.key[role]}"} if role else {}
 
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
-    e = Env(tmp_path_factory.mktemp("api"))
+@pytest.fixture(scope="module", params=ENGINES)
+def env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Env:
+    e = Env(tmp_path_factory.mktemp("api"), request.param)
     yield e
     e.client.close()
     e.store.close()

@@ -76,23 +76,38 @@ def test_every_attack_in_process(attacked) -> None:
 
 
 def test_a_refused_query_is_refused_before_anything_runs(attacked) -> None:
-    """The reproductions of the issue, one by one, with the reason given."""
+    """The reproductions of the issue, one by one, with the reason given: in LadybugDB's
+    dialect on LadybugDB, and their Neo4j counterparts (the server's own statement count,
+    EXPLAIN's query type and operators, its procedure allowlist) on Neo4j."""
     store, world = attacked
     t = world.targets
-    expect = {
-        f"/* **/ ' */ COMMIT; {payloads(t)['delete people']} // '": "one statement",
-        payloads(t)["copy to new"]: "read-only",
-        payloads(t)["setting"]: "read-only",
-        payloads(t)["load from"]: "files",
-        payloads(t)["drop table"]: "read-only",
-    }
-    if store.engine != "ladybug":
-        pytest.skip("LadybugDB's messages")
+    before = world.state(store)
+    if store.engine == "ladybug":
+        expect = {
+            f"/* **/ ' */ COMMIT; {payloads(t)['delete people']} // '": "one statement",
+            payloads(t)["copy to new"]: "read-only",
+            payloads(t)["setting"]: "read-only",
+            payloads(t)["load from"]: "files",
+            payloads(t)["drop table"]: "read-only",
+        }
+        comment = ("RETURN 1 /* **/ + 1 */ AS x", 1)  # LadybugDB's own comment rule
+    else:
+        expect = {
+            f"/* **/ RETURN 1; {payloads(t)['delete people']}": "one statement",
+            payloads(t)["delete people"]: "writes",
+            payloads(t)["in transactions"]: "writes",
+            payloads(t)["load csv"]: "LOAD CSV",
+            "DROP CONSTRAINT person_id_unique IF EXISTS": "schema changes",
+            "CALL db.createLabel('Evil')": "writes",
+            "CALL dbms.security.listUsers()": "no procedure",  # not even loaded: the server's allowlist
+        }
+        comment = ("RETURN 1 /* **/ + 1 AS x", 2)  # Cypher's comment rule
     for text, said in expect.items():
         with pytest.raises(StoreError) as caught:
             store.user_query(text)
         assert said in str(caught.value), (text, str(caught.value))
-    assert store.user_query("RETURN 1 /* **/ + 1 */ AS x").rows == [[1]]  # the engine's own comment rule
+    world.check(before, world.state(store), "", "reproductions")
+    assert store.user_query(comment[0]).rows == [[comment[1]]]
 
 
 # -- over HTTP: POST /query and the dashboard form -----------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Smoke tests of benchmarks/bench_england.py: the rows it returns, and its Neo4j pass's plumbing."""
+"""Smoke tests of benchmarks/bench_england.py: the rows it returns, and its Neo4j pass on a real server."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from icpmap.reports import REPORTS
 from icpmap.sample import SAMPLE_DIR
+
+from .conftest import neo4j_only
 
 bench = pytest.importorskip("benchmarks.bench_england")
 
@@ -26,23 +29,20 @@ def test_quick_run_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "skipped" in neo4j["name"] and neo4j["ok"] is None
 
 
-def test_neo4j_pass_plumbing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The Neo4j pass, run against the embedded engine standing in for the server."""
-    original = bench.in_child
-
-    def fake(mode: str, *args: object, neo4j: bool = False) -> dict:
-        if neo4j:  # the "server" is another embedded store
-            args = (tmp_path / "server", *args[1:])
-        result = original(mode, *args)
-        if neo4j:
-            result["engine"] = "neo4j"
-        return result
-
-    monkeypatch.setattr(bench, "in_child", fake)
-    monkeypatch.setenv("ICPMAP_NEO4J_URI", "bolt://stand-in")
-    embedded = original("load", tmp_path / "embedded", SAMPLE_DIR)
+@pytest.mark.neo4j
+@neo4j_only
+def test_neo4j_pass_on_the_sample(tmp_path: Path) -> None:
+    """The Neo4j pass of `make bench` against the real server (WIPES it), on the bundled sample:
+    its load equals the embedded one, the re-load changes nothing, the plain loader and icpmap's
+    all-or-nothing load both write every registration, and every report agrees with the embedded
+    store's."""
+    embedded = bench.in_child("load", tmp_path / "embedded", SAMPLE_DIR)
     rows = bench.neo4j_rows(SAMPLE_DIR, {"load": embedded["load"], "counts": embedded["counts"],
                                          "db": tmp_path / "embedded"})
-    assert rows[0]["ok"] is True and rows[1]["ok"] is True
-    reports = [r for r in rows if r["name"].startswith("Neo4j: report")]
-    assert reports and all(r["ok"] is True for r in reports), [r["name"] for r in reports if not r["ok"]]
+    assert rows[0]["ok"] is True and rows[1]["ok"] is True, rows[:2]
+    plain, ours = rows[2], rows[3]
+    assert plain["ok"] is True and "plain loader" in plain["name"]
+    assert "icpmap's load" in ours["name"] and ours["ratio"] is not None and "heap max unknown" not in ours["name"]
+    reports = [r for r in rows if r["name"].startswith("Neo4j: report") and " warm " in r["name"]]
+    assert len(reports) == len(REPORTS)
+    assert all("results agree" in r["name"] for r in reports), [r["name"] for r in reports]

@@ -23,7 +23,7 @@ from icpmap.loaders import load_paths
 from icpmap.loaders.export import checksum, read_graph
 from icpmap.sample import SAMPLE_DIR
 
-from .conftest import ROOT, run_cli
+from .conftest import ENGINES, ROOT, run_cli
 
 SECONDS = float(os.environ.get("ICPMAP_SOAK_SECONDS") or (20 if os.environ.get("ICPMAP_FUZZ_EXAMPLES") else 8))
 
@@ -37,9 +37,10 @@ def _bench_soak() -> ModuleType:
     return module
 
 
-def test_property_32_clients_get_right_answers_while_a_load_runs(tmp_path: Path) -> None:
-    result = _bench_soak().soak(SECONDS, 32, root=tmp_path)
-    print(f"\nsoak: {result['requests']} requests from {result['clients']} clients in {result['seconds']:.1f}s "
+@pytest.mark.parametrize("engine", ENGINES)
+def test_property_32_clients_get_right_answers_while_a_load_runs(tmp_path: Path, engine: str) -> None:
+    result = _bench_soak().soak(SECONDS, 32, root=tmp_path, engine=engine)
+    print(f"\nsoak ({engine}): {result['requests']} requests from {result['clients']} clients in {result['seconds']:.1f}s "
           f"({result['rps']:.0f}/s), {result['during_load']} answered during the {result['load_seconds']:.1f}s load; "
           f"5xx {result['server_errors']}, wrong {result['wrong']}, stale {result['stale']}, "
           f"broken {result['broken']}; p95 {result['p95_outside_ms']:.0f} ms, "

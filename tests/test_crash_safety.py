@@ -9,6 +9,10 @@ way through the commit), after the commit before the store is closed, and the re
 `icpmap load` command on a timer. After each kill `icpmap info` must open the store, and its
 counts and checksum (`loaders.export.checksum` of every node, relationship and property)
 must equal those of the store before the load, or after the whole load.
+
+On Neo4j (when ICPMAP_NEO4J_URI is set; this WIPES it) the same child loads into the server
+and is killed at the same points: the server must roll back or keep the whole transaction,
+and hold exactly the graph before or after (the checksums are the same on both engines).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from icpmap.loaders.export import checksum, read_graph
 from icpmap.synth import generate
 from icpmap.synth.common import ENGLAND
 
-from .conftest import run_cli
+from .conftest import child_env, neo4j_only, open_engine_store, run_cli
 
 CHILD = """
 import sys, time
@@ -91,16 +95,17 @@ def _victim(states: States, name: str) -> Path:
 
 
 def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("ICPMAP_NEO4J")}
+    return child_env("ladybug")
 
 
-def _kill_at(states: States, db: Path, marker: str, delay: float = 0.0) -> tuple[int, dict[str, float]]:
+def _kill_at(states: States, db: Path, marker: str, delay: float = 0.0,
+             engine: str = "ladybug") -> tuple[int, dict[str, float]]:
     """Run the loading child; SIGKILL it `delay` s after it prints a line starting with `marker`.
     Returns its exit status and when (s after start) it printed each line."""
     started = time.perf_counter()
     seen: dict[str, float] = {}
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(db), str(states.data)], stdout=subprocess.PIPE,
-                             text=True, env=_env())
+                             text=True, env=child_env(engine))
     try:
         assert child.stdout is not None
         for line in child.stdout:
@@ -193,3 +198,74 @@ def test_a_killed_load_can_simply_be_run_again(states: States) -> None:
     assert done.returncode == 0, done.stderr
     assert _state(db) == states.after
     print(f"\ncrash safety: {len(KILLS)} kills survived: " + "; ".join(KILLS))
+
+
+# -- Neo4j: the same kills, the load going to the server ------------------------------------------------
+
+
+def _neo4j_before(states: States) -> None:
+    """Neo4j holding the store before the load (a kill that left it so needs no reload)."""
+    with open_store(engine="neo4j") as neo:
+        dump = read_graph(neo)
+    if (dump.counts(), checksum(dump)) == states.before:
+        return
+    with open_engine_store("neo4j", states.root / "unused") as neo:
+        load_paths(neo, [states.root / "d0"])
+        dump = read_graph(neo)
+    assert (dump.counts(), checksum(dump)) == states.before
+
+
+def _neo4j_after_crash(states: States) -> str:
+    """Once the server has ended the killed client's transaction, `icpmap info` works and
+    Neo4j holds exactly the graph before or after the load."""
+    with open_store(engine="neo4j") as neo:
+        deadline = time.monotonic() + 60
+        while True:  # the server notices the closed connection and rolls back (or finishes a commit)
+            others = neo.read("SHOW TRANSACTIONS YIELD currentQuery WHERE NOT currentQuery STARTS WITH 'SHOW' "
+                              "RETURN count(*) AS n").scalar()
+            if not others or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert not others, "the killed load's transaction is still open on the server after 60 s"
+    info = run_cli("info", engine="neo4j", timeout=120)
+    assert info.returncode == 0 and "Traceback" not in info.stderr, info.stderr
+    with open_store(engine="neo4j") as neo:
+        dump = read_graph(neo)
+    got = (dump.counts(), checksum(dump))
+    if got == states.before:
+        return "before"
+    if got == states.after:
+        return "after"
+    pytest.fail(f"after the kill Neo4j is neither as before nor as after the load: counts {got[0]}")
+
+
+NEO4J_POINTS = [*POINTS, ("STEP Committing half way", None)]
+
+
+@pytest.mark.neo4j
+@neo4j_only
+@pytest.mark.parametrize(("marker", "expected"), NEO4J_POINTS, ids=[m.split(maxsplit=1)[-1] for m, _ in NEO4J_POINTS])
+def test_a_load_into_neo4j_killed_at_a_point_leaves_it_before_or_after(states: States, marker: str,
+                                                                       expected: str | None) -> None:
+    _neo4j_before(states)
+    delay = 0.0
+    if marker.endswith("half way"):
+        marker = marker.removesuffix(" half way")
+        if "neo4j-LOADED" not in states.timings:  # measure the commit once: a whole load into Neo4j
+            _, seen = _kill_at(states, states.root / "unused", "LOADED", engine="neo4j")
+            states.timings.update({f"neo4j-{k}": v for k, v in seen.items()})
+            _neo4j_before(states)
+        delay = (states.timings["neo4j-LOADED"] - states.timings["neo4j-STEP Committing"]) / 2
+    status, seen = _kill_at(states, states.root / "unused", marker, delay, engine="neo4j")
+    states.timings.update({f"neo4j-{k}": v for k, v in seen.items()})
+    assert status == -signal.SIGKILL
+    got = _neo4j_after_crash(states)
+    if expected is not None:
+        assert got == expected
+    if marker == "STEP Writing REGISTERS":  # and the killed load can simply be run again
+        done = run_cli("load", "-q", str(states.data), engine="neo4j", timeout=300)
+        assert done.returncode == 0, done.stderr
+        with open_store(engine="neo4j") as neo:
+            dump = read_graph(neo)
+        assert (dump.counts(), checksum(dump)) == states.after
+    KILLS.append(f"Neo4j: {marker}{f' +{delay:.2f}s' if delay else ''} -> {got}")

@@ -34,12 +34,13 @@ from icpmap.api.app import create_app
 from icpmap.api.auth import KeyFile
 from icpmap.api.routes_api import PLACE_CODE
 from icpmap.graph import Store, open_store
-from icpmap.graph.dialect import PATIENTS_IN
+from icpmap.graph.dialect import NEO4J_WRITE_LOCK_LABEL, PATIENTS_IN
 from icpmap.graph.model import FILES, NODES, RELS, NodeFile
 from icpmap.loaders import LoadError, load_paths
-from icpmap.loaders.export import read_graph
+from icpmap.loaders.export import fingerprint, read_graph
 from icpmap.sample import SAMPLE_DIR
 
+from .conftest import neo4j_only, open_engine_store
 from .test_roundtrip import _rename_code, _rewrite
 
 INJECTIONS = [
@@ -240,6 +241,44 @@ def test_labels_and_types_come_only_from_the_model(tmp_path: Path) -> None:
         load_paths(store, [folder])  # an extra column is ignored, never a label or property
         assert store.read("MATCH (o:Organisation) RETURN o.code, o.name").rows == [["X1", "Ok"]]
         assert _tables(store) == set(NODES) | set(RELS) | DERIVED
+
+
+def _neo4j_vocabulary(store: Store) -> tuple[set[str], set[str]]:
+    """The labels and relationship types on Neo4j's nodes and relationships now."""
+    labels = {r[0] for r in store.read("MATCH (n) UNWIND labels(n) AS l RETURN DISTINCT l").rows}
+    types = {r[0] for r in store.read("MATCH ()-[r]->() RETURN DISTINCT type(r)").rows}
+    return labels, types
+
+
+@pytest.mark.neo4j
+@neo4j_only
+def test_hostile_files_stay_data_on_neo4j(hostile: Hostile, tmp_path: Path) -> None:
+    """The same hostile files into Neo4j (WIPES it): stored literally, the very graph the embedded
+    store holds; labels and types only from the model; payloads as parameters are values; the
+    hostile header, file name and vocabulary are refused and write nothing."""
+    model_labels, model_types = set(NODES) | {NEO4J_WRITE_LOCK_LABEL}, set(RELS) | DERIVED
+    with open_engine_store("neo4j", tmp_path / "unused") as neo:
+        load_paths(neo, [hostile.input])
+        assert fingerprint(neo) == fingerprint(hostile.store)
+        labels, types = _neo4j_vocabulary(neo)
+        assert labels <= model_labels and types <= model_types, (labels - model_labels, types - model_types)
+        for payload in [*INJECTIONS, *CODES.values()]:
+            assert neo.user_query("RETURN $p AS v", {"p": payload}).rows == [[payload]]
+            found = neo.user_query("MATCH (o:Organisation) WHERE o.code = $c OR o.name = $c RETURN count(o) AS n",
+                                   {"c": payload}).rows[0][0]
+            assert found >= (1 if payload in {CODES[c] for c in ("27D", "cheshire-east-council", "REM")} else 0)
+        before = fingerprint(neo)
+        folder = tmp_path / "in"
+        folder.mkdir()
+        (folder / "organisations.csv").write_text(
+            "code,name,sector,statutory,`) CREATE (:Evil) //\nX1,Ok,\"nhs_trust`}) CREATE (:Evil) //\",true,1\n")
+        (folder / "Evil`) CREATE (x.csv").write_text("code,name\nA,B\n")
+        (folder / "boards.csv").write_text("code,name,kind\nB1,Board,\"Evil:Label\"\n")
+        with pytest.raises(LoadError) as caught:
+            load_paths(neo, [folder])
+        assert "not one of: nhs_trust" in str(caught.value) and "'Evil:Label'" in str(caught.value)
+        assert fingerprint(neo) == before
+        assert _neo4j_vocabulary(neo) == (labels, types)
 
 
 # -- HTML -----------------------------------------------------------------------------------------------

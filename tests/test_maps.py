@@ -312,8 +312,6 @@ def test_the_service_serves_the_maps_beside_the_diagrams(sample: Store, tmp_path
     from icpmap.api.app import create_app
     from icpmap.api.auth import KeyFile
 
-    if sample.engine != "ladybug":
-        pytest.skip("the service test runs once")
     keys = KeyFile(tmp_path / "keys.json")
     key = keys.create("viewer", "viewer")[1]
     client = TestClient(create_app(sample, keys_path=keys.path, audit=tmp_path / "loads.jsonl"),

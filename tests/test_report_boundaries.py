@@ -22,6 +22,8 @@ from icpmap.reports import ReportSettings, assurance, run_report
 from icpmap.reports.base import Context
 from icpmap.reports.brokers import betweenness
 
+from .conftest import ENGINES
+
 D = dt.date(2024, 6, 1)
 BEFORE, AFTER = D - dt.timedelta(days=1), D + dt.timedelta(days=1)
 Z = "E09000026"
@@ -80,20 +82,19 @@ BOUNDARY = {
 }
 
 
-@pytest.fixture(scope="module")
-def boundary_store(tmp_path_factory, open_store_for):
-    store = open_store_for("ladybug", tmp_path_factory.mktemp("boundary") / "db")
+@pytest.fixture(scope="module", params=ENGINES)
+def boundary_store(request, tmp_path_factory, open_store_for):
+    store = open_store_for(request.param, tmp_path_factory.mktemp("boundary") / "db")
     load_paths(store, [fx.write_fixture(tmp_path_factory.mktemp("boundary-in"), BOUNDARY)])
     yield store
     store.close()
 
 
-@pytest.fixture(scope="module")
-def fixture_store(tmp_path_factory, open_store_for):
-    store = open_store_for("ladybug", tmp_path_factory.mktemp("reports-db") / "db")
-    load_paths(store, [fx.write_fixture(tmp_path_factory.mktemp("reports-fixture"))])
-    yield store
-    store.close()
+@pytest.fixture
+def fixture_store(store, tmp_path):
+    """The hand-worked fixture in an empty store of each engine (one test uses it)."""
+    load_paths(store, [fx.write_fixture(tmp_path / "reports-fixture")])
+    return store
 
 
 def rows(store, name, as_at, **options):

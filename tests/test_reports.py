@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import os
 import sys
 from pathlib import Path
 
@@ -20,6 +19,8 @@ from icpmap.loaders import load_paths
 from icpmap.reports import REPORTS, ReportError, ReportSettings, SettingsError, load_settings, run_report
 from icpmap.reports.brokers import betweenness
 from icpmap.reports.coterminosity import main_footprint
+
+from .conftest import ENGINES
 
 
 def _load_fixture_module():
@@ -34,7 +35,6 @@ def _load_fixture_module():
 
 fx = _load_fixture_module()
 AS_AT = fx.AS_AT
-ENGINES = ["ladybug", "neo4j"] if os.environ.get("ICPMAP_NEO4J_URI") else ["ladybug"]
 
 
 @pytest.fixture(scope="module", params=ENGINES)

@@ -20,7 +20,8 @@ from icpmap.loaders import load_paths
 from icpmap.reports import PACK_NAME, REPORTS, run_all, run_report, tabular, write_report_pack
 from icpmap.sample import SAMPLE_DIR
 
-ENGINES = ["ladybug", "neo4j"] if os.environ.get("ICPMAP_NEO4J_URI") else ["ladybug"]
+from .conftest import ENGINES
+
 # The sample's stable window: the same answers for any as-at date from 2022-07-01 to 2030-03-31.
 AS_AT = dt.date(2025, 1, 1)
 KNOWSLEY, WARRINGTON, WIRRAL = "E08000011", "E06000007", "E08000015"

@@ -12,6 +12,8 @@ from icpmap.graph import ReadOnlyViolation, StoreBusy, StoreError, open_store
 from icpmap.graph.dialect import Dialect
 from icpmap.graph.model import NODES, RELS
 
+from .conftest import child_env
+
 
 def org_rows(*codes: str) -> list[dict]:
     return [{"code": c, "name": f"Org {c}", "sector": "voluntary", "statutory": None} for c in codes]
@@ -103,21 +105,21 @@ def test_parameters_are_data_not_code(store):
     assert store.read("MATCH (n:Organisation {code: $c}) RETURN n.name", {"c": hostile}).scalar() == hostile
 
 
-def test_second_process_gets_a_clear_message(tmp_path, engine):
-    if engine != "ladybug":
-        pytest.skip("embedded-store locking")
-    store = open_store(tmp_path / "db")
+def test_second_process_gets_a_clear_message(tmp_path):
+    """Embedded only: a Neo4j server is shared by any number of processes."""
+    store = open_store(tmp_path / "db", engine="ladybug")
     try:
         code = (
             "from icpmap.graph import open_store, StoreBusy\n"
             f"try:\n    open_store({str(tmp_path / 'db')!r})\nexcept StoreBusy as e:\n    print('BUSY', e)\n"
         )
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                             env=child_env("ladybug"))
         assert "BUSY" in out.stdout and "in use by another process" in out.stdout
     finally:
         store.close()
     # released: the next opener gets it
-    open_store(tmp_path / "db").close()
+    open_store(tmp_path / "db", engine="ladybug").close()
 
 
 def test_storebusy_is_a_store_error():

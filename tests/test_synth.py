@@ -328,7 +328,7 @@ def test_the_loader_loads_the_place_scale(place_dir: Path, tmp_path: Path) -> No
     from icpmap.loaders import load_paths
 
     frames = read_all(place_dir)
-    store = open_store(tmp_path / "db")
+    store = open_store(tmp_path / "db", engine="ladybug")
     try:
         load_paths(store, [place_dir])
         counts = store.counts()

@@ -30,7 +30,8 @@ from icpmap.visualise.layout import initial_positions
 from icpmap.visualise.page import render_html, script_json, vis_options
 from icpmap.visualise.style import EDGE_STYLES, NODE_STYLES
 
-ENGINES = ["ladybug", "neo4j"] if os.environ.get("ICPMAP_NEO4J_URI") else ["ladybug"]
+from .conftest import ENGINES
+
 AS_AT = dt.date(2025, 1, 1)  # inside the sample's stable window
 WARRINGTON, SEFTON, HALTON = "E06000007", "E08000014", "E06000006"
 HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"

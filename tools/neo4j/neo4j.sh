@@ -12,7 +12,9 @@
 #
 # Settings (environment): ICPMAP_NEO4J_PORT (Bolt port, 7687), ICPMAP_NEO4J_HOME (its
 # folder, ${TMPDIR:-/tmp}/icpmap-neo4j-PORT), ICPMAP_NEO4J_HEAP (-Xmx, 2g),
-# ICPMAP_NEO4J_START_TIMEOUT (seconds to wait for Bolt, 300). Messages go to stderr,
+# ICPMAP_NEO4J_START_TIMEOUT (seconds to wait for Bolt, 300), ICPMAP_NEO4J_JAVA_OPTS (more
+# JVM options, after ours), ICPMAP_NEO4J_OWNER_PID (the server stops itself when that
+# process ends: .ci/run gives its own, so a killed run leaves no server). Messages go to stderr,
 # the variables to stdout.
 set -euo pipefail
 
@@ -115,7 +117,7 @@ up() {
     -Xms256m "-Xmx$HEAP" -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+ExitOnOutOfMemoryError \
     --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true \
-    -Dlog4j2.disable.jmx=true -Djdk.nio.maxCachedBufferSize=1024 \
+    -Dlog4j2.disable.jmx=true -Djdk.nio.maxCachedBufferSize=1024 ${ICPMAP_NEO4J_JAVA_OPTS:-} \
     -cp "$classpath" icpmap.Neo4jServer "$STATE/home" "$PORT" "$STATE/password" "$HERE/neo4j.conf" \
     >"$LOG" 2>&1 < /dev/null &
   pid=$!

@@ -28,7 +28,9 @@ import org.neo4j.graphdb.Transaction;
  * PASSWORD_FILE and set (no change required) when the server starts; CONFIG_FILE is a
  * neo4j.conf-style file of further settings. Loopback, authentication and the Bolt
  * port are set after it, so no config file can open the server to the network.
- * Prints "icpmap-neo4j ready" once Bolt serves; stops cleanly on SIGTERM.
+ * Prints "icpmap-neo4j ready" once Bolt serves; stops cleanly on SIGTERM. With
+ * ICPMAP_NEO4J_OWNER_PID set (CI sets it to its own shell), it also stops when that process
+ * ends, however it ends: a CI run killed with SIGKILL leaves no server behind.
  */
 public final class Neo4jServer {
     private Neo4jServer() {}
@@ -63,12 +65,30 @@ public final class Neo4jServer {
             stopped.countDown();
         }, "icpmap-neo4j-shutdown"));
 
+        watchOwner(System.getenv("ICPMAP_NEO4J_OWNER_PID"));
         setPassword(dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME), password);
         // The default database must answer before we say we are ready.
         dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME).executeTransactionally("RETURN 1");
         System.out.println("icpmap-neo4j ready on bolt://127.0.0.1:" + port);
         System.out.flush();
         stopped.await();
+    }
+
+    /** Stop (through the shutdown hook) when the process `owner` ends; nothing when unset. */
+    private static void watchOwner(String owner) {
+        if (owner == null || owner.isBlank()) {
+            return;
+        }
+        long pid = Long.parseLong(owner.strip());
+        var handle = ProcessHandle.of(pid);
+        if (handle.isEmpty()) {
+            System.err.println("icpmap-neo4j: owner process " + pid + " is gone; stopping");
+            System.exit(0);
+        }
+        handle.get().onExit().thenRun(() -> {
+            System.err.println("icpmap-neo4j: owner process " + pid + " ended; stopping");
+            System.exit(0);
+        });
     }
 
     /** Give the built-in user `neo4j` the password, with no change required at first login. */
