@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import FILES, NODES, RELS, VOCABULARIES, Column, LinkFile, NodeFile
+from .model import DERIVED, FILES, NODES, RELS, VOCABULARIES, Column, LinkFile, NodeFile
 
 
 def _column(c: Column) -> str:
@@ -33,6 +33,13 @@ def model_markdown() -> str:
         ends = "; ".join(f"{a} → {b}" for a, b in rel.ends)
         props = ", ".join(f"{p.name} ({p.type})" for p in rel.props)
         lines.append(f"| {rel.type} | {ends} | {props} |")
+    lines += ["", "## Derived relationships", "",
+              "Kept by icpmap itself from the relationships above: never in an input file or an export.", "",
+              "| type | from → to | properties | what it holds |", "|---|---|---|---|"]
+    for rel in DERIVED.values():
+        ends = "; ".join(f"{a} → {b}" for a, b in rel.ends)
+        props = ", ".join(f"{p.name} ({p.type})" for p in rel.props)
+        lines.append(f"| {rel.type} | {ends} | {props} | {rel.derived} |")
     lines += ["", "## Vocabularies", ""]
     for name, values in VOCABULARIES.items():
         lines.append(f"- **{name}**: {', '.join(values)}")

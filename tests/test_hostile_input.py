@@ -34,8 +34,7 @@ from icpmap.api.app import create_app
 from icpmap.api.auth import KeyFile
 from icpmap.api.routes_api import PLACE_CODE
 from icpmap.graph import Store, open_store
-from icpmap.graph.dialect import PATIENTS_IN
-from icpmap.graph.model import FILES, NODES, RELS, NodeFile
+from icpmap.graph.model import DERIVED, FILES, NODES, RELS, NodeFile
 from icpmap.loaders import LoadError, load_paths
 from icpmap.loaders.export import read_graph
 from icpmap.sample import SAMPLE_DIR
@@ -79,8 +78,7 @@ CODES = {  # codes renamed to hostile ones everywhere they appear (no ';': lists
 }
 PLACE = "E08000014"
 
-# The only tables a store holds: the model's, and the totals the loader keeps (loaders/totals.py).
-DERIVED = {PATIENTS_IN}
+# The only tables a store holds: the model's, including what it derives (the loader's totals).
 
 
 def text_columns(spec: NodeFile) -> list[str]:
@@ -154,7 +152,7 @@ def test_injection_strings_in_every_field_are_stored_literally_and_run_nothing(h
     with _embedded(hostile.root / "plain") as plain:
         load_paths(plain, [SAMPLE_DIR])
         assert hostile.store.counts() == plain.counts()  # nothing deleted, nothing added
-        assert _tables(hostile.store) == _tables(plain) == set(NODES) | set(RELS) | DERIVED
+        assert _tables(hostile.store) == _tables(plain) == set(NODES) | set(RELS) | set(DERIVED)
     dump = read_graph(hostile.store)
     stored = [v for rows in dump.nodes.values() for row in rows for v in row if isinstance(v, str)]
     stored += [v for rows in dump.rels.values() for row in rows for v in row if isinstance(v, str)]
@@ -233,13 +231,13 @@ def test_labels_and_types_come_only_from_the_model(tmp_path: Path) -> None:
         assert "not one of: nhs_trust" in text and "not a file icpmap knows" in text
         assert "'Evil:Label'" in text
         assert not any(store.counts().values())
-        assert _tables(store) == set(NODES) | set(RELS) | DERIVED
+        assert _tables(store) == set(NODES) | set(RELS) | set(DERIVED)
         (folder / "Evil`) CREATE (x.csv").unlink()
         (folder / "boards.csv").unlink()
         (folder / "organisations.csv").write_text("code,name,sector,statutory,`) CREATE (:Evil) //\nX1,Ok,nhs_trust,true,1\n")
         load_paths(store, [folder])  # an extra column is ignored, never a label or property
         assert store.read("MATCH (o:Organisation) RETURN o.code, o.name").rows == [["X1", "Ok"]]
-        assert _tables(store) == set(NODES) | set(RELS) | DERIVED
+        assert _tables(store) == set(NODES) | set(RELS) | set(DERIVED)
 
 
 # -- HTML -----------------------------------------------------------------------------------------------
