@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fuzz bench mutation clean install neo4j-up neo4j-down
+.PHONY: demo test lint docs screenshots fuzz bench mutation clean install neo4j-up neo4j-down
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,docs]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -19,6 +19,16 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# The documentation site (docs/, MkDocs + Material): reference pages regenerated from the code,
+# then built with warnings as errors into build/site. `make test` checks both (tests/test_docs.py).
+docs: $(STAMP)
+	$(BIN)/python -m icpmap.docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict
+
+# The screenshots in docs/images/, made by the demo in headless Chromium (Debian's chromium).
+screenshots: $(STAMP)
+	$(BIN)/python -m icpmap.docs.screenshots
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest

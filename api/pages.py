@@ -69,11 +69,13 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/login")
 async def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    """The sign-in page: paste an API key once; a session cookie holds the sign-in."""
     return render(request, "login.html", title="Sign in", next=_safe_next(next), error=None)
 
 
 @router.post("/login")
 async def login(request: Request, key: str = Form("", max_length=512), next: str = Form("/", max_length=2048)) -> Response:
+    """Sign in with a key (from our own origin only)."""
     target = _safe_next(next)
     if source_matches(request.headers) is not True:  # sign-in from another site's form (login CSRF)
         raise Problem(403, UNKNOWN)
@@ -93,6 +95,7 @@ async def login(request: Request, key: str = Form("", max_length=512), next: str
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
+    """Sign out: the session ends on the server."""
     if source_matches(request.headers) is not True:
         raise Problem(403, UNKNOWN)
     token = request.cookies.get(COOKIE)
@@ -115,6 +118,7 @@ def _status_counts(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
 
 @router.get("/")
 def home(request: Request, user: Principal = Depends(page_viewer), store: Store = Depends(get_store)) -> HTMLResponse:
+    """Every Place and its status on the seven core features."""
     cache: data.Cache = request.app.state.cache
     places = cache.get(("places-list",), lambda: data.places(store))
     assurance = cache.get(("report", "assurance", ()), lambda: reporting.rows(store, "assurance"))
@@ -125,6 +129,7 @@ def home(request: Request, user: Principal = Depends(page_viewer), store: Store 
 @router.get("/dashboard/places/{code}")
 def place_page(code: str, request: Request, user: Principal = Depends(page_viewer),
                store: Store = Depends(get_store)) -> HTMLResponse:
+    """One Place: diagram, unsigned parties, missing links, members, lead, coterminosity, timeline, downloads."""
     import re
 
     if not re.fullmatch(PLACE_CODE, code):
@@ -140,6 +145,7 @@ def place_page(code: str, request: Request, user: Principal = Depends(page_viewe
 
 @router.get("/dashboard/overview")
 def overview(request: Request, user: Principal = Depends(page_viewer), store: Store = Depends(get_store)) -> HTMLResponse:
+    """The ICS overview: every Place against the seven features, MOU status and timeline."""
     cache: data.Cache = request.app.state.cache
     view = cache.get(("overview",), lambda: reporting.overview(store))
     return render(request, "overview.html", title="ICS overview", v=view, features=reporting.FEATURES)
@@ -147,6 +153,7 @@ def overview(request: Request, user: Principal = Depends(page_viewer), store: St
 
 @router.get("/dashboard/query")
 async def query_form(request: Request, user: Principal = Depends(page_analyst)) -> HTMLResponse:
+    """The read-only Cypher form."""
     return render(request, "query.html", title="Query", cypher="MATCH (p:Place) RETURN p.code, p.name ORDER BY p.code",
                   result=None, error=None)
 
@@ -154,6 +161,7 @@ async def query_form(request: Request, user: Principal = Depends(page_analyst)) 
 @router.post("/dashboard/query")
 def query_run(request: Request, cypher: str = Form(..., max_length=100_000), user: Principal = Depends(page_analyst),
               store: Store = Depends(get_store)) -> HTMLResponse:
+    """Run read-only Cypher from the form (as POST /query)."""
     conf = settings(request)
     try:  # the row cap applies while fetching: no more than it is ever read
         result = store.user_query(cypher, {}, timeout=conf.dashboard_query_timeout_s, max_rows=conf.max_query_rows)
@@ -168,6 +176,7 @@ def query_run(request: Request, cypher: str = Form(..., max_length=100_000), use
 
 @router.get("/dashboard/upload")
 async def upload_form(request: Request, user: Principal = Depends(page_admin)) -> HTMLResponse:
+    """The upload form for CSV files or a workbook."""
     from ..safety import audit
 
     conf = settings(request)
@@ -179,6 +188,7 @@ async def upload_form(request: Request, user: Principal = Depends(page_admin)) -
 @router.post("/dashboard/upload")
 async def upload_run(request: Request, user: Principal = Depends(page_admin),
                      store: Store = Depends(get_store)) -> HTMLResponse:
+    """Load the uploaded files (as POST /loads), all or nothing."""
     import shutil
 
     from ..safety import audit

@@ -10,6 +10,7 @@ import typer
 from .app import Text, app, console, fail, state
 
 DEFAULT_OUT = Path("icpmap-demo")  # where `icpmap demo` writes by default
+SCOPE_LABELS = {"place": "Place", "ics": "ICS", "board": "Board", "pcn": "PCN"}
 
 
 def _scope(place: str | None, board: str | None, pcn: str | None, ics: str | None) -> dict[str, str]:
@@ -43,19 +44,21 @@ def visualise(
     board: str = BOARD,
     pcn: str = PCN,
     ics: str = ICS,
-    output: Path = typer.Option(None, "--output", "-o", help="HTML file to write (default: icpmap-demo/diagrams/SCOPE-CODE.html)."),
+    output: Path = typer.Option(None, "--output", "-o", help="HTML file to write (default: icpmap-demo/diagrams/SCOPE-NAME-CODE.html)."),
     as_at: str = AS_AT,
     practices: bool = PRACTICES,
 ) -> None:
     """Draw a Place, board, PCN or whole ICS as one self-contained HTML page that works offline."""
     from ..visualise.graph import build_graph
+    from ..visualise.names import file_name
     from ..visualise.page import write_html
 
     scope = _scope(place, board, pcn, ics)
     (kind, code), = scope.items()
-    path = output or DEFAULT_OUT / "diagrams" / f"{kind}-{code}.html"
     with state.store(read_only=True) as store:
         graph = build_graph(store, as_at=_date(as_at), practices=practices, **scope)
+    subject = graph.nodes.get(f"{SCOPE_LABELS[kind]}:{code}")
+    path = output or DEFAULT_OUT / "diagrams" / file_name(kind, code, subject.label if subject else None, "html")
     write_html(graph, path)
     console.print(Text(f"Wrote {graph.title}: {len(graph.nodes)} nodes, {len(graph.edges)} links to {path}"))
 

@@ -9,7 +9,6 @@ clear "in use by another process" message.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import queue
 import threading
@@ -21,7 +20,7 @@ from typing import Any
 
 import ladybug
 
-from . import dialect, snapshot
+from . import dialect, portable, snapshot
 from .files import private_copy, tighten
 from .store import ReadOnlyViolation, Reads, Result, Store, StoreBusy, StoreError, Tx, plain
 
@@ -56,8 +55,8 @@ def _take_lock(path: str, read_only: bool) -> int:
     """Our own lock beside the store, held while it is open: recovery must know nobody else has it."""
     fd = os.open(path + ".icpmap-lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        fcntl.flock(fd, (fcntl.LOCK_SH if read_only else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-    except BlockingIOError:
+        portable.lock(fd, shared=read_only)
+    except portable.LockHeld:
         os.close(fd)
         raise _busy(path) from None
     return fd
@@ -129,10 +128,10 @@ def _database(path: str, read_only: bool) -> ladybug.Database:
             try:
                 if Path(path + UNDO_SUFFIX).exists():  # a load died while committing: put the store back
                     if read_only:  # only with the store to ourselves
-                        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        portable.lock(lock)
                     recover(path)
                     if read_only:
-                        fcntl.flock(lock, fcntl.LOCK_SH)
+                        portable.lock(lock, shared=True, wait=True)
                 db = ladybug.Database(path, buffer_pool_size=BUFFER_POOL_MB * 1024 * 1024, read_only=read_only)
                 if not read_only:  # we alone have it: copies left by a crash go, and the files are made private
                     snapshot.remove_all(path)

@@ -3,7 +3,7 @@
 Each format below turns one published table into contract-shaped `Table`s (practices,
 pcns, organisations, ics, places, areas, boards, memberships, registrations) marked
 `Published`, so they are validated, planned and written like the partnership's own
-files. The mapping is documented, file by file, in README.md ("Loading data").
+files. The mapping is documented, file by file, in docs/concepts/published-files.md.
 """
 
 from __future__ import annotations

@@ -319,7 +319,8 @@ def test_exports_open_in_networkx(tmp_path, warrington):
 def test_write_all(sample, tmp_path):
     paths = write_all(sample, tmp_path)
     diagrams = sorted(p.name for p in paths if p.suffix == ".html")
-    assert len(diagrams) == 10 and "ics-QYG.html" in diagrams and f"place-{SEFTON}.html" in diagrams
+    assert len(diagrams) == 10 and "ics-nhs-cheshire-and-merseyside-QYG.html" in diagrams
+    assert f"place-sefton-{SEFTON}.html" in diagrams and "place-st-helens-E08000013.html" in diagrams
     assert sorted(p.name for p in paths if p.parent.name == "charts") == sorted(
         f"{c}.{ext}" for c in CHARTS for ext in ("png", "svg"))
     assert all(p.is_file() and p.stat().st_size > 1000 for p in paths)

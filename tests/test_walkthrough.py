@@ -1,6 +1,7 @@
-"""The README's "From published files" walk-through, run as written from a clean store.
+"""The analyst's "From published files" walk-through (docs/roles/analyst.md), run as written
+from a clean store.
 
-The commands are read from the README itself. Each file it names is stood in for by the
+The commands are read from that page itself. Each file it names is stood in for by the
 published file of `../shared/data` in the same format (linked, or rebuilt in a temporary
 folder in the layout its publisher uses: the ONS lookup with the portal's headers,
 Code-Point Open without a header row, ePCN as a workbook); the practice x LSOA file, which
@@ -24,10 +25,11 @@ pytestmark = pytest.mark.shared_data
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def readme_commands() -> tuple[list[str], list[list[str]]]:
-    """(the load command, the commands of step 3) from the README's walk-through."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("## From published files"):text.index("## Using the CLI")]
+def walkthrough_commands() -> tuple[list[str], list[list[str]]]:
+    """(the load command, the commands of step 3) from the documentation's walk-through."""
+    text = (ROOT / "docs" / "roles" / "analyst.md").read_text(encoding="utf-8")
+    start = text.index("## From published files")
+    section = text[start:text.index("\n## ", start + 1)]
     blocks = re.findall(r"```sh\n(.*?)```", section, re.S)
     load = next(shlex.split(line) for b in blocks for line in b.splitlines() if line.startswith("icpmap load"))
     ask = [shlex.split(line.split("#")[0]) for b in blocks for line in b.splitlines()
@@ -97,10 +99,10 @@ def stand_ins(data: Path, folder: Path) -> dict[str, Path]:
 
 
 def test_the_walk_through_works_from_a_clean_store(shared_data: Path, tmp_path: Path, cli) -> None:
-    load, ask = readme_commands()
+    load, ask = walkthrough_commands()
     assert load[:3] == ["icpmap", "load", "--ics"] and load[3] == "QYG"
     files = stand_ins(shared_data, tmp_path)
-    assert set(load[4:]) == set(files), "the README names a file with no stand-in"
+    assert set(load[4:]) == set(files), "the walk-through names a file with no stand-in"
     db = tmp_path / "store"
     done = cli(*load[1:4], *(str(files[name]) for name in load[4:]), db=db, timeout=600)
     assert done.returncode == 0, done.stderr

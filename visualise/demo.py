@@ -7,21 +7,26 @@ from pathlib import Path
 from .. import cypher
 from ..graph import Store
 from .charts import CHARTS, FORMATS, chart_figure
-from .graph import build_graph
+from .graph import build_graph, read_query
+from .names import file_name
 from .page import write_html
 
 
 def write_all(store: Store, out_dir: str | Path) -> list[Path]:
-    """A diagram per Place and per ICS (`diagrams/`), every chart as PNG and SVG (`charts/`)."""
+    """A diagram per Place and per ICS (`diagrams/place-liverpool-E08000012.html`,
+    `diagrams/ics-cheshire-and-merseyside-QYG.html`), every chart as PNG and SVG (`charts/`)."""
     out = Path(out_dir)
     written: list[Path] = []
     places = store.read(cypher.get("places").text).records()
     ics_codes = sorted({r["ics_code"] for r in places if r["ics_code"]})
+    ics_names = {r["ics_code"]: r["ics_name"] for r in read_query(store, "visual-ics", ics=ics_codes)} if ics_codes else {}
     for r in places:
         graph = build_graph(store, place=r["place_code"])
-        written.append(write_html(graph, out / "diagrams" / f"place-{r['place_code']}.html"))
+        name = file_name("place", r["place_code"], r["place_name"], "html")
+        written.append(write_html(graph, out / "diagrams" / name))
     for code in ics_codes:
-        written.append(write_html(build_graph(store, ics=code), out / "diagrams" / f"ics-{code}.html"))
+        name = file_name("ics", code, ics_names.get(code), "html")
+        written.append(write_html(build_graph(store, ics=code), out / "diagrams" / name))
     if places:
         (out / "charts").mkdir(parents=True, exist_ok=True)
         for name in CHARTS:
