@@ -64,6 +64,8 @@ COMMANDS: dict[str, Lazy] = {
                                  "assurance matrix."),
     "export": Lazy("visual_cmds", "Export the whole graph as input files (csv, xlsx), or a Place, board, PCN or ICS "
                                   "subgraph (gexf, graphml, json)."),
+    "map": Lazy("map_cmd", "Draw a Place, ICS or PCN on a map: boundaries, neighbourhoods, practices by PCN, a "
+                           "PCN's footprint."),
     "keys": Lazy("serve_cmds", "API keys for the web service: create, list, revoke."),
 }
 

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 # import path so the demo grows as the product does.
 PRODUCERS: tuple[tuple[str, str, str, str], ...] = (
     ("reports", "reports", "icpmap.reports", "write_report_pack"),
-    ("diagrams and charts", "", "icpmap.visualise", "write_all"),
+    ("changes in the last year", "reports", "icpmap.reports", "write_recent_changes"),
+    ("diagrams, maps and charts", "", "icpmap.visualise", "write_all"),
 )
 TITLE = "Cheshire and Merseyside: the icpmap demo"
 NOTE = ("The bundled sample is illustrative, not a record of real agreements: Place names, ONS codes and public "

@@ -41,6 +41,18 @@ def ladybug_rel_table(rel: Rel) -> str:
     return f"CREATE REL TABLE IF NOT EXISTS {q(rel.type)}({ends}{cols})"
 
 
+def ladybug_added_columns(table: str, existing: Iterable[str]) -> list[str]:
+    """`ALTER TABLE ... ADD` for the model's properties a table made by an older icpmap lacks.
+
+    `CREATE ... IF NOT EXISTS` leaves an existing table as it is, so a store created
+    before a property joined the model would refuse every query that names it.
+    """
+    props = NODES[table].props if table in NODES else RELS[table].props
+    have = {name.lower() for name in existing}  # Ladybug's property names are case-insensitive
+    return [f"ALTER TABLE {q(table)} ADD {q(p.name)} {LADYBUG_TYPES[p.type]}" for p in props
+            if p.name.lower() not in have]
+
+
 def ladybug_macros() -> list[str]:
     """Neo4j's conversion functions, so query files can use them on both engines."""
     return [

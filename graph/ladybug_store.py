@@ -22,6 +22,7 @@ import ladybug
 
 from . import dialect, portable, snapshot
 from .files import private_copy, tighten
+from .model import NODES, RELS
 from .store import ReadOnlyViolation, Reads, Result, Store, StoreBusy, StoreError, Tx, plain
 
 _DATABASES: dict[str, ladybug.Database] = {}
@@ -374,12 +375,30 @@ class LadybugStore(Store):
                 self._reading -= 1
             self._reader_slots.release()
 
+    def schema_gaps(self) -> list[str]:
+        """The model's tables and properties this store lacks (a store made by an earlier icpmap)."""
+        with self.reading() as view:
+            tables = {str(row[0]).lower() for row in view.read("CALL show_tables() RETURN name").rows}
+            gaps = []
+            for table in (*NODES, *RELS):
+                if table.lower() not in tables:
+                    gaps.append(table)
+                    continue
+                existing = [row[0] for row in view.read(f"CALL table_info('{table}') RETURN name").rows]
+                gaps += [f"{table}.{s.split(' ADD ')[1].split()[0].strip('`')}"
+                         for s in dialect.ladybug_added_columns(table, existing)]
+        return gaps
+
     def ensure_schema(self) -> None:
         if self._schema_ready or self.read_only:
             return
         with self.transaction() as tx:
             for statement in dialect.ladybug_schema():
                 tx.run(statement)
+            for table in (*NODES, *RELS):  # a store made before a property joined the model
+                existing = [row[0] for row in tx.run(f"CALL table_info('{table}') RETURN name").rows]
+                for statement in dialect.ladybug_added_columns(table, existing):
+                    tx.run(statement)
         with self._write_lock:
             conn = self._write_conn()
             for statement in dialect.ladybug_macros():

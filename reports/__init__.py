@@ -1,4 +1,4 @@
-"""icpmap.reports: the eight analytic reports, one runner, and the report pack.
+"""icpmap.reports: the analytic reports, one runner, and the report pack.
 
     from icpmap.reports import REPORTS, run_report, write_report_pack
     result = run_report(store, "coterminosity", place="E08000014", by="patients")
@@ -18,7 +18,7 @@ from typing import Any
 _LAZY = {
     "Option": "base", "Report": "base", "ReportError": "base", "ReportResult": "base",
     "Findings": "findings", "findings": "findings",
-    "PACK_NAME": "pack", "write_report_pack": "pack",
+    "PACK_NAME": "pack", "write_recent_changes": "pack", "write_report_pack": "pack",
     "REPORTS": "registry", "get_report": "registry", "run_all": "registry", "run_report": "registry",
     "ReportSettings": "settings", "SettingsError": "settings", "load_settings": "settings",
 }
@@ -34,5 +34,5 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "PACK_NAME", "REPORTS", "Findings", "Option", "Report", "ReportError", "ReportResult", "ReportSettings", "SettingsError",
-    "findings", "get_report", "load_settings", "run_all", "run_report", "write_report_pack",
+    "findings", "get_report", "load_settings", "run_all", "run_report", "write_recent_changes", "write_report_pack",
 ]

@@ -24,6 +24,8 @@ FORMATS = ("table", "csv", "json", "xlsx")
 
 def cell_text(value: Any) -> str:
     """A value as text for CSV and tables."""
+    if type(value) is str:  # the common case first: most cells are text
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -226,3 +226,15 @@ def test_index_describes_files_other_producers_add(tmp_path):
     (halton,) = content["places"]
     assert [c["kind"] for c in content["place_columns"]] == ["Board paper", "Board paper (PDF)"]
     assert [c["href"] for c in halton.cells] == ["papers/place-halton-E06000006.html", "papers/profile-E06000006.pdf"]
+
+
+def test_the_demo_says_what_changed_in_the_last_year_of_the_data(demo):
+    out, _, _ = demo
+    written = written_files(out)
+    assert {"reports/changes-last-year.csv", "reports/changes-last-year.xlsx",
+            "charts/progress.png", "charts/progress.svg"} <= written
+    rows = list(csv.DictReader(io.StringIO((out / "reports" / "changes-last-year.csv").read_text(encoding="utf-8"))))
+    dates = [row["date"] for row in rows]
+    # the sample stops changing on 2022-06-30: the year to it, both ends included
+    assert len(dates) > 50 and min(dates) >= "2021-07-01" and max(dates) == "2022-06-30"
+    assert "changes-last-year.csv" in (out / "index.html").read_text(encoding="utf-8")
