@@ -36,7 +36,8 @@ class Lazy:
 # Every command, in the order `icpmap --help` lists them. A module registers its commands on `app`
 # when imported; `icpmap X` imports X's module alone, and `icpmap --help` none (it lists the summaries).
 COMMANDS: dict[str, Lazy] = {
-    "demo": Lazy("demo_cmd", "Load the bundled Cheshire and Merseyside sample and write every output into OUT."),
+    "demo": Lazy("demo_cmd", "Load the bundled Cheshire and Merseyside sample, write every output into OUT, and "
+                             "index it."),
     "load": Lazy("load_cmd", "Load the partnership's files and NHS/ONS files as published. Nothing is written if "
                              "any row is wrong."),
     "report": Lazy("report_cmds", "Run a report. `icpmap report all --format xlsx --output pack.xlsx` writes every "
@@ -60,8 +61,8 @@ COMMANDS: dict[str, Lazy] = {
     "visualise": Lazy("visual_cmds", "Draw a Place, board, PCN or whole ICS as one self-contained HTML page that "
                                      "works offline."),
     "visualize": Lazy("visual_cmds", "Same as `icpmap visualise`.", hidden=True),
-    "chart": Lazy("visual_cmds", "Write a static chart (PNG or SVG): breadth by sector, PCN coterminosity, or the "
-                                 "assurance matrix."),
+    "chart": Lazy("visual_cmds", "Write a static chart (PNG or SVG): breadth by sector, PCN coterminosity, the "
+                                 "assurance matrix, or\nprogress over time (one line per Place)."),
     "export": Lazy("visual_cmds", "Export the whole graph as input files (csv, xlsx), or a Place, board, PCN or ICS "
                                   "subgraph (gexf, graphml, json)."),
     "map": Lazy("map_cmd", "Draw a Place, ICS or PCN on a map: boundaries, neighbourhoods, practices by PCN, a "
