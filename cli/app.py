@@ -40,6 +40,15 @@ COMMANDS: dict[str, Lazy] = {
                              "index it."),
     "load": Lazy("load_cmd", "Load the partnership's files and NHS/ONS files as published. Nothing is written if "
                              "any row is wrong."),
+    "visualise": Lazy("visual_cmds", "Draw a Place, board, PCN or whole ICS as one self-contained HTML page that "
+                                     "works offline."),
+    "visualize": Lazy("visual_cmds", "Same as `icpmap visualise`.", hidden=True),
+    "chart": Lazy("visual_cmds", "Write a static chart (PNG or SVG): breadth by sector, PCN coterminosity, the "
+                                 "assurance matrix, or\nprogress over time (one line per Place)."),
+    "export": Lazy("visual_cmds", "Export the whole graph as input files (csv, xlsx), or a Place, board, PCN or ICS "
+                                  "subgraph (gexf, graphml, json)."),
+    "map": Lazy("map_cmd", "Draw a Place, ICS or PCN on a map: boundaries, neighbourhoods, practices by PCN, a "
+                           "PCN's footprint."),
     "report": Lazy("report_cmds", "Run a report. `icpmap report all --format xlsx --output pack.xlsx` writes every "
                                   "report into one workbook."),
     "reports": Lazy("report_cmds", "List the reports with their options."),
@@ -58,15 +67,6 @@ COMMANDS: dict[str, Lazy] = {
     "schema": Lazy("store_cmds", "Show the graph model and the input-file contract (generated from graph/model.py)."),
     "synth": Lazy("synth_cmd", "Write synthetic, invented data in the input format, with gaps for every report to "
                                "find."),
-    "visualise": Lazy("visual_cmds", "Draw a Place, board, PCN or whole ICS as one self-contained HTML page that "
-                                     "works offline."),
-    "visualize": Lazy("visual_cmds", "Same as `icpmap visualise`.", hidden=True),
-    "chart": Lazy("visual_cmds", "Write a static chart (PNG or SVG): breadth by sector, PCN coterminosity, the "
-                                 "assurance matrix, or\nprogress over time (one line per Place)."),
-    "export": Lazy("visual_cmds", "Export the whole graph as input files (csv, xlsx), or a Place, board, PCN or ICS "
-                                  "subgraph (gexf, graphml, json)."),
-    "map": Lazy("map_cmd", "Draw a Place, ICS or PCN on a map: boundaries, neighbourhoods, practices by PCN, a "
-                           "PCN's footprint."),
     "keys": Lazy("serve_cmds", "API keys for the web service: create, list, revoke."),
 }
 
