@@ -79,7 +79,8 @@ def ladybug_plannable(cypher: str, params: dict[str, Any]) -> tuple[str, dict[st
     several times what running it costs); as literals they plan once. A query run without
     parameters is planned afresh too (0.8 ms against 0.1 for a count), so one unused
     parameter is always passed. Only those two fixed literals are ever written into the
-    text, in place of a `$name` token; values stay parameters.
+    text, in place of a `$name` token; values stay parameters. (So our queries never write
+    `$name` inside a string literal; users' Cypher goes through `user_query`, not here.)
     """
     untyped = [k for k, v in params.items() if v is None or (isinstance(v, list) and not v)]
     for name in untyped:
