@@ -333,7 +333,13 @@ def test_the_service_serves_the_maps_beside_the_diagrams(sample: Store, tmp_path
                             follow_redirects=False)
     jar = {"Cookie": f"icpmap_session={signed_in.cookies['icpmap_session']}"}
     place = client.get(f"/dashboard/places/{LIVERPOOL}", headers=jar).text
-    assert f'src="/places/{LIVERPOOL}/network.html"' in place and f'src="/places/{LIVERPOOL}/map.html"' in place
+    # side by side, both as at the page's date (today's by default)
+    today = dt.date.today().isoformat()
+    assert f'src="/places/{LIVERPOOL}/network.html?as_at={today}"' in place
+    assert f'src="/places/{LIVERPOOL}/map.html?as_at={today}"' in place
+    dated = client.get(f"/dashboard/places/{LIVERPOOL}?as_at=2021-10-01", headers=jar).text
+    assert f'src="/places/{LIVERPOOL}/map.html?as_at=2021-10-01"' in dated
+    assert client.get(f"/places/{LIVERPOOL}/map.html?as_at=2021-10-01", headers=h).status_code == 200
     overview = client.get("/dashboard/overview", headers=jar).text
     assert 'src="/ics/QYG/network.html"' in overview and 'src="/ics/QYG/map.html"' in overview
 
