@@ -6,18 +6,7 @@ import sys
 
 from ..errors import UserError
 
-# Each module registers its commands on `app` when imported.
-from . import (  # noqa: F401
-    demo_cmd,
-    load_cmd,
-    map_cmd,
-    report_cmds,
-    safety_cmds,
-    serve_cmds,
-    store_cmds,
-    synth_cmd,
-    visual_cmds,
-)
+# Each command's module registers it on `app` when that command runs (`app.COMMANDS`).
 from .app import app, err_console, fail
 
 

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+from typing import TYPE_CHECKING, Any
 
-from .config import Neo4jSettings, resolve_db_path
-from .store import ReadOnlyViolation, Result, Store, StoreBusy, StoreError, Tx
+if TYPE_CHECKING:
+    from .store import ReadOnlyViolation, Result, Store, StoreBusy, StoreError, Tx
+
+# Imported on first use (PEP 562): `from icpmap.graph.files import strict_umask`, which every
+# command runs, does not load the store interface and the model.
+_LAZY = {name: "store" for name in ("ReadOnlyViolation", "Result", "Store", "StoreBusy", "StoreError", "Tx")}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value  # found once; later lookups are plain module attributes
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_store(
@@ -20,6 +34,9 @@ def open_store(
     `engine="ladybug"` opens the embedded store at `db` whatever the environment says
     (tests, benchmarks, copies between engines); `engine="neo4j"` requires the variables.
     """
+    from .config import Neo4jSettings, resolve_db_path
+    from .store import StoreError
+
     if engine not in (None, "ladybug", "neo4j"):
         raise StoreError(f"Unknown engine {engine!r}: use ladybug or neo4j.")
     settings = None if engine == "ladybug" else Neo4jSettings.from_env()

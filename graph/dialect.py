@@ -8,9 +8,12 @@ the model, for the engine at hand. Labels, types and property names come only fr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
 
-from .model import NODES, RELS, Node, Prop, PropType
+from .model import DERIVED, NODES, RELS, Node, Prop, PropType, Rel
 
 LADYBUG_TYPES: dict[PropType, str] = {
     "string": "STRING", "date": "DATE", "bool": "BOOL", "int": "INT64", "float": "DOUBLE",
@@ -27,12 +30,15 @@ def ladybug_schema() -> list[str]:
     for node in NODES.values():
         cols = ", ".join(f"{q(p.name)} {LADYBUG_TYPES[p.type]}" for p in node.props)
         statements.append(f"CREATE NODE TABLE IF NOT EXISTS {q(node.label)}({cols}, PRIMARY KEY({q(node.key)}))")
-    for rel in RELS.values():
-        ends = ", ".join(f"FROM {q(a)} TO {q(b)}" for a, b in rel.ends)
-        cols = "".join(f", {q(p.name)} {LADYBUG_TYPES[p.type]}" for p in rel.props)
-        statements.append(f"CREATE REL TABLE IF NOT EXISTS {q(rel.type)}({ends}{cols})")
-    statements.append(ladybug_patients_in())
+    for rel in (*RELS.values(), *DERIVED.values()):  # derived ones too: the loader keeps them
+        statements.append(ladybug_rel_table(rel))
     return statements
+
+
+def ladybug_rel_table(rel: Rel) -> str:
+    ends = ", ".join(f"FROM {q(a)} TO {q(b)}" for a, b in rel.ends)
+    cols = "".join(f", {q(p.name)} {LADYBUG_TYPES[p.type]}" for p in rel.props)
+    return f"CREATE REL TABLE IF NOT EXISTS {q(rel.type)}({ends}{cols})"
 
 
 def ladybug_added_columns(table: str, existing: Iterable[str]) -> list[str]:
@@ -45,22 +51,6 @@ def ladybug_added_columns(table: str, existing: Iterable[str]) -> list[str]:
     have = {name.lower() for name in existing}  # Ladybug's property names are case-insensitive
     return [f"ALTER TABLE {q(table)} ADD {q(p.name)} {LADYBUG_TYPES[p.type]}" for p in props
             if p.name.lower() not in have]
-
-
-
-# Kept by the loader, never loaded from a file: the registered patients of each practice by
-# footprint (loaders/totals.py), so that coterminosity by patients reads a few thousand totals
-# instead of a million registrations. Outside the model (`model.RELS`): not input, not exported.
-PATIENTS_IN = "PATIENTS_IN"
-PATIENTS_IN_ENDS = (("Practice", "Place"), ("Practice", "Neighbourhood"), ("Practice", "Practice"))
-
-
-def ladybug_patients_in() -> str:
-    """(Practice)-[:PATIENTS_IN {level, footprint, patients}]->(Place | Neighbourhood | the practice
-    itself, for patients in no known footprint)."""
-    ends = ", ".join(f"FROM {q(a)} TO {q(b)}" for a, b in PATIENTS_IN_ENDS)
-    return (f"CREATE REL TABLE IF NOT EXISTS {q(PATIENTS_IN)}({ends}, {q('level')} STRING, "
-            f"{q('footprint')} STRING, {q('patients')} INT64)")
 
 
 def ladybug_macros() -> list[str]:
@@ -79,6 +69,34 @@ NEO4J_WRITE_LOCK_LABEL = "IcpmapWriteLock"
 NEO4J_WRITE_LOCK = (
     f"MERGE (l:{NEO4J_WRITE_LOCK_LABEL} {{name: 'writes'}}) SET l.taken = coalesce(l.taken, 0) + 1"
 )
+
+
+@lru_cache(maxsize=1024)
+def _param_token(name: str) -> re.Pattern[str]:
+    return re.compile(r"\$" + re.escape(name) + r"(?![A-Za-z0-9_])")
+
+
+PLAN_KEEPER = "icpmap_plan"  # a parameter no query uses: see `ladybug_plannable`
+
+
+def ladybug_plannable(cypher: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A read as LadybugDB can reuse its plan: null and empty-list parameters written as the
+    literals `NULL` and `[]`, and never an empty parameter map.
+
+    LadybugDB 0.22 keeps a query's plan for the next run with the same parameter types, but
+    a null or an empty list has no type, so a query given one is planned afresh at every run
+    (10-20 ms for a report on any size of data, where `place` = null means every Place:
+    several times what running it costs); as literals they plan once. A query run without
+    parameters is planned afresh too (0.8 ms against 0.1 for a count), so one unused
+    parameter is always passed. Only those two fixed literals are ever written into the
+    text, in place of a `$name` token; values stay parameters. (So our queries never write
+    `$name` inside a string literal; users' Cypher goes through `user_query`, not here.)
+    """
+    untyped = [k for k, v in params.items() if v is None or (isinstance(v, list) and not v)]
+    for name in untyped:
+        cypher = _param_token(name).sub("NULL" if params[name] is None else "[]", cypher)
+    kept = {k: v for k, v in params.items() if k not in untyped} if untyped else dict(params)
+    return cypher, kept or {PLAN_KEEPER: 0}
 
 
 def neo4j_schema() -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import FILES, NODES, RELS, TEXT_FORMATS, VOCABULARIES, Column, LinkFile, NodeFile, Prop
+from .model import DERIVED, FILES, NODES, RELS, TEXT_FORMATS, VOCABULARIES, Column, LinkFile, NodeFile, Prop
 
 
 def _column(c: Column, f: NodeFile | LinkFile | None = None) -> str:
@@ -45,6 +45,13 @@ def model_markdown() -> str:
         ends = "; ".join(f"{a} → {b}" for a, b in rel.ends)
         props = ", ".join(f"{p.name} ({p.type})" for p in rel.props)
         lines.append(f"| {rel.type} | {ends} | {props} |")
+    lines += ["", "## Derived relationships", "",
+              "Kept by icpmap itself from the relationships above: never in an input file or an export.", "",
+              "| type | from → to | properties | what it holds |", "|---|---|---|---|"]
+    for rel in DERIVED.values():
+        ends = "; ".join(f"{a} → {b}" for a, b in rel.ends)
+        props = ", ".join(f"{p.name} ({p.type})" for p in rel.props)
+        lines.append(f"| {rel.type} | {ends} | {props} | {rel.derived} |")
     lines += ["", "## Vocabularies", ""]
     for name, values in VOCABULARIES.items():
         lines.append(f"- **{name}**: {', '.join(values)}")

@@ -40,6 +40,7 @@ class Rel:
     type: str
     ends: tuple[tuple[str, str], ...]  # (from label, to label) pairs
     props: tuple[Prop, ...] = ()
+    derived: str = ""  # a relationship icpmap derives and keeps itself (`DERIVED`): what keeps it, and why
 
     def prop(self, name: str) -> Prop:
         return next(p for p in self.props if p.name == name)
@@ -68,6 +69,8 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     # How a practice's Place was found: a `place_code` in the partnership's practices.csv, its
     # postcode through a published postcode lookup, or its Sub-ICB location lying in one Place.
     "located_by": ("contract", "postcode", "sub_icb"),
+    # The footprints coterminosity measures patients in (the derived PATIENTS_IN's `level`).
+    "footprint_level": ("place", "neighbourhood"),
     # Where a practice's point (lat, lon) came from: the partnership's own practices.csv, a
     # published geocoded practice file, or its postcode's coordinates in a postcode lookup.
     "point_from": ("contract", "geocoded", "postcode"),
@@ -141,6 +144,26 @@ RELS: dict[str, Rel] = {
         Rel("REGISTERS", (("Practice", "Area"),), _props(("patients", INT))),
         # An Area (LSOA) is IN a neighbourhood, a Place, and the Sub-ICB location covering it.
         Rel("IN", (("Area", "Neighbourhood"), ("Area", "Place"), ("Area", "Organisation"))),
+    )
+}
+
+# Relationships icpmap derives from the others and keeps itself. Part of both engines' schema,
+# never of the input contract or the exports (a copy or rebuild goes through the loader, which
+# derives them again), and not counted among the relationships a store holds.
+PATIENTS_IN = "PATIENTS_IN"
+DERIVED: dict[str, Rel] = {
+    r.type: r
+    for r in (
+        # One per practice, level and footprint; a footprint of `unknown` points back at the practice.
+        Rel(
+            PATIENTS_IN,
+            (("Practice", "Place"), ("Practice", "Neighbourhood"), ("Practice", "Practice")),
+            _props(("level", S, "footprint_level"), "footprint", ("patients", INT)),
+            derived="Registered patients of each practice by the footprint (Place or neighbourhood, or `unknown`) "
+                    "of the Areas they live in, summed from REGISTERS, Area IN and Neighbourhood PART_OF by the "
+                    "loader after every load that changes them (loaders/totals.py), so that coterminosity by "
+                    "patients reads a few thousand totals instead of every registration.",
+        ),
     )
 }
 
@@ -333,6 +356,6 @@ LOAD_ORDER: tuple[str, ...] = tuple(FILES)
 
 
 __all__ = [
-    "FILES", "LOAD_ORDER", "NODES", "RELS", "TEXT_FORMATS", "VOCABULARIES",
+    "DERIVED", "FILES", "LOAD_ORDER", "NODES", "PATIENTS_IN", "RELS", "TEXT_FORMATS", "VOCABULARIES",
     "Column", "End", "Implied", "LinkFile", "Node", "NodeFile", "Prop", "Ref", "Rel",
 ]

@@ -23,16 +23,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..graph.dialect import PATIENTS_IN, PATIENTS_IN_ENDS, Dialect, ladybug_patients_in, q
+from ..graph.dialect import Dialect, ladybug_rel_table, q
+from ..graph.model import DERIVED, PATIENTS_IN, VOCABULARIES
 from ..graph.store import Tx
 from .resolve import fetch
 
 UNKNOWN = "unknown"
-LEVELS = ("place", "neighbourhood")
+LEVELS = VOCABULARIES["footprint_level"]  # place, neighbourhood
 # The relationships whose changes move a practice's patients between footprints.
 INPUTS = {("REGISTERS", "Practice", "Area"), ("IN", "Area", "Place"), ("IN", "Area", "Neighbourhood"),
           ("PART_OF", "Neighbourhood", "Place")}
 TARGET = {"place": "Place", "neighbourhood": "Neighbourhood", UNKNOWN: "Practice"}
+MODEL = DERIVED[PATIENTS_IN]  # its ends, properties and schema: graph/model.py
 
 
 def needed(tx: Tx, changed: set[tuple[str, str, str]]) -> bool:
@@ -118,19 +120,19 @@ def write(tx: Tx, dialect: Dialect, by_level: dict[str, pd.DataFrame]) -> None:
     copy = getattr(tx, "copy_frame", None)
     if copy is not None:  # LadybugDB: a new table in the transaction, filled by COPY (deleting is slow)
         tx.run(f"DROP TABLE IF EXISTS {q(PATIENTS_IN)}")
-        tx.run(ladybug_patients_in())
-        for (src, dst), frame in zip(PATIENTS_IN_ENDS, (frames.get(b) for _, b in PATIENTS_IN_ENDS), strict=True):
+        tx.run(ladybug_rel_table(MODEL))
+        for (src, dst), frame in zip(MODEL.ends, (frames.get(b) for _, b in MODEL.ends), strict=True):
             if frame is not None and len(frame):
                 copy(PATIENTS_IN, frame, (src, dst))
         return
     tx.run(f"MATCH (:Practice)-[t:{q(PATIENTS_IN)}]->() DELETE t")
-    for src, dst in PATIENTS_IN_ENDS:
+    for src, dst in MODEL.ends:
         frame = frames.get(dst)
         if frame is None or not len(frame):
             continue
+        fields = ", ".join(f"{q(p.name)}: {dialect.typed(f'r.{q(p.name)}', p)}" for p in MODEL.props)
         cypher = (f"UNWIND $rows AS r MATCH (a:{q(src)} {{code: r.src}}) MATCH (b:{q(dst)} {{code: r.dst}}) "
-                  f"CREATE (a)-[:{q(PATIENTS_IN)} {{{q('level')}: r.level, footprint: r.footprint, "
-                  f"patients: r.patients}}]->(b)")
+                  f"CREATE (a)-[:{q(PATIENTS_IN)} {{{fields}}}]->(b)")
         tx.run_batch(cypher, _records(frame))
 
 

@@ -12,10 +12,10 @@ import sys
 import pytest
 
 # The web stack, pandas and numpy, the charts, the engines, and what only some commands need.
-# (Not pydantic: Typer itself uses it to read any option.)
+# (pydantic too: Typer 0.29 reads every option through it, hence pyproject's `typer<0.29`.)
 HEAVY = (
     "pandas", "numpy", "fastapi", "starlette", "uvicorn", "matplotlib", "pyvis", "networkx", "openpyxl",
-    "ladybug", "neo4j", "jinja2",
+    "ladybug", "neo4j", "jinja2", "pydantic",
 )
 
 CHILD = """
@@ -65,3 +65,38 @@ def test_a_report_with_default_settings_needs_no_pydantic(tmp_path):
     code = ("import sys, json; from icpmap.reports import load_settings, ReportSettings; load_settings(); "
             "ReportSettings(); print(json.dumps('pydantic' in sys.modules))")
     assert _child(code) is False
+
+
+LISTING = """
+import io, json, sys
+from contextlib import redirect_stdout
+from icpmap.cli import app
+from icpmap.cli.app import COMMANDS
+if {eager!r}:  # every command module imported first: the listing shows the commands' own help
+    import importlib
+    for lazy in COMMANDS.values():
+        importlib.import_module("icpmap.cli." + lazy.module)
+with redirect_stdout(io.StringIO()) as printed:
+    app(["--help"], standalone_mode=False, prog_name="icpmap")
+loaded = sorted(m for m in sys.modules if m.startswith("icpmap.cli.") and m != "icpmap.cli.app")
+print(json.dumps({{"help": printed.getvalue(), "modules": loaded}}))
+"""
+
+
+def test_help_lists_every_command_without_importing_them():
+    """`icpmap --help` imports no command's module, and lists exactly what the commands' own help says
+    (a command whose first help paragraph changed needs its summary in `cli.app.COMMANDS` changed too)."""
+    lazy = _child(LISTING.format(eager=False))
+    eager = _child(LISTING.format(eager=True))
+    assert lazy["modules"] == []
+    assert lazy["help"] == eager["help"]
+    for name in ("demo", "load", "report", "info", "visualise", "keys"):
+        assert f" {name} " in lazy["help"]
+    assert " visualize " not in lazy["help"]  # hidden
+
+
+def test_a_command_imports_its_own_module_only():
+    code = ("import io, json, sys; from contextlib import redirect_stdout; from icpmap.cli import app\n"
+            "with redirect_stdout(io.StringIO()): app(['queries'], standalone_mode=False)\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m.startswith('icpmap.cli.'))))")
+    assert _child(code) == ["icpmap.cli.app", "icpmap.cli.output", "icpmap.cli.store_cmds"]

@@ -34,8 +34,8 @@ from icpmap.api.app import create_app
 from icpmap.api.auth import KeyFile
 from icpmap.api.routes_api import PLACE_CODE
 from icpmap.graph import Store, open_store
-from icpmap.graph.dialect import NEO4J_WRITE_LOCK_LABEL, PATIENTS_IN
-from icpmap.graph.model import FILES, NODES, RELS, NodeFile
+from icpmap.graph.dialect import NEO4J_WRITE_LOCK_LABEL
+from icpmap.graph.model import DERIVED, FILES, NODES, RELS, NodeFile
 from icpmap.loaders import LoadError, load_paths
 from icpmap.loaders.export import fingerprint, read_graph
 from icpmap.sample import SAMPLE_DIR
@@ -80,8 +80,7 @@ CODES = {  # codes renamed to hostile ones everywhere they appear (no ';': lists
 }
 PLACE = "E08000014"
 
-# The only tables a store holds: the model's, and the totals the loader keeps (loaders/totals.py).
-DERIVED = {PATIENTS_IN}
+# The only tables a store holds: the model's, including what it derives (the loader's totals).
 
 
 def text_columns(spec: NodeFile) -> list[str]:
@@ -155,7 +154,7 @@ def test_injection_strings_in_every_field_are_stored_literally_and_run_nothing(h
     with _embedded(hostile.root / "plain") as plain:
         load_paths(plain, [SAMPLE_DIR])
         assert hostile.store.counts() == plain.counts()  # nothing deleted, nothing added
-        assert _tables(hostile.store) == _tables(plain) == set(NODES) | set(RELS) | DERIVED
+        assert _tables(hostile.store) == _tables(plain) == set(NODES) | set(RELS) | set(DERIVED)
     dump = read_graph(hostile.store)
     stored = [v for rows in dump.nodes.values() for row in rows for v in row if isinstance(v, str)]
     stored += [v for rows in dump.rels.values() for row in rows for v in row if isinstance(v, str)]
@@ -234,13 +233,13 @@ def test_labels_and_types_come_only_from_the_model(tmp_path: Path) -> None:
         assert "not one of: nhs_trust" in text and "not a file icpmap knows" in text
         assert "'Evil:Label'" in text
         assert not any(store.counts().values())
-        assert _tables(store) == set(NODES) | set(RELS) | DERIVED
+        assert _tables(store) == set(NODES) | set(RELS) | set(DERIVED)
         (folder / "Evil`) CREATE (x.csv").unlink()
         (folder / "boards.csv").unlink()
         (folder / "organisations.csv").write_text("code,name,sector,statutory,`) CREATE (:Evil) //\nX1,Ok,nhs_trust,true,1\n")
         load_paths(store, [folder])  # an extra column is ignored, never a label or property
         assert store.read("MATCH (o:Organisation) RETURN o.code, o.name").rows == [["X1", "Ok"]]
-        assert _tables(store) == set(NODES) | set(RELS) | DERIVED
+        assert _tables(store) == set(NODES) | set(RELS) | set(DERIVED)
 
 
 def _neo4j_vocabulary(store: Store) -> tuple[set[str], set[str]]:
@@ -256,7 +255,7 @@ def test_hostile_files_stay_data_on_neo4j(hostile: Hostile, tmp_path: Path) -> N
     """The same hostile files into Neo4j (WIPES it): stored literally, the very graph the embedded
     store holds; labels and types only from the model; payloads as parameters are values; the
     hostile header, file name and vocabulary are refused and write nothing."""
-    model_labels, model_types = set(NODES) | {NEO4J_WRITE_LOCK_LABEL}, set(RELS) | DERIVED
+    model_labels, model_types = set(NODES) | {NEO4J_WRITE_LOCK_LABEL}, set(RELS) | set(DERIVED)
     with open_engine_store("neo4j", tmp_path / "unused") as neo:
         load_paths(neo, [hostile.input])
         assert fingerprint(neo) == fingerprint(hostile.store)

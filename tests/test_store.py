@@ -105,6 +105,21 @@ def test_parameters_are_data_not_code(store):
     assert store.read("MATCH (n:Organisation {code: $c}) RETURN n.name", {"c": hostile}).scalar() == hostile
 
 
+def test_null_and_empty_list_parameters_keep_their_meaning(store):
+    """LadybugDB reads get nulls and empty lists as the literals NULL and [] (so it keeps their
+    plan; graph/dialect.py ladybug_plannable): the answers must be those of the values."""
+    add_orgs(store, "A", "B")
+    q = ("MATCH (n:Organisation) WHERE coalesce($code, n.code) = n.code AND (size($codes) = 0 OR n.code IN $codes) "
+         "RETURN n.code AS code, $code IS NULL AS any_code ORDER BY code")
+    assert store.read(q, {"code": None, "codes": []}).rows == [["A", True], ["B", True]]
+    assert store.read(q, {"code": "A", "codes": []}).rows == [["A", False]]
+    assert store.read(q, {"code": None, "codes": ["B"]}).rows == [["B", True]]  # $code is not $codes
+    with store.reading() as view:
+        for _ in range(2):  # the same query again, in one read transaction
+            assert view.read(q, {"code": None, "codes": ["A", "B"]}).rows == [["A", True], ["B", True]]
+        assert view.read("MATCH (n:Organisation) RETURN count(n) AS n").scalar() == 2  # no parameters at all
+
+
 def test_second_process_gets_a_clear_message(tmp_path):
     """Embedded only: a Neo4j server is shared by any number of processes."""
     store = open_store(tmp_path / "db", engine="ladybug")
