@@ -7,7 +7,17 @@ import sys
 from ..errors import UserError
 
 # Each module registers its commands on `app` when imported.
-from . import demo_cmd, load_cmd, report_cmds, safety_cmds, serve_cmds, store_cmds, synth_cmd, visual_cmds  # noqa: F401
+from . import (  # noqa: F401
+    demo_cmd,
+    load_cmd,
+    paper_cmd,
+    report_cmds,
+    safety_cmds,
+    serve_cmds,
+    store_cmds,
+    synth_cmd,
+    visual_cmds,
+)
 from .app import app, err_console, fail
 
 

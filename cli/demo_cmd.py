@@ -13,6 +13,7 @@ from .. import cypher
 from ..graph import Store
 from ..graph.model import RELS
 from ..reports import tabular
+from ..safety import audit
 from ..sample import SAMPLE_DIR
 from .app import app, console, state, store_label
 
@@ -64,7 +65,8 @@ def demo(
     out.mkdir(parents=True, exist_ok=True)
     with state.store() as store:
         console.print(f"Loading the bundled sample into {store_label(store)} ...", highlight=False)
-        load_paths(store, [SAMPLE_DIR])
+        report = load_paths(store, [SAMPLE_DIR])
+        audit.record_load(audit.default_path(store.location), [SAMPLE_DIR], via="demo", report=report)
         outputs: dict[str, list[Path]] = {"queries": write_queries(store, out)}
         for label, folder, module, attr in PRODUCERS:
             producer = _producer(module, attr)
