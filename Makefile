@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fuzz bench clean install neo4j-up neo4j-down
+.PHONY: demo test lint fuzz bench mutation clean install neo4j-up neo4j-down
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# Mutation testing of the core (about an hour on 2 cores; results kept in .mutation/ between runs).
+# MUTATION_ARGS="--area api --no-python" narrows a run; see docs/mutation.md.
+$(VENV)/.mutation-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,mutation]"
+	touch $@
+
+mutation: $(VENV)/.mutation-installed
+	$(BIN)/python -m tools.mutation $(MUTATION_ARGS)
+
 # The bundled Neo4j 5.26 Community server (Java 17 + Maven; no Docker): see docs/neo4j.md.
 # `eval "$$(make -s neo4j-up)"` sets ICPMAP_NEO4J_* in your shell. ICPMAP_NEO4J_PORT picks the port.
 neo4j-up:
@@ -38,4 +47,4 @@ neo4j-down:
 	@tools/neo4j/neo4j.sh down
 
 clean:
-	rm -rf $(VENV) icpmap-demo build *.egg-info
+	rm -rf $(VENV) icpmap-demo build *.egg-info .mutation

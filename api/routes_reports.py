@@ -197,9 +197,12 @@ async def get_network(code: PlaceCode, request: Request, as_at: dt.date | None =
     cache = _cache(request)
 
     def compute() -> bytes | None:
-        if data.place_exists(store, code) is None:
+        from ..visualise.graph import UnknownScope
+
+        try:
+            return json_bytes(_graph(store, code, as_at).to_dict())
+        except UnknownScope:
             return None
-        return json_bytes(_graph(store, code, as_at).to_dict())
 
     body = await cache.aget(key, compute)
     if body is None:
@@ -230,9 +233,12 @@ async def get_network_html(code: PlaceCode, request: Request, as_at: dt.date | N
     from ..visualise.page import render_html
 
     def compute() -> tuple[bytes, str] | None:
-        if data.place_exists(store, code) is None:
+        from ..visualise.graph import UnknownScope
+
+        try:
+            html = render_html(_graph(store, code, as_at))
+        except UnknownScope:
             return None
-        html = render_html(_graph(store, code, as_at))
         return html.encode("utf-8"), diagram_csp(html)
 
     made = await _cache(request).aget(("network.html", code, as_at or dt.date.today()), compute)

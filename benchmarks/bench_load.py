@@ -124,13 +124,13 @@ def run(quick: bool = False) -> list[dict]:
     return [
         {"name": f"pandas read_csv, {rows:,} registration rows (floor; {pd.StringDtype().storage} strings)",
          "value": floor, "unit": "s",
-         "reference": None, "ratio": None, "target": None, "ok": True},
+         "reference": None, "ratio": None, "target": None, "ok": None},  # the reference: nothing to judge
         {"name": f"icpmap load into an empty embedded store ({result['practices']:,} practices, "
                  f"{result['areas']:,} areas)", "value": result["load"], "unit": "s",
          "reference": floor, "ratio": ratio,
          # At smoke-run size fixed costs dominate: the ratio target applies to the national size.
          "target": f"<= {TIME_RATIO_TARGET:g}x" + (" (full size only)" if quick else ""),
-         "ok": quick or ratio <= TIME_RATIO_TARGET},
+         "ok": None if quick else ratio <= TIME_RATIO_TARGET},  # not judged at smoke size
         {"name": "peak memory of the load (child process)", "value": rss, "unit": "MB",
          "reference": None, "ratio": None, "target": f"< {MEMORY_TARGET_MB} MB", "ok": rss < MEMORY_TARGET_MB},
         {"name": "re-load of the same file (no changes)", "value": result["reload"], "unit": "s",

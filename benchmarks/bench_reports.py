@@ -37,6 +37,7 @@ from icpmap.reports import REPORTS, ReportSettings, run_report
 AS_AT = dt.date(2025, 1, 1)  # inside the synthetic data's stable window
 TARGET_S = 2.0
 RUNS = 3
+STORE_VERSION = 2  # bump when the loader writes something new that reports read
 FILES_READ = {  # the input files each report reads, for the pandas floor
     "unsigned": ["agreements", "signatures", "memberships", "boards", "organisations"],
     "missing-links": ["boards", "board_links"],
@@ -106,7 +107,8 @@ def _fallback_generate(out: Path, scale: str, seed: int = 0) -> None:
 
 def prepare(scale: str) -> Path:
     """The store with `scale` synthetic data loaded (built once, then reused)."""
-    root = Path(tempfile.gettempdir()) / f"icpmap-bench-reports-{scale}"
+    # versioned: a store built by an older loader lacks what newer reports read (the patient totals)
+    root = Path(tempfile.gettempdir()) / f"icpmap-bench-reports-{scale}-{STORE_VERSION}"
     data, db, done = root / "csv", root / "db", root / "loaded.ok"
     if done.exists():
         return root

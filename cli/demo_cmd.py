@@ -5,17 +5,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 
-from .. import cypher
-from ..graph import Store
-from ..graph.model import RELS
-from ..reports import tabular
-from ..safety import audit
-from ..sample import SAMPLE_DIR
-from .app import app, console, state, store_label
+from .app import Table, app, console, state, store_label
+
+if TYPE_CHECKING:
+    from ..graph import Store
 
 # Producers beyond the query library, each `(store, out_dir) -> list[Path]`, found by
 # import path so the demo grows as the product does.
@@ -34,6 +31,9 @@ def _producer(module: str, attr: str) -> Callable[[Store, Path], list[Path]] | N
 
 def write_queries(store: Store, out: Path) -> list[Path]:
     """The library's parameter-free queries, and the members of every Place, as CSV."""
+    from .. import cypher
+    from ..reports import tabular
+
     folder = out / "queries"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -59,7 +59,10 @@ def demo(
     out: Path = typer.Option(Path("icpmap-demo"), "--out", help="Folder for everything the demo writes."),
 ) -> None:
     """Load the bundled Cheshire and Merseyside sample and write every output into OUT."""
+    from ..graph.model import RELS
     from ..loaders import load_paths
+    from ..safety import audit
+    from ..sample import SAMPLE_DIR
 
     out = out.expanduser().resolve()
     out.mkdir(parents=True, exist_ok=True)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
-from ..loaders import LoadError, LoadReport, intake
-from ..safety import audit
-from .app import app, console, err_console, state, store_label
+from .app import Table, Text, app, console, err_console, state, store_label
+
+if TYPE_CHECKING:
+    from ..loaders import LoadReport
 
 
-def summary(report: LoadReport) -> Table:
+def summary(report: LoadReport) -> Any:
     table = Table(title="Loaded", title_justify="left")
     table.add_column("table")
     for name in ("rows read", "created", "updated", "unchanged", "deleted"):
@@ -24,7 +23,7 @@ def summary(report: LoadReport) -> Table:
     return table
 
 
-def files_table(report: LoadReport) -> Table:
+def files_table(report: LoadReport) -> Any:
     table = Table(title="Files", title_justify="left")
     table.add_column("file")
     table.add_column("read as")
@@ -85,12 +84,17 @@ def load(
 
     Every load, refused or not, is recorded in the load audit (`icpmap loads`) with the files'
     SHA-256, the counts and the local user's name."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..loaders import LoadError, intake
+    from ..safety import audit
+
     with state.store() as store:
         trail = audit.default_path(store.location)
         try:
             with Progress(
                 TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                console=err_console, transient=True, disable=quiet,
+                console=err_console.rich, transient=True, disable=quiet,
             ) as bar:
                 task = bar.add_task("Reading files", total=None)
 

@@ -8,9 +8,8 @@ import time
 from pathlib import Path
 
 import typer
-from rich.text import Text
 
-from .app import app, console, fail, state
+from .app import Text, app, console, fail, state
 
 
 def _day(value: str | None, flag: str) -> dt.date | None:

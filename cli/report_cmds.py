@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from ..reports import REPORTS, ReportResult, get_report, run_all, run_report, tabular
-from .app import app, console, fail, state
+from ..reports import tabular
+from .app import Table, Text, app, console, fail, state
 from .output import emit
+
+if TYPE_CHECKING:
+    from ..reports import ReportResult
 
 
 @app.command("report")
@@ -38,13 +39,17 @@ def report(
     if name.strip().lower() == "all":
         _report_all(options, fmt, output)
         return
+    from ..reports import get_report, run_report
+
     get_report(name)  # an unknown name fails before the store is opened
-    with state.store() as store:
+    with state.store(read_only=True) as store:
         result = run_report(store, name, **options)
     emit(result.columns, result.rows, fmt, output, title=result.name)
 
 
 def _report_all(options: dict[str, Any], fmt: str, output: Path | None) -> None:
+    from ..reports import REPORTS, run_all
+
     specific = sorted(k for k, v in options.items() if v is not None and k not in ("place", "ics", "as_at"))
     for key in specific:  # check report-specific options against the report that takes them
         if not any(r.option(key) for r in REPORTS.values()):
@@ -53,7 +58,7 @@ def _report_all(options: dict[str, Any], fmt: str, output: Path | None) -> None:
         fail("`report all --format xlsx` needs --output FILE.xlsx.")
     if fmt == "csv" and output is None:
         fail("`report all --format csv` needs --output FOLDER (one CSV per report).")
-    with state.store() as store:
+    with state.store(read_only=True) as store:
         results = list(run_all(store, **{k: v for k, v in options.items() if v is not None}))
     _emit_all(results, fmt, output)
 
@@ -88,6 +93,8 @@ def _emit_all(results: list[ReportResult], fmt: str, output: Path | None) -> Non
 @app.command("reports")
 def list_reports() -> None:
     """List the reports with their options."""
+    from ..reports import REPORTS
+
     table = Table("name", "options", "description", title="Reports")
     for r in REPORTS.values():
         flags = " ".join(o.flag for o in r.options)

@@ -11,14 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from ..errors import UserError
 from ..graph import Store
 from ..graph.model import NODES, RELS
 from ..safety import audit
-from .app import app, console, fail, state, store_label
+from .app import Table, Text, app, console, fail, state, store_label
 
 
 def _summary(entry: dict[str, Any]) -> str:
@@ -142,7 +140,7 @@ def copy(
     """Copy the whole graph into another, empty store (embedded <-> Neo4j), then check the copy is identical."""
     from ..loaders.export import copy_graph
 
-    with state.store() as source:
+    with state.store(read_only=True) as source:
         if "://" not in to and Path(to).expanduser().resolve() == Path(source.location):
             fail("--to names the store being copied.")
         with _target_store(to) as target:

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import ipaddress
-import socket
-
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from .app import app, console, fail, state
+from .app import Table, Text, app, console, fail, state
 
 keys_app = typer.Typer(help="API keys for the web service: create, list, revoke.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
@@ -17,6 +12,9 @@ app.add_typer(keys_app, name="keys")
 
 def is_loopback(host: str) -> bool:
     """True when `host` names only this machine (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+    import socket
+
     host = host.strip().strip("[]")
     if host.lower() == "localhost":
         return True

@@ -7,13 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from .. import cypher
 from ..graph.limits import Limits as QueryLimits
 from ..graph.model import NODES
-from .app import app, console, err_console, fail, state
+from .app import Table, Text, app, console, err_console, fail, state
 from .output import emit
 
 FORMAT_HELP = "table, csv or json (xlsx with --output)"
@@ -37,7 +35,7 @@ def parse_params(pairs: list[str] | None) -> dict[str, Any]:
 @app.command()
 def info() -> None:
     """Show the engine, where the store is, and what it holds."""
-    with state.store() as store:
+    with state.store(read_only=True) as store:
         counts = store.counts()
         console.print(Text(f"Engine:   {store.engine}"))
         console.print(Text(f"Location: {store.location}"))
@@ -91,7 +89,7 @@ def run(
     """Run a named query from the library."""
     q = cypher.get(name)
     params = q.bind(parse_params(param))
-    with state.store() as store:
+    with state.store(read_only=True) as store:
         result = store.read(q.text, params)
     emit(result.columns, result.rows, fmt, output, title=q.name)
 

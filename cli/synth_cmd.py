@@ -6,15 +6,14 @@ import time
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from ..synth import FORMATS, NHS_FILE, SCALES, generate
-from .app import app, console, fail
+from ..synth import FORMATS, NHS_FILE, SCALE_NAMES
+from .app import Table, app, console, fail
 
 
 @app.command("synth")
 def synth(
-    scale: str = typer.Option("england", "--scale", help=f"How much to make: {', '.join(SCALES)}."),
+    scale: str = typer.Option("england", "--scale", help=f"How much to make: {', '.join(SCALE_NAMES)}."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the files into (created if needed)."),
     seed: int = typer.Option(0, "--seed", min=0, help="The same seed gives byte-identical files."),
     fmt: str = typer.Option("csv", "--format", "-f", help="csv (a file per input), or xlsx (one workbook; place and region only)."),
@@ -25,10 +24,12 @@ def synth(
     ),
 ) -> None:
     """Write synthetic, invented data in the input format, with gaps for every report to find."""
+    from ..synth import generate
+
     scale = scale.strip().lower()
     fmt = fmt.strip().lower()
-    if scale not in SCALES:
-        fail(f"Unknown scale {scale!r}; use one of {', '.join(SCALES)}.")
+    if scale not in SCALE_NAMES:
+        fail(f"Unknown scale {scale!r}; use one of {', '.join(SCALE_NAMES)}.")
     if fmt not in FORMATS:
         fail(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
     if out.exists() and not out.is_dir():

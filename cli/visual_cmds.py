@@ -6,9 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import typer
-from rich.text import Text
 
-from .app import app, console, fail, state
+from .app import Text, app, console, fail, state
 
 DEFAULT_OUT = Path("icpmap-demo")  # where `icpmap demo` writes by default
 
@@ -55,7 +54,7 @@ def visualise(
     scope = _scope(place, board, pcn, ics)
     (kind, code), = scope.items()
     path = output or DEFAULT_OUT / "diagrams" / f"{kind}-{code}.html"
-    with state.store() as store:
+    with state.store(read_only=True) as store:
         graph = build_graph(store, as_at=_date(as_at), practices=practices, **scope)
     write_html(graph, path)
     console.print(Text(f"Wrote {graph.title}: {len(graph.nodes)} nodes, {len(graph.edges)} links to {path}"))
@@ -91,7 +90,7 @@ def chart(
     if key != "coterminosity" and any(v is not None for v in extra.values()):
         fail("--level, --by and --threshold apply to the coterminosity chart only.")
     path = output or DEFAULT_OUT / "charts" / f"{key}.png"
-    with state.store() as store:
+    with state.store(read_only=True) as store:
         options = {"places": place or None, "ics": ics, "as_at": _date(as_at)}
         if key == "coterminosity":
             options.update(extra)
@@ -135,7 +134,7 @@ def export(
                  "--practices are for graphml, gexf and json.")
         from ..loaders.export import export as export_input
 
-        with state.store() as store:
+        with state.store(read_only=True) as store:
             report = export_input(store, path, chosen)
         console.print(Text(f"Wrote {report.nodes} nodes and {report.relationships} relationships as {chosen} "
                            f"to {report.target} in {report.seconds:.1f}s (checksum {report.checksum[:16]}). "
@@ -147,7 +146,7 @@ def export(
     from ..visualise.graph import build_graph
 
     scope = _scope(place, board, pcn, ics)
-    with state.store() as store:
+    with state.store(read_only=True) as store:
         graph = build_graph(store, as_at=_date(as_at), practices=practices, **scope)
     export_graph(graph, path, chosen)
     console.print(Text(f"Wrote {len(graph.nodes)} nodes and {len(graph.edges)} links as {chosen} to {path}"))

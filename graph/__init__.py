@@ -14,6 +14,9 @@ def open_store(
 ) -> Store:
     """Open the configured store: Neo4j when `ICPMAP_NEO4J_URI` is set, else LadybugDB at `db`.
 
+    `read_only=True` refuses writes; on the embedded engine it also skips the schema write
+    and lets other read-only processes use the store at the same time.
+
     `engine="ladybug"` opens the embedded store at `db` whatever the environment says
     (tests, benchmarks, copies between engines); `engine="neo4j"` requires the variables.
     """
@@ -29,7 +32,10 @@ def open_store(
     else:
         from .ladybug_store import LadybugStore
 
-        store = LadybugStore(resolve_db_path(db), read_only=read_only)
+        path = resolve_db_path(db)
+        if read_only and not path.exists():
+            read_only = False  # a new store: create it, with its schema, before anything reads it
+        store = LadybugStore(path, read_only=read_only)
     if schema and not read_only:
         store.ensure_schema()
     return store

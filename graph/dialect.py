@@ -31,7 +31,23 @@ def ladybug_schema() -> list[str]:
         ends = ", ".join(f"FROM {q(a)} TO {q(b)}" for a, b in rel.ends)
         cols = "".join(f", {q(p.name)} {LADYBUG_TYPES[p.type]}" for p in rel.props)
         statements.append(f"CREATE REL TABLE IF NOT EXISTS {q(rel.type)}({ends}{cols})")
+    statements.append(ladybug_patients_in())
     return statements
+
+
+# Kept by the loader, never loaded from a file: the registered patients of each practice by
+# footprint (loaders/totals.py), so that coterminosity by patients reads a few thousand totals
+# instead of a million registrations. Outside the model (`model.RELS`): not input, not exported.
+PATIENTS_IN = "PATIENTS_IN"
+PATIENTS_IN_ENDS = (("Practice", "Place"), ("Practice", "Neighbourhood"), ("Practice", "Practice"))
+
+
+def ladybug_patients_in() -> str:
+    """(Practice)-[:PATIENTS_IN {level, footprint, patients}]->(Place | Neighbourhood | the practice
+    itself, for patients in no known footprint)."""
+    ends = ", ".join(f"FROM {q(a)} TO {q(b)}" for a, b in PATIENTS_IN_ENDS)
+    return (f"CREATE REL TABLE IF NOT EXISTS {q(PATIENTS_IN)}({ends}, {q('level')} STRING, "
+            f"{q('footprint')} STRING, {q('patients')} INT64)")
 
 
 def ladybug_macros() -> list[str]:

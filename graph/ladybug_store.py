@@ -23,7 +23,7 @@ import ladybug
 
 from . import dialect, snapshot
 from .files import private_copy, tighten
-from .store import ReadOnlyViolation, Result, Store, StoreBusy, StoreError, Tx, plain
+from .store import ReadOnlyViolation, Reads, Result, Store, StoreBusy, StoreError, Tx, plain
 
 _DATABASES: dict[str, ladybug.Database] = {}
 _LOCKS: dict[str, int] = {}  # path -> fd of its .icpmap-lock, flock'ed while the Database is open
@@ -285,6 +285,39 @@ class LadybugTx(Tx):
         return pd.DataFrame(out)
 
 
+class _Reading(Reads):
+    """Reads in one read-only transaction of a LadybugStore (see `Store.reading`)."""
+
+    def __init__(self, store: LadybugStore, conn: ladybug.Connection) -> None:
+        self.engine, self.location = store.engine, store.location
+        self._conn = conn
+        self.failed = False
+        self.closed = False
+
+    def read(
+        self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result:
+        if self.closed or self.failed:
+            raise StoreError("This read transaction of the store is closed.")
+        if timeout:
+            self._conn.set_query_timeout(int(timeout * 1000))
+        try:
+            return _fetch(self._conn.execute(cypher, params or {}), max_rows)
+        except RuntimeError as exc:
+            # LadybugDB ends the transaction after a failing statement: start another, so the
+            # caller may go on (e.g. to a fallback query), and report the failure
+            LadybugStore._rollback(self._conn)
+            try:
+                LadybugStore._begin_read(self._conn)
+            except StoreError:
+                self.failed = True
+            raise _engine_error(exc) from None
+        finally:
+            if timeout:
+                self._conn.set_query_timeout(0)
+
+
 class LadybugStore(Store):
     engine = "ladybug"
 
@@ -347,6 +380,34 @@ class LadybugStore(Store):
             _committed(self.location)
         self._schema_ready = True
 
+    @staticmethod
+    def _begin_read(conn: ladybug.Connection) -> None:
+        for attempt in range(READ_RETRIES):
+            try:
+                conn.execute("BEGIN TRANSACTION READ ONLY")
+                return
+            except RuntimeError as exc:  # a checkpoint may hold the store briefly
+                if attempt == READ_RETRIES - 1:
+                    raise _engine_error(exc) from None
+                time.sleep(0.05 * (attempt + 1))
+
+    @contextmanager
+    def reading(self) -> Iterator[Reads]:
+        with self._reader() as conn:
+            self._begin_read(conn)
+            view = _Reading(self, conn)
+            try:
+                yield view
+            finally:
+                view.closed = True
+                if view.failed:
+                    self._rollback(conn)
+                else:
+                    try:
+                        conn.execute("COMMIT")
+                    except RuntimeError:
+                        self._rollback(conn)
+
     def read(
         self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None,
         max_rows: int | None = None,
@@ -355,14 +416,7 @@ class LadybugStore(Store):
             if timeout:
                 conn.set_query_timeout(int(timeout * 1000))
             try:
-                for attempt in range(READ_RETRIES):
-                    try:
-                        conn.execute("BEGIN TRANSACTION READ ONLY")
-                        break
-                    except RuntimeError as exc:  # a checkpoint may hold the store briefly
-                        if attempt == READ_RETRIES - 1:
-                            raise _engine_error(exc) from None
-                        time.sleep(0.05 * (attempt + 1))
+                self._begin_read(conn)
                 try:
                     result = _fetch(conn.execute(cypher, params or {}), max_rows)
                 except RuntimeError as exc:

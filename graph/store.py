@@ -92,7 +92,27 @@ class Tx(ABC):
                 self.run(cypher, {**params, "rows": list(batch)})
 
 
-class Store(ABC):
+class Reads(ABC):
+    """What runs reads: a store, or one read transaction of it (`Store.reading`)."""
+
+    engine: str
+    location: str
+
+    @abstractmethod
+    def read(
+        self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> Result: ...
+
+    @contextmanager
+    def reading(self) -> Iterator[Reads]:
+        """Something with this store's `read`, for several reads that belong together (a diagram,
+        a report): on LadybugDB they share one read-only transaction on one connection, so
+        they see one state of the store and pay for one transaction, not one each."""
+        yield self
+
+
+class Store(Reads):
     """A graph store. Open one per location per process (see `open_store`)."""
 
     engine: str
@@ -155,10 +175,11 @@ class Store(ABC):
     def counts(self) -> dict[str, int]:
         """Node count per label of the model (0 for empty labels), then per relationship type."""
         out: dict[str, int] = {}
-        for label in NODES:
-            out[label] = int(self.read(f"MATCH (n:`{label}`) RETURN count(n) AS n").scalar() or 0)
-        for rel in RELS:
-            out[rel] = int(self.read(f"MATCH ()-[r:`{rel}`]->() RETURN count(r) AS n").scalar() or 0)
+        with self.reading() as view:  # one read transaction for them all
+            for label in NODES:
+                out[label] = int(view.read(f"MATCH (n:`{label}`) RETURN count(n) AS n").scalar() or 0)
+            for rel in RELS:
+                out[rel] = int(view.read(f"MATCH ()-[r:`{rel}`]->() RETURN count(r) AS n").scalar() or 0)
         return out
 
     def __enter__(self) -> Store:

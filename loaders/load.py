@@ -11,9 +11,11 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from ..graph.dialect import Dialect
 from ..graph.store import Store, Tx
-from . import control, formats, history, scope
+from . import control, formats, history, scope, totals
 from .locate import locate
 from .plan import Plan, build
 from .postcodes import PostcodeLookup
@@ -133,6 +135,7 @@ def load_paths(store: Store, paths: Sequence[Path | str], *, progress: Progress 
         relsets, located = locate(tx, plan, relsets)
         report.located = located
         steps = 2 + 2 * len(plan.nodes) + 2 * len(relsets)
+        registrations_before = totals.stored_registrations(tx)
         done = 1
         node_changes = []
         for ns in plan.nodes.values():
@@ -154,6 +157,14 @@ def load_paths(store: Store, paths: Sequence[Path | str], *, progress: Progress 
             done += 1
             tell(f"Writing {rch.rs.rel}", done, steps)
             write_rels(tx, dialect, rch)
+        changed = {(c.rs.rel, c.rs.src, c.rs.dst) for c in rel_changes
+                   if c.counts.created or c.counts.updated or c.counts.deleted}
+        tell("Totalling patients by footprint", steps, steps)
+        created = None
+        if not registrations_before:  # every registration now stored is one this load created
+            parts = [c.create[["src", "dst", "patients"]] for c in rel_changes if c.rs.rel == "REGISTERS"]
+            created = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0] if parts else None
+        totals.refresh(tx, dialect, changed, created)
         tell("Committing", steps, steps)
         return [c.counts for c in node_changes] + _merge_counts([c.counts for c in rel_changes])
 

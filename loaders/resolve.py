@@ -49,8 +49,15 @@ def fetch_by_keys(tx: Tx, cypher: str, keys: Iterable[Any], columns: list[str]) 
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
+SCAN_KEYS = 2_000  # from this many keys, read the label's keys once (a scan) instead of looking each up
+
+
 def existing_keys(tx: Tx, label: str, keys: Iterable[str]) -> set[str]:
     node = NODES[label]
+    keys = list(keys)
+    if len(keys) >= SCAN_KEYS and hasattr(tx, "fetch_frame"):  # e.g. the practices and areas of a registrations file
+        stored = fetch(tx, f"MATCH (n:{q(label)}) RETURN n.{q(node.key)} AS k", {}, ["k"])["k"]
+        return set(pd.Index(np.asarray(keys, dtype=object)).intersection(pd.Index(stored.to_numpy(dtype=object))))
     cypher = f"UNWIND $keys AS k MATCH (n:{q(label)} {{{q(node.key)}: k}}) RETURN n.{q(node.key)} AS k"
     return set(fetch_by_keys(tx, cypher, keys, ["k"])["k"])
 

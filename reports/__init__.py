@@ -11,10 +11,25 @@ settings are documented in README.md ("Reports").
 
 from __future__ import annotations
 
-from .base import Option, Report, ReportError, ReportResult
-from .pack import PACK_NAME, write_report_pack
-from .registry import REPORTS, get_report, run_all, run_report
-from .settings import ReportSettings, SettingsError, load_settings
+import importlib
+from typing import Any
+
+# Imported on first use (PEP 562), so `from icpmap.reports import tabular` stays light.
+_LAZY = {
+    "Option": "base", "Report": "base", "ReportError": "base", "ReportResult": "base",
+    "PACK_NAME": "pack", "write_report_pack": "pack",
+    "REPORTS": "registry", "get_report": "registry", "run_all": "registry", "run_report": "registry",
+    "ReportSettings": "settings", "SettingsError": "settings", "load_settings": "settings",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value  # found once; later lookups are plain module attributes
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "PACK_NAME", "REPORTS", "Option", "Report", "ReportError", "ReportResult", "ReportSettings", "SettingsError",

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import cypher
 from ..errors import UserError
 from ..graph.store import Result, Store
-from .settings import ReportSettings
+
+if TYPE_CHECKING:
+    from .settings import ReportSettings
 
 
 class ReportError(UserError, ValueError):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import random
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from .base import Context, Report, count
-from .settings import ReportSettings
+
+if TYPE_CHECKING:
+    from .settings import ReportSettings
 
 COLUMNS = ("organisation_code", "organisation_name", "boards", "places", "betweenness")
 SEED = 20210930
@@ -59,6 +59,8 @@ def betweenness(edges: list[tuple[str, str]], settings: ReportSettings) -> dict[
     with a fixed seed (`betweenness_samples` in all, shared in proportion to size), as
     networkx does with `k`: repeatable, and seconds instead of minutes at England scale.
     """
+    import networkx as nx
+
     graph = nx.Graph()
     graph.add_edges_from((("o", org), ("b", board)) for org, board in edges)
     n = graph.number_of_nodes()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from ..graph.store import Result, StoreError
 from .base import COMMON, Context, Option, Report, ReportError, count, sorted_list
 
 PCN_COLUMNS = (
@@ -34,7 +35,7 @@ def pcn_rows(ctx: Context, by: str, level: str, threshold: float) -> list[list[A
     if by == "practices":
         result, measure = ctx.query("report-coterminosity-practices"), "practices"
     else:
-        result, measure = ctx.query("report-coterminosity-patients", level=level), "patients"
+        result, measure = patients(ctx, level), "patients"
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for r in result.records():
         counts[r["pcn_code"]][r["footprint"]] = count(r[measure])
@@ -67,6 +68,29 @@ def has_registrations(ctx: Context) -> bool:
     return count(ctx.query("report-has-registrations").scalar()) > 0
 
 
+PATIENT_QUERIES = ("report-coterminosity-patients", "report-coterminosity-patients-live")
+
+
+def patients(ctx: Context, level: str) -> Result:
+    """Patients per PCN and footprint: from the totals the loader keeps (loaders/totals.py), or
+    computed from every registration in a store written before they were kept."""
+    try:
+        kept = ctx.query(PATIENT_QUERIES[0], level=level)
+    except StoreError:  # an embedded store opened read-only, from before the totals: no such table
+        kept = None
+    if kept is not None and (kept.rows or totals_kept(ctx)):  # rows: the totals are there
+        return kept
+    return ctx.query(PATIENT_QUERIES[1], level=level)
+
+
+def totals_kept(ctx: Context) -> bool:
+    try:
+        kept = count(ctx.query("report-patient-totals").scalar())
+    except StoreError:  # an embedded store opened read-only, from before the totals: no such table
+        return False
+    return kept > 0 or not has_registrations(ctx)
+
+
 def build(ctx: Context) -> tuple[tuple[str, ...], list[list[Any]]]:
     view = ctx.options.get("view") or "pcns"
     if view == "neighbourhoods":
@@ -92,8 +116,9 @@ COTERMINOSITY = Report(
     "Each PCN's share in its main footprint (Place or neighbourhood), or each neighbourhood's leading PCNs.",
     PCN_COLUMNS,
     (
-        "report-coterminosity-pcns", "report-coterminosity-patients", "report-coterminosity-practices",
-        "report-coterminosity-neighbourhoods", "report-has-registrations",
+        "report-coterminosity-pcns", "report-coterminosity-patients", "report-coterminosity-patients-live",
+        "report-coterminosity-practices", "report-coterminosity-neighbourhoods", "report-has-registrations",
+        "report-patient-totals",
     ),
     build,
     options=(*COMMON, BY, LEVEL, THRESHOLD, VIEW),

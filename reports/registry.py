@@ -90,8 +90,9 @@ def run_report(
         ics = resolved["ics"] = _check_ics(store, ics, place, cache)
     as_at = resolved.get("as_at") or dt.date.today()
     resolved["as_at"] = as_at
-    ctx = Context(store, settings or load_settings(), place, as_at, dict(resolved), cache, ics)
-    columns, rows = report.build(ctx)
+    with store.reading() as view:  # the report's reads in one read transaction
+        ctx = Context(view, settings or load_settings(), place, as_at, dict(resolved), cache, ics)  # type: ignore[arg-type]
+        columns, rows = report.build(ctx)
     resolved.update(ctx.options)
     return ReportResult(report.name, list(columns), rows, resolved)
 

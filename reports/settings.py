@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import os
 import tomllib
+from dataclasses import dataclass, field, fields
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import UserError
 from ..graph.model import VOCABULARIES
@@ -41,76 +41,107 @@ def _check_vocabulary(values: list[str], vocabulary: str) -> list[str]:
     return cleaned
 
 
-class ReportSettings(BaseModel):
-    """What the reports expect. Every field has the issue's default."""
+def _about(description: str, **limits: float) -> dict[str, Any]:
+    """A field's metadata: what it is for, and its bounds (`gt`, `ge`, `le`) for the checker."""
+    return {"description": description, **limits}
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    expected_sectors: list[str] = Field(
-        default=["local_authority", "nhs_trust", "primary_care", "housing", "voluntary", "police"],
-        description="breadth: sectors every partnership should include (missing_sectors lists the absent ones).",
+VOCABULARY_OF = {
+    "expected_sectors": "sector", "beyond_health_sectors": "sector",
+    "expected_link_kinds": "board_kind", "timeline_agreement_kinds": "agreement_kind",
+}
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """What the reports expect. Every field has the issue's default.
+
+    A plain dataclass, checked by pydantic only when a value differs from its default: the
+    defaults are known good, and a report in a new process then never imports pydantic."""
+
+    expected_sectors: list[str] = field(
+        default_factory=lambda: ["local_authority", "nhs_trust", "primary_care", "housing", "voluntary", "police"],
+        metadata=_about("breadth: sectors every partnership should include (missing_sectors lists the absent ones)."),
     )
-    beyond_health_sectors: list[str] = Field(
-        default=["housing", "voluntary", "police"],
-        description="assurance feature 1: a partnership needs at least one member of one of these sectors.",
+    beyond_health_sectors: list[str] = field(
+        default_factory=lambda: ["housing", "voluntary", "police"],
+        metadata=_about("assurance feature 1: a partnership needs at least one member of one of these sectors."),
     )
-    expected_link_kinds: list[str] = Field(
-        default=[
+    expected_link_kinds: list[str] = field(
+        default_factory=lambda: [
             "health_and_wellbeing_board", "safeguarding_adults_board", "safeguarding_children_partnership",
             "community_safety_partnership", "local_enterprise_partnership",
         ],
-        description="missing-links: kinds of board every ICP board should be linked with.",
+        metadata=_about("missing-links: kinds of board every ICP board should be linked with."),
     )
-    coterminosity_threshold: float = Field(
-        default=0.95, gt=0, le=1,
-        description="coterminosity: a PCN is coterminous when its share in its main footprint is at least this.",
+    coterminosity_threshold: float = field(default=0.95, metadata=_about(
+        "coterminosity: a PCN is coterminous when its share in its main footprint is at least this.", gt=0, le=1,
+    ))
+    timeline_agreement_kinds: list[str] = field(
+        default_factory=lambda: ["mou", "place_agreement"],
+        metadata=_about("timeline: the agreements whose signatures complete mou_agreed and governance_confirmed."),
     )
-    timeline_agreement_kinds: list[str] = Field(
-        default=["mou", "place_agreement"],
-        description="timeline: the agreements whose signatures complete mou_agreed and governance_confirmed.",
-    )
-    betweenness_exact_max_nodes: int = Field(
-        default=1500, ge=0,
-        description="brokers: exact betweenness for connected components up to this many nodes; estimated above.",
-    )
-    betweenness_samples: int = Field(
-        default=100, ge=1,
-        description="brokers: pivots sampled, in all, across the components too large to compute exactly "
-                    "(fixed seed, so runs repeat exactly).",
-    )
+    betweenness_exact_max_nodes: int = field(default=1500, metadata=_about(
+        "brokers: exact betweenness for connected components up to this many nodes; estimated above.", ge=0,
+    ))
+    betweenness_samples: int = field(default=100, metadata=_about(
+        "brokers: pivots sampled, in all, across the components too large to compute exactly "
+        "(fixed seed, so runs repeat exactly).", ge=1,
+    ))
 
-    @field_validator("expected_sectors", "beyond_health_sectors")
-    @classmethod
-    def _sectors(cls, v: list[str]) -> list[str]:
-        return _check_vocabulary(v, "sector")
-
-    @field_validator("expected_link_kinds")
-    @classmethod
-    def _kinds(cls, v: list[str]) -> list[str]:
-        return _check_vocabulary(v, "board_kind")
-
-    @field_validator("timeline_agreement_kinds")
-    @classmethod
-    def _agreement_kinds(cls, v: list[str]) -> list[str]:
-        return _check_vocabulary(v, "agreement_kind")
+    def __post_init__(self) -> None:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        if values == _defaults():
+            return
+        checked = _checker()(**values)  # raises pydantic's ValidationError
+        for name in values:
+            object.__setattr__(self, name, getattr(checked, name))
 
 
-def _explain(exc: ValidationError, source: str) -> str:
+@cache
+def _defaults() -> dict[str, Any]:
+    return {f.name: f.default_factory() if callable(f.default_factory) else f.default  # type: ignore[misc]
+            for f in fields(ReportSettings)}
+
+
+@cache
+def _checker() -> Any:
+    """The pydantic model that checks settings: the dataclass's fields, bounds and vocabularies."""
+    from pydantic import ConfigDict, Field, create_model, field_validator
+
+    definitions: dict[str, Any] = {}
+    for f in fields(ReportSettings):
+        limits = {k: v for k, v in f.metadata.items() if k in ("gt", "ge", "le")}
+        kind = {"list[str]": list[str], "float": float, "int": int}[str(f.type)]
+        definitions[f.name] = (kind, Field(default=_defaults()[f.name], **limits))
+
+    def vocabulary(cls: type, value: list[str], info: Any) -> list[str]:
+        return _check_vocabulary(value, VOCABULARY_OF[info.field_name])
+
+    validators = {"vocabulary": field_validator(*VOCABULARY_OF)(classmethod(vocabulary))}
+    return create_model("ReportSettingsCheck", __config__=ConfigDict(extra="forbid"),
+                        __validators__=validators, **definitions)
+
+
+def _explain(exc: Any, source: str) -> str:
     problems = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "settings"
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            message = f"unknown setting; known: {', '.join(ReportSettings.model_fields)}"
+            message = f"unknown setting; known: {', '.join(f.name for f in fields(ReportSettings))}"
         problems.append(f"{where}: {message}")
     return f"{source}: " + "; ".join(problems)
 
 
 def settings_from(values: dict[str, Any], source: str = "settings") -> ReportSettings:
+    from pydantic import ValidationError
+
     try:
-        return ReportSettings(**values)
+        checked = _checker()(**values)
     except ValidationError as exc:
         raise SettingsError(_explain(exc, source)) from None
+    return ReportSettings(**checked.model_dump())
 
 
 def load_settings(path: str | os.PathLike[str] | None = None) -> ReportSettings:

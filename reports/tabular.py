@@ -61,11 +61,19 @@ def json_value(value: Any) -> Any:
 
 
 def to_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """CSV with `\n` line ends. A row holding a carriage return is quoted whole: with `\n` as
+    the terminator the csv module would leave a lone CR unquoted, and a spreadsheet would start
+    a new row there (`x\r=1+1` would become a row beginning with a formula)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([neutralise(c) for c in columns])
+    plain = csv.writer(buffer, lineterminator="\n")
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def write(cells: list[str]) -> None:
+        (quoted if any("\r" in c for c in cells) else plain).writerow(cells)
+
+    write([neutralise(c) for c in columns])
     for row in rows:
-        writer.writerow([neutralise(cell_text(v)) for v in row])
+        write([neutralise(cell_text(v)) for v in row])
     return buffer.getvalue()
 
 

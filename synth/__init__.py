@@ -12,7 +12,24 @@ give the same answers for any as-at date in between.
 
 from __future__ import annotations
 
-from .build import FORMATS, NHS_FILE, generate, nhs_registrations, tables
-from .common import SCALES, Scale
+from typing import Any
 
-__all__ = ["FORMATS", "NHS_FILE", "SCALES", "Scale", "generate", "nhs_registrations", "tables"]
+# What the command line shows in its help, without importing numpy and pandas (the generator).
+SCALE_NAMES = ("england", "region", "place")  # the keys of common.SCALES
+NHS_FILE = "gp-reg-pat-prac-lsoa-all"
+FORMATS = ("csv", "xlsx")
+
+_LAZY = {"generate": "build", "nhs_registrations": "build", "tables": "build", "SCALES": "common", "Scale": "common"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value  # found once; later lookups are plain module attributes
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["FORMATS", "NHS_FILE", "SCALES", "SCALE_NAMES", "Scale", "generate", "nhs_registrations", "tables"]

@@ -10,14 +10,12 @@ import pandas as pd
 
 from ..graph.model import FILES, LOAD_ORDER
 from ..sample import SAMPLE_DIR
-from . import geography, partnerships
+from . import FORMATS, NHS_FILE, geography, partnerships
 from .common import SCALES, Scale, pick, stream
 
-NHS_FILE = "gp-reg-pat-prac-lsoa-all"
 NHS_COLUMNS = ("PUBLICATION", "EXTRACT_DATE", "PRACTICE_CODE", "PRACTICE_NAME", "LSOA_CODE", "SEX",
                "NUMBER_OF_PATIENTS")
 NHS_PLACEHOLDERS = ("NO2011", "CLOSED")
-FORMATS = ("csv", "xlsx")
 
 
 def columns(name: str) -> list[str]:

@@ -13,7 +13,6 @@ import importlib.util
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from types import ModuleType
 
@@ -82,13 +81,13 @@ def test_a_second_process_is_told_the_store_is_in_use_and_nothing_changes(tmp_pa
         for args in (["info"], ["load", "-q", str(SAMPLE_DIR)], ["export", str(tmp_path / "backup")],
                      ["forget", "PER-001", "--yes"], ["query", "MATCH (n) RETURN count(n)"],
                      ["copy", "--to", str(tmp_path / "other")]):
-            started = time.perf_counter()
+            # The holder keeps the store until it is killed, so a command that waited for it
+            # would never finish: run_cli's timeout fails the test (no clock is read here).
             done = run_cli(*args, db=db, timeout=60)
             assert done.returncode == 1, (args, done.stdout, done.stderr)
             message = " ".join(done.stderr.split())
             assert "is in use by another process" in message, (args, message)
             assert "Traceback" not in done.stderr
-            assert time.perf_counter() - started < 30  # refused at once, not after a wait
         assert not (tmp_path / "backup").exists()
     finally:
         holder.kill()

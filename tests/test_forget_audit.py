@@ -143,3 +143,48 @@ def test_forget_on_each_engine(sample_store: Store) -> None:
     assert done.total == sum(1 for rows in before.rels.values() for r in rows if PERSON in (r[0], r[1]))
     assert set(done.relationships) <= set(erasure.person_rels())
     assert checksum(read_graph(sample_store)) == checksum(_without(before, PERSON))
+
+
+def test_an_audit_entry_counts_every_sheet_of_a_workbook(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from icpmap.loaders import LoadError, load_paths
+
+    book = Workbook()
+    ics = book.active
+    ics.title = "ics"
+    ics.append(["code", "name"])
+    ics.append(["Q1", "An ICS"])
+    places = book.create_sheet("places")
+    places.append(["code", "name", "ics_code"])
+    places.append(["E1", "One", "Q1"])
+    places.append(["E2", "Two", "Q1"])
+    path = tmp_path / "partnership.xlsx"
+    book.save(path)
+    (tmp_path / "orgs").mkdir()
+    orgs = tmp_path / "orgs" / "organisations.csv"
+    orgs.write_text("code,name,sector\nO1,Org,voluntary\n", encoding="utf-8")
+    with _embedded(tmp_path / "db") as store:
+        report = load_paths(store, [path, tmp_path / "orgs"])
+        entry = audit.load_entry([path, tmp_path / "orgs"], by="tester", via="cli", report=report, key_id="k1")
+        assert (entry["by"], entry["via"], entry["key_id"], entry["status"]) == ("tester", "cli", "k1", "loaded")
+        files = {Path(f["name"]).name: f for f in entry["files"]}
+        assert files["partnership.xlsx"]["rows"] == 3  # both sheets: 1 + 2
+        assert files["organisations.csv"]["rows"] == 1
+        for name, f in files.items():
+            file = path if name == "partnership.xlsx" else orgs
+            assert f["sha256"] == hashlib.sha256(file.read_bytes()).hexdigest()
+            assert f["bytes"] == file.stat().st_size
+        log = tmp_path / "loads.jsonl"
+        audit.record(log, entry)
+        orgs.write_text("code,name,sector\nO1,Org,not-a-sector\n", encoding="utf-8")
+        try:
+            load_paths(store, [orgs])
+        except LoadError as exc:
+            refused = audit.load_entry([orgs], by="tester", via="api", error=exc)
+        assert (refused["status"], refused["problems"], refused["files"][0]["rows"]) == ("refused", 1, None)
+        audit.record(log, refused)
+        log.open("a", encoding="utf-8").write("not json\n[1]\n")
+        assert [e["status"] for e in audit.entries(log)] == ["refused", "loaded"]  # newest first, junk skipped
+        assert [e["status"] for e in audit.entries(log, limit=1)] == ["refused"]
+        assert audit.entries(tmp_path / "none.jsonl") == []

@@ -17,6 +17,7 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -31,7 +32,9 @@ from openpyxl import load_workbook
 
 from icpmap.api.app import create_app
 from icpmap.api.auth import KeyFile
+from icpmap.api.routes_api import PLACE_CODE
 from icpmap.graph import Store, open_store
+from icpmap.graph.dialect import PATIENTS_IN
 from icpmap.graph.model import FILES, NODES, RELS, NodeFile
 from icpmap.loaders import LoadError, load_paths
 from icpmap.loaders.export import read_graph
@@ -75,6 +78,9 @@ CODES = {  # codes renamed to hostile ones everywhere they appear (no ';': lists
     "REM": "=REM()",
 }
 PLACE = "E08000014"
+
+# The only tables a store holds: the model's, and the totals the loader keeps (loaders/totals.py).
+DERIVED = {PATIENTS_IN}
 
 
 def text_columns(spec: NodeFile) -> list[str]:
@@ -148,7 +154,7 @@ def test_injection_strings_in_every_field_are_stored_literally_and_run_nothing(h
     with _embedded(hostile.root / "plain") as plain:
         load_paths(plain, [SAMPLE_DIR])
         assert hostile.store.counts() == plain.counts()  # nothing deleted, nothing added
-        assert _tables(hostile.store) == _tables(plain) == set(NODES) | set(RELS)
+        assert _tables(hostile.store) == _tables(plain) == set(NODES) | set(RELS) | DERIVED
     dump = read_graph(hostile.store)
     stored = [v for rows in dump.nodes.values() for row in rows for v in row if isinstance(v, str)]
     stored += [v for rows in dump.rels.values() for row in rows for v in row if isinstance(v, str)]
@@ -178,10 +184,18 @@ def test_injection_strings_as_parameters_are_only_values(hostile: Hostile, cli) 
             "cypher": "MATCH (o:Organisation) WHERE o.code = $c OR o.name = $c RETURN count(o) AS n", "params": {"c": payload}})
         orgs = {CODES[c] for c in ("27D", "cheshire-east-council", "REM")}
         assert found.status_code == 200 and found.json()["rows"][0][0] >= (1 if payload in orgs else 0)
-        for path in (f"/places/{quote(payload, safe='')}", f"/reports/unsigned?place={quote(payload)}",
-                     f"/dashboard/places/{quote(payload, safe='')}"):
+        # A code outside the Place-code pattern is a bad request (422) to the API, and a page
+        # that does not exist (404) on the dashboard; one inside it is a Place that is not there.
+        # (A code holding "/" is other paths, which routing, not this check, sorts out: only as a
+        # query parameter then.)
+        fits = re.fullmatch(PLACE_CODE, payload) is not None
+        checks = [(f"/reports/unsigned?place={quote(payload)}", 404 if fits else 422)]
+        if "/" not in payload:
+            checks += [(f"/places/{quote(payload, safe='')}", 404 if fits else 422),
+                       (f"/dashboard/places/{quote(payload, safe='')}", 404)]
+        for path, status in checks:
             response = hostile.client.get(path, headers=hostile.headers)
-            assert response.status_code in (404, 422), (path, response.status_code)
+            assert response.status_code == status, (path, response.status_code)
     # The write words inside a query are refused even when a parameter would hide them.
     refused = hostile.client.post("/query", headers=hostile.headers,
                                   json={"cypher": "MATCH (n) WHERE n.name = $p DETACH DELETE n", "params": {"p": "x"}})
@@ -219,13 +233,13 @@ def test_labels_and_types_come_only_from_the_model(tmp_path: Path) -> None:
         assert "not one of: nhs_trust" in text and "not a file icpmap knows" in text
         assert "'Evil:Label'" in text
         assert not any(store.counts().values())
-        assert _tables(store) == set(NODES) | set(RELS)
+        assert _tables(store) == set(NODES) | set(RELS) | DERIVED
         (folder / "Evil`) CREATE (x.csv").unlink()
         (folder / "boards.csv").unlink()
         (folder / "organisations.csv").write_text("code,name,sector,statutory,`) CREATE (:Evil) //\nX1,Ok,nhs_trust,true,1\n")
         load_paths(store, [folder])  # an extra column is ignored, never a label or property
         assert store.read("MATCH (o:Organisation) RETURN o.code, o.name").rows == [["X1", "Ok"]]
-        assert _tables(store) == set(NODES) | set(RELS)
+        assert _tables(store) == set(NODES) | set(RELS) | DERIVED
 
 
 # -- HTML -----------------------------------------------------------------------------------------------
@@ -236,10 +250,11 @@ RAW = ["<script>alert(1)", "<img src=x", "<svg onload", "</script><script>alert(
 def _pages(hostile: Hostile) -> dict[str, str]:
     client = hostile.client
     pages = {}
-    for path in ("/", f"/dashboard/places/{PLACE}", "/dashboard/overview", f"/places/{PLACE}/network.html",
-                 "/dashboard/upload", f"/dashboard/places/{quote(HTML[0], safe='')}"):
+    for path, status in (("/", 200), (f"/dashboard/places/{PLACE}", 200), ("/dashboard/overview", 200),
+                         (f"/places/{PLACE}/network.html", 200), ("/dashboard/upload", 200),
+                         (f"/dashboard/places/{quote(HTML[0], safe='')}", 404)):
         response = client.get(path)
-        assert response.status_code in (200, 404, 422), (path, response.status_code)
+        assert response.status_code == status, (path, response.status_code)
         pages[path] = response.text
     response = client.post("/dashboard/query", data={"cypher": "MATCH (o:Organisation) RETURN o.name AS name"},
                            headers={"Origin": "http://127.0.0.1"})
@@ -266,35 +281,31 @@ def test_html_in_names_is_escaped_everywhere_it_is_shown(hostile: Hostile, cli, 
         shown += "alert(1)" in body
     assert shown >= 4  # the names are shown, escaped, on most pages
     assert "{{7*7}}" in pages[f"/dashboard/places/{PLACE}"]  # not evaluated by the template engine
-    _in_the_browser(pages, tmp_path)
 
 
-def _in_the_browser(pages: dict[str, str], tmp_path: Path) -> None:
-    """Where Chromium is installed: the pages' DOMs hold the names as text, no element from them."""
-    chromium = os.environ.get("ICPMAP_CHROMIUM", "/usr/bin/chromium")
-    if not Path(chromium).exists():
-        return
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page()
-            fired: list[str] = []
-            page.on("dialog", lambda d: (fired.append(d.message), d.dismiss()))
-            for n, (where, body) in enumerate(pages.items()):
-                file = tmp_path / f"page{n}.html"
-                file.write_text(body, encoding="utf-8")
-                page.goto(file.as_uri())
-                page.wait_for_timeout(200)
-                injected = page.evaluate("""() => document.querySelectorAll(
-                    'img[src="x"], svg[onload], [onerror], [onload]').length""")
-                scripts = page.evaluate("""() => [...document.scripts].filter(s => s.type !== 'application/json'
-                    && ['alert(1)', 'alert(2)', 'alert(3)', 'alert(4)', 'alert(5)'].some(a => s.text.includes(a))).length""")
-                assert injected == 0 and scripts == 0, where
-            assert fired == []
-        finally:
-            browser.close()
+@pytest.mark.browser
+def test_html_in_names_stays_text_in_the_browser(hostile: Hostile, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The pages' DOMs hold the hostile names as text: no element, no script, no dialog from them."""
+    pages = _pages(hostile)
+    page = browser.new_page()
+    try:
+        fired: list[str] = []
+        page.on("dialog", lambda d: (fired.append(d.message), d.dismiss()))
+        for n, (where, body) in enumerate(pages.items()):
+            file = tmp_path / f"page{n}.html"
+            file.write_text(body, encoding="utf-8")
+            page.goto(file.as_uri())
+            page.wait_for_timeout(200)
+            injected = page.evaluate("""() => document.querySelectorAll(
+                'img[src="x"], svg[onload], [onerror], [onload]').length""")
+            scripts = page.evaluate("""() => [...document.scripts].filter(s => s.type !== 'application/json'
+                && ['alert(1)', 'alert(2)', 'alert(3)', 'alert(4)', 'alert(5)'].some(a => s.text.includes(a))).length""")
+            assert injected == 0 and scripts == 0, where
+        assert fired == []
+        shown = page.evaluate("() => document.body.innerText")  # the last page: the query results
+        assert "<script>alert(1)</script>" in shown or "<img src=x onerror=alert(2)>" in shown
+    finally:
+        page.close()
 
 
 # -- formula injection ------------------------------------------------------------------------------------
@@ -481,28 +492,25 @@ for path in sys.argv[2:]:
 """
 
 
-def test_hostile_files_are_refused_clearly_in_bounded_memory_and_time(files, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_files_are_refused_clearly(files, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Each hostile file, in turn in one process (the load path of `icpmap load` and `POST /loads`),
+    is refused with a message naming it. Its memory and time bounds are `make bench`'s
+    (benchmarks/bench_hostile.py), not a unit test's."""
     ok = tmp_path / "ok"
     ok.mkdir()
     (ok / "ics.csv").write_text("code,name\nQ1,An ICS\n")
-    # What a load of a tiny good file costs, then every hostile file in turn in one process
-    # (the load path of `icpmap load` and `POST /loads`): its peak memory bounds them all.
-    code, err, _, baseline = _run_measured([sys.executable, "-c", CHECKER, str(tmp_path / "db"), str(ok / "ics.csv")])
+    code, err, _, _ = _run_measured([sys.executable, "-c", CHECKER, str(tmp_path / "db"), str(ok / "ics.csv")])
     assert code == 0, err
     paths = [str(path) for path, _ in files.values()]
     argv = [sys.executable, "-c", CHECKER, str(tmp_path / "db"), *paths]
-    code, out, seconds, peak = _run_measured(argv, stdout=True)
+    code, out, _, _ = _run_measured(argv, stdout=True)
     assert code == 0, out
     results = {r["path"]: r for r in map(json.loads, out.splitlines())}
-    figures = []
+    assert set(results) == set(paths)
     for what, (path, expected) in files.items():
-        r = results[str(path)]
-        message = " ".join(r["message"].split())
+        message = " ".join(results[str(path)]["message"].split())
         assert message.startswith("1 problem found; nothing was loaded."), (what, message)
         assert expected in message and path.name in message, (what, message)
-        assert r["seconds"] < 20, (what, r["seconds"])
-        figures.append(f"{what} {r['seconds']:.1f}s")
-    assert peak < baseline + 150 * 1024 * 1024, (peak // 2**20, baseline // 2**20)
     # And as a person sees it from the command line: a message, exit code 1, no traceback.
     for what in ("junk.csv", "zip bomb"):
         path, expected = files[what]
@@ -512,8 +520,6 @@ def test_hostile_files_are_refused_clearly_in_bounded_memory_and_time(files, tmp
         assert code == 1 and expected in message and "Traceback" not in err, (what, message)
     with _embedded(tmp_path / "db") as store:
         assert store.counts()["ICS"] == 1  # each refusal left the store as it was
-    print(f"\nhostile files: peak {peak / 2**20:.0f} MB (a tiny good load: {baseline / 2**20:.0f} MB), "
-          f"{seconds:.1f}s for all: " + "; ".join(figures))
 
 
 def test_the_service_refuses_hostile_uploads(files, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

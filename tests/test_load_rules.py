@@ -425,3 +425,40 @@ def test_report_and_progress(store: Store, tmp_path: Path) -> None:
     assert {Path(f.path).name for f in report.files} == set(BASE)
     assert all(len(f.sha256) == 64 for f in report.files)
     assert report.table("Place").rows_read == 2 and report.table("Place").created == 2
+
+
+# -- a later file fills in a blank; an ambiguous reference ----------------------------------------
+
+
+def test_a_later_file_fills_in_a_blank(base: Store, tmp_path: Path) -> None:
+    first = {
+        "organisations.csv": "code,name,sector,statutory\nNEW,New Partner,voluntary,\n",
+        "memberships.csv": "organisation_code,board_code,role,from,to\nNEW,PPB-L,wider,2020-01-01,\n",
+    }
+    load_paths(base, [write(tmp_path / "a", first)])
+    assert rows(base, "MATCH (o:Organisation {code: 'NEW'}) RETURN o.statutory") == [[None]]
+    assert rows(base, "MATCH (:Organisation {code: 'NEW'})-[m:MEMBER_OF]->() RETURN m.to") == [[None]]
+    later = {
+        "organisations.csv": "code,name,sector,statutory\nNEW,New Partner,voluntary,true\n",
+        "memberships.csv": "organisation_code,board_code,role,from,to\nNEW,PPB-L,wider,2020-01-01,2024-03-31\n",
+    }
+    report = load_paths(base, [write(tmp_path / "b", later)])
+    assert rows(base, "MATCH (o:Organisation {code: 'NEW'}) RETURN o.statutory") == [[True]]
+    assert rows(base, "MATCH (:Organisation {code: 'NEW'})-[m:MEMBER_OF]->() RETURN m.to") == [[dt.date(2024, 3, 31)]]
+    assert (report.table("Organisation").updated, report.table("MEMBER_OF (Organisation->Board)").updated) == (1, 1)
+    assert not load_paths(base, [tmp_path / "b"]).changed
+
+
+def test_an_ambiguous_reference_is_reported(base: Store, tmp_path: Path) -> None:
+    files = {  # a board coded like a Place: a role's target E08000014 could be either
+        "boards.csv": "code,name,kind,place_code\nE08000014,Board coded like a Place,place_partnership_board,E08000012\n",
+        "people.csv": "id,name,role_title,organisation_code\nPER-1,A Person,Lead,LCC\n",
+        "roles.csv": "person_id,role,target_code,from\nPER-1,place_lead,E08000014,2021-01-01\n",
+    }
+    problems = refused(base, [write(tmp_path / "a", files)])
+    assert [(where(p), p.value) for p in problems] == [(("roles.csv", 2, "target_code"), "E08000014")]
+    assert "ambiguous code" in problems[0].message
+    assert "Place" in problems[0].message and "Board" in problems[0].message
+    files["roles.csv"] = "person_id,role,target_code,from\nPER-1,place_lead,E08000012,2021-01-01\n"
+    load_paths(base, [write(tmp_path / "b", files)])  # a code that is only a Place is fine
+    assert rows(base, "MATCH (:Person)-[h:HOLDS]->(p:Place) RETURN p.code, h.role") == [["E08000012", "place_lead"]]

@@ -31,6 +31,10 @@ def test_hypothesis_every_date_spelling_round_trips(day: dt.date, case: int, pad
         _case(case, day.strftime("%d%b%Y")),  # 01Jan2022 / 01JAN2021
         day.strftime("%Y%m%d"),  # ODS / ePCN
         f"{day.isoformat()} 00:00:00",  # Excel's date-time at midnight
+        _case(case, day.strftime("%d %b %Y")),  # 30 Sep 2021
+        _case(case, day.strftime("%d %B %Y")),  # 30 September 2021
+        day.strftime("%d/%m/%y"),  # 30/09/21
+        day.strftime("%Y/%m/%d"),  # 2021/09/30
     ]
     for text in spellings:
         assert parse_date(pad + text + pad) == day, text
@@ -127,3 +131,29 @@ def test_numbers_refused() -> None:
     assert parse_float("£1,250,000.50") == 1250000.5
     with pytest.raises(ValueError):
         parse_float("lots")
+
+
+# 5 March 2021: day and month both fit either way, so a spelling read month-first is caught.
+MARCH_5 = dt.date(2021, 3, 5)
+
+
+@pytest.mark.parametrize("text", [
+    "2021-03-05", "2021-3-5", "2021-03-05 00:00:00", "2021-03-05T00:00:00.000",
+    "05/03/2021", "5/3/2021", "05/03/21",
+    "05-Mar-21", "05-MAR-2021", "05Mar2021", "05MAR2021",
+    "20210305", "05 Mar 2021", "5 March 2021", "2021/03/05",
+])
+def test_every_accepted_spelling_reads_day_and_month_the_right_way_round(text: str) -> None:
+    assert parse_date(text) == MARCH_5
+
+
+@pytest.mark.parametrize("text", ["2021-03-05x", "03/05/2021/", "March 5, 2021", "2021.03.05", "5th March 2021"])
+def test_other_spellings_are_not_dates(text: str) -> None:
+    with pytest.raises(ValueError, match="date"):
+        parse_date(text)
+
+
+@pytest.mark.parametrize("text", ["31/02/2021", "13/13/2021", "2021-02-29", "20210230", "00/01/2021"])
+def test_impossible_dates_in_any_spelling_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="impossible date"):
+        parse_date(text)

@@ -301,7 +301,8 @@ def test_cli_and_api_take_ics(tmp_path: Path, cli) -> None:
     from icpmap.api.app import create_app
 
     with open_store(db, engine="ladybug") as store:
-        client = TestClient(create_app(store, allow_anonymous=True, keys_path=Path(os.devnull + ".none.json")))
+        client = TestClient(create_app(store, allow_anonymous=True, keys_path=Path(os.devnull + ".none.json")),
+                            base_url="http://127.0.0.1")
         assert [r["pcn_code"] for r in client.get("/reports/coterminosity?ics=QAA").json()["rows"]] == [
             "U11111", "U22222"]
         assert [p["place_code"] for p in client.get("/places?ics=QAA").json()] == [ALPHA, BETA]

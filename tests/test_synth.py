@@ -324,11 +324,8 @@ def test_cli(tmp_path: Path) -> None:
 
 
 def test_the_loader_loads_the_place_scale(place_dir: Path, tmp_path: Path) -> None:
-    try:
-        from icpmap.loaders import load_paths
-    except ImportError as exc:
-        pytest.skip(f"the loader is not importable yet: {exc}")
     from icpmap.graph import open_store
+    from icpmap.loaders import load_paths
 
     frames = read_all(place_dir)
     store = open_store(tmp_path / "db")

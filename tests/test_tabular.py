@@ -40,3 +40,22 @@ def test_xlsx_is_formatted_and_neutralised(tmp_path):
     assert sheet["B2"].value == 4
     assert sheet.freeze_panes == "A2"
     assert sheet["A1"].font.bold
+
+
+def test_every_output_format_is_accepted_and_others_refused(tmp_path, capsys) -> None:
+    import click
+    import pytest
+
+    from icpmap.cli.output import emit
+
+    assert tabular.FORMATS == ("table", "csv", "json", "xlsx")
+    emit(["name"], [["=1+1"]], "csv")
+    assert capsys.readouterr().out == "name\n'=1+1\n"
+    emit(["name"], [["=1+1"]], "json")
+    assert json.loads(capsys.readouterr().out) == [{"name": "=1+1"}]
+    emit(["name"], [["x"]], "table")
+    assert "1 rows" in capsys.readouterr().out
+    emit(["name"], [["=1+1"]], "xlsx", tmp_path / "out.xlsx")
+    assert load_workbook(tmp_path / "out.xlsx")["result"]["A2"].value == "'=1+1"
+    with pytest.raises((SystemExit, click.exceptions.Exit)):
+        emit(["name"], [["x"]], "yaml")

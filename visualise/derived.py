@@ -19,7 +19,8 @@ from .. import cypher
 from ..graph import Store
 from ..reports import run_report
 
-PATIENTS_QUERY = "report-coterminosity-patients"  # the coterminosity report's per-footprint counts
+# the coterminosity report's per-footprint counts: from the loader's totals, or live (older stores)
+PATIENT_QUERIES = ("report-coterminosity-patients", "report-coterminosity-patients-live")
 UNKNOWN = "unknown"  # the report's footprint for patients in Areas with no neighbourhood
 
 
@@ -90,11 +91,15 @@ def pcn_footprints(
     verdicts = {r["pcn_code"]: r for r in (dict(zip(result.columns, row)) for row in result.rows)
                 if r["pcn_code"] in wanted}
     threshold = result.options.get("threshold") if hasattr(result, "options") else None
-    q = cypher.get(PATIENTS_QUERY)
-    bound = q.bind({"place": place, "as_at": as_at, "level": "neighbourhood"})
-    # the report has just run this query with these parameters: take its rows from the shared cache
-    found = cache.get((PATIENTS_QUERY, *sorted((k, repr(v)) for k, v in bound.items())))
-    patients_result = found if found is not None else store.read(q.text, bound)
+    # the report has just run one of these queries with these parameters: take its rows from the shared cache
+    found = None
+    for name in reversed(PATIENT_QUERIES):  # the live one only when the report fell back to it
+        bound = cypher.get(name).bind({"place": place, "as_at": as_at, "level": "neighbourhood"})
+        found = found or cache.get((name, *sorted((k, repr(v)) for k, v in bound.items())))
+    if found is None:
+        q = cypher.get(PATIENT_QUERIES[1])
+        found = store.read(q.text, q.bind({"place": place, "as_at": as_at, "level": "neighbourhood"}))
+    patients_result = found
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for r in patients_result.records():
         if r["pcn_code"] in wanted and r["footprint"] is not None:

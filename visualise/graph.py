@@ -18,10 +18,16 @@ from typing import Any
 from .. import cypher
 from ..errors import UserError
 from ..graph import Store
+from ..graph.store import Result
 from . import derived
 from .style import kind_label, sector_label
 
 SCOPES = ("place", "board", "pcn", "ics")
+
+
+class UnknownScope(UserError):
+    """The Place, board, PCN or ICS asked for is not in the store."""
+
 ICP_BOARD_KINDS = ("place_partnership_board", "health_and_wellbeing_board")
 MIN_PATIENT_SHARE_SHOWN = 0.05  # PCN scope: neighbourhoods holding at least this share of its patients
 
@@ -183,13 +189,14 @@ def build_graph(
     (scope, code), = given.items()
     code = str(code).strip()
     as_at = as_at or dt.date.today()
-    builder = _Builder(store, as_at, people_names)
-    if scope == "pcn":
-        g = builder.pcn(code, True if practices is None else practices)
-    elif scope == "board":
-        g = builder.board(code)
-    else:
-        g = builder.places(scope, code, bool(practices))
+    with store.reading() as view:  # every read of one diagram in one read transaction
+        builder = _Builder(view, as_at, people_names)  # type: ignore[arg-type]
+        if scope == "pcn":
+            g = builder.pcn(code, True if practices is None else practices)
+        elif scope == "board":
+            g = builder.board(code)
+        else:
+            g = builder.places(scope, code, bool(practices))
     g.notes.append("Signatures, missing links, place leads and coterminosity as the reports define them "
                    "(unsigned, missing-links, place-leads, coterminosity by patients at neighbourhood level).")
     return g
@@ -209,14 +216,16 @@ class _Builder:
         if scope == "ics":
             ics_rows = _read(self.store, "visual-ics", ics=[code])
             if not ics_rows:
-                raise UserError(f"No ICS with code {code!r} in the store.")
+                raise UnknownScope(f"No ICS with code {code!r} in the store.")
             rows = _read(self.store, "visual-places", ics=[code])
             title = f"{ics_rows[0]['ics_name'] or code} — integrated care system"
         else:
             rows = _read(self.store, "visual-places", places=[code])
             if not rows:
-                raise UserError(f"No Place with code {code!r} in the store.")
+                raise UnknownScope(f"No Place with code {code!r} in the store.")
             title = f"{rows[0]['place_name'] or code} — place partnership"
+            # the reports run below check their --place: it is there, as this read has just shown
+            self.cache[("report-place", code)] = Result(["place_code", "place_name"], [[code, rows[0]["place_name"]]])
         g = self.g = DiagramGraph(scope, code, title, self.as_at)
         if scope == "ics":
             g.add_node("ICS", code, ics_rows[0]["ics_name"], info={"type": "ICS", "code": code})
@@ -243,7 +252,7 @@ class _Builder:
     def board(self, code: str) -> DiagramGraph:
         rows = _read(self.store, "visual-boards", boards=[code])
         if not rows:
-            raise UserError(f"No board with code {code!r} in the store.")
+            raise UnknownScope(f"No board with code {code!r} in the store.")
         g = self.g = DiagramGraph("board", code, f"{rows[0]['board_name'] or code} — board", self.as_at)
         self._boards(rows)
         self._board_links([code])
@@ -255,7 +264,7 @@ class _Builder:
     def pcn(self, code: str, practices: bool) -> DiagramGraph:
         rows = _read(self.store, "visual-pcns", pcns=[code])
         if not rows:
-            raise UserError(f"No PCN with code {code!r} in the store.")
+            raise UnknownScope(f"No PCN with code {code!r} in the store.")
         g = self.g = DiagramGraph("pcn", code, f"{rows[0]['pcn_name'] or code} — primary care network", self.as_at)
         c = g.add_node("PCN", code, rows[0]["pcn_name"], info={"type": "PCN", "code": code})
         for r in rows:
@@ -548,4 +557,4 @@ class _Builder:
             g.add_edge(board_id, m, "missing_link", **{"missing": f"no link to any {kind_label(kind).lower()}"})
 
 
-__all__ = ["SCOPES", "DiagramGraph", "Edge", "Node", "build_graph"]
+__all__ = ["SCOPES", "DiagramGraph", "Edge", "Node", "UnknownScope", "build_graph"]

@@ -1,6 +1,5 @@
 // name: report-has-registrations
-// description: Whether any registered-patient counts (Practice REGISTERS Area) are loaded: coterminosity counts patients when they are, else practices.
+// description: How many registered-patient counts (Practice REGISTERS Area) are loaded: coterminosity counts patients when there are any, else practices.
 // columns: registrations
-OPTIONAL MATCH (:Practice)-[r:REGISTERS]->(:Area)
-WITH r LIMIT 1
+MATCH (:Practice)-[r:REGISTERS]->(:Area)
 RETURN count(r) AS registrations

@@ -5,7 +5,7 @@
 // param: as_at date = today -- core memberships current on this date (YYYY-MM-DD)
 // columns: place_code, agreement_code, organisation_code, organisation_name, reason, agreement_kind
 MATCH (a:Agreement)-[:`FOR`]->(p:Place)
-WHERE coalesce($place, p.code) = p.code
+WITH * WHERE coalesce($place, p.code) = p.code
   AND (coalesce($ics, '') = '' OR EXISTS { MATCH (p)-[:PART_OF]->(i:ICS) WHERE i.code = $ics })
 MATCH (o:Organisation)-[s:PARTY_TO]->(a)
 WHERE s.signed_on IS NULL
@@ -13,7 +13,7 @@ RETURN DISTINCT p.code AS place_code, a.code AS agreement_code, o.code AS organi
        o.name AS organisation_name, 'not_signed' AS reason, a.kind AS agreement_kind
 UNION ALL
 MATCH (a:Agreement)-[:`FOR`]->(p:Place)
-WHERE coalesce($place, p.code) = p.code
+WITH * WHERE coalesce($place, p.code) = p.code
   AND (coalesce($ics, '') = '' OR EXISTS { MATCH (p)-[:PART_OF]->(i:ICS) WHERE i.code = $ics })
 MATCH (o:Organisation)-[m:MEMBER_OF]->(b:Board)-[:SERVES]->(p)
 WHERE b.kind IN ['place_partnership_board', 'health_and_wellbeing_board']

@@ -1,0 +1,68 @@
+"""The command line starts at once: heavy modules are imported only by the commands that use them.
+
+Each check runs in a fresh child process (this test process has imported everything already).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+# The web stack, pandas and numpy, the charts, the engines, and what only some commands need.
+# (Not pydantic: Typer itself uses it to read any option.)
+HEAVY = (
+    "pandas", "numpy", "fastapi", "starlette", "uvicorn", "matplotlib", "pyvis", "networkx", "openpyxl",
+    "ladybug", "neo4j", "jinja2", "docx", "fpdf", "PIL",
+)
+
+CHILD = """
+import io, json, sys
+from contextlib import redirect_stdout
+heavy = {heavy!r}
+loaded = lambda: sorted(m for m in heavy if m in sys.modules)
+out = {{}}
+import icpmap.cli
+out["import icpmap.cli"] = loaded()
+from icpmap.cli import app
+for args in {commands!r}:
+    with redirect_stdout(io.StringIO()) as printed:
+        code = app(args, standalone_mode=False)
+    out[" ".join(args)] = loaded() if code in (None, 0) and printed.getvalue() else ["FAILED", code]
+print(json.dumps(out))
+"""
+
+
+def _child(code: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_importing_the_cli_loads_nothing_heavy():
+    found = _child(CHILD.format(heavy=HEAVY, commands=[]))
+    assert found == {"import icpmap.cli": []}
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["queries"], ["reports"], ["schema", "--markdown"],
+                                  ["report", "--help"], ["load", "--help"], ["synth", "--help"],
+                                  ["profile", "--help"]])
+def test_light_commands_load_nothing_heavy(args):
+    found = _child(CHILD.format(heavy=HEAVY, commands=[args]))
+    assert found[" ".join(args)] == [], found
+
+
+def test_the_packages_commands_import_are_light():
+    """`icpmap.reports` (for `tabular`), `icpmap.graph` and `icpmap.synth` import nothing heavy themselves."""
+    code = (f"import sys, json; import icpmap.reports, icpmap.reports.tabular, icpmap.graph, icpmap.synth, icpmap.cypher; "
+            f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))")
+    assert _child(code) == []
+
+
+def test_a_report_with_default_settings_needs_no_pydantic(tmp_path):
+    """Settings are checked by pydantic only when they differ from the defaults."""
+    code = ("import sys, json; from icpmap.reports import load_settings, ReportSettings; load_settings(); "
+            "ReportSettings(); print(json.dumps('pydantic' in sys.modules))")
+    assert _child(code) is False

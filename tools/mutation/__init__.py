@@ -1,0 +1,1 @@
+"""Mutation testing of icpmap's core (`make mutation`); see docs/mutation.md."""

@@ -1,0 +1,174 @@
+"""`make mutation`: mutate the core, run only the covering tests per mutant, write docs/mutation.md.
+
+    python -m tools.mutation                       # every area, Python and text mutants, then the report
+    python -m tools.mutation --area api --area escaping
+    python -m tools.mutation --no-python           # text mutants only (queries, templates, script)
+    python -m tools.mutation --report-only         # rewrite the report from the last results
+
+Results are kept under .mutation/ between runs: mutmut re-tests only functions whose
+source changed, and a text mutant is re-run only when its file or its tests changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+from . import pymut, textmut, textrun
+from .report import write_report
+from .stage import ROOT, STAGE
+
+AREAS_FILE = Path(__file__).with_name("areas.toml")
+TEXT_RESULTS = STAGE / "text" / "results.json"
+
+
+def load_areas() -> tuple[dict, dict]:
+    data = tomllib.loads(AREAS_FILE.read_text(encoding="utf-8"))
+    return data["settings"], data["areas"]
+
+
+def existing(tests: list[str]) -> list[str]:
+    return [t for t in tests if (ROOT / t).exists()]
+
+
+def git_commit() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        return head.strip() + ("+changes" if dirty else "")
+    except OSError:
+        return "unknown"
+
+
+def _only(files: list[str], only: list[str] | None) -> list[str]:
+    import fnmatch
+
+    return [f for f in files if not only or any(fnmatch.fnmatch(f, o) for o in only)]
+
+
+def run_python(areas: dict, chosen: list[str], workers: int, only: list[str] | None = None) -> None:
+    for area in chosen:
+        spec = {**areas[area], "python": _only(areas[area].get("python", []), only)}
+        if spec["python"]:
+            print(f"== Python mutants (mutmut) in {area}: {', '.join(spec['python'])}", flush=True)
+            pymut.run(area, spec, workers)
+
+
+def _stats_tests(module_file: str) -> set[str]:
+    """Tests that reached any function of this module, as mutmut recorded them (any area's run)."""
+    module = "icpmap." + module_file[:-3].replace("/", ".") + "."
+    found: set[str] = set()
+    for path in pymut.PY_STAGE.glob("*/mutants/mutmut-stats.json"):
+        stats = json.loads(path.read_text(encoding="utf-8"))["tests_by_mangled_function_name"]
+        found |= {t for key, tests in stats.items() if key.startswith(module) for t in tests}
+    return found
+
+
+def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh: bool,
+             only: list[str] | None = None) -> None:
+    patterns = [p for a in chosen for p in areas[a].get("text", [])]
+    mutants = [m for m in textmut.generate(patterns) if _only([m.file], only)]
+    if not mutants:
+        return
+    print(f"== Text mutants in {', '.join(chosen)}: {len(mutants)}", flush=True)
+    tests = existing(sorted({t for a in chosen for t in areas[a]["tests"]} | set(settings.get("browser_tests", []))))
+    cov_file = STAGE / "text" / "coverage.json"
+    cov_file.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    cov = textrun.coverage(tests, cov_file)
+    print(f"   coverage run: {len(cov['reads'])} tests in {time.monotonic() - started:.0f}s", flush=True)
+    durations: dict[str, float] = cov["durations"]
+    readers: dict[str, set[str]] = {}
+    for test, files in cov["reads"].items():
+        for f in files:
+            readers.setdefault(f, set()).add(test)
+
+    cache = json.loads(TEXT_RESULTS.read_text(encoding="utf-8")) if TEXT_RESULTS.exists() and not fresh else {}
+    jobs: list[dict] = []
+    for m in mutants:
+        if m.file.endswith(".py"):
+            covering = _stats_tests(m.file) or {t for f in areas_of(areas, m.file) for t in existing(
+                areas[f].get("tests", []))}
+        else:
+            covering = readers.get(m.file, set())
+        # the area's own test files first (in the order areas.toml lists them), fastest first within one
+        order = [t for a in areas_of(areas, m.file) for t in areas[a].get("tests", [])]
+        ordered = sorted(covering, key=lambda t: (_rank(t, order), durations.get(t, 1.0)))
+        key = hashlib.sha256(json.dumps([m.as_dict(), ordered]).encode()).hexdigest()[:16]
+        if cache.get(m.id, {}).get("key") == key:
+            continue
+        cache[m.id] = {"key": key, "status": "no tests" if not ordered else None, "tests": len(ordered)}
+        if ordered:
+            budget = sum(durations.get(t, 2.0) for t in ordered)
+            jobs.append({**m.as_dict(), "tests": ordered, "timeout": 10 * budget + 300})
+    print(f"   {len(jobs)} to run ({len(mutants) - len(jobs)} unchanged or without tests)", flush=True)
+    results_file = STAGE / "text" / "run.jsonl"
+    TEXT_RESULTS.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
+    results_file.write_text("", encoding="utf-8")  # a stopped run's results are folded in by the report
+    jobs.sort(key=lambda j: j["timeout"])
+    procs = [textrun.spawn(i, jobs[i::workers], results_file) for i in range(workers) if jobs[i::workers]]
+    for p in procs:
+        p.wait()
+    for line in results_file.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        cache[r["id"]]["status"] = r["status"]
+        cache[r["id"]]["seconds"] = r["seconds"]
+    # forget mutants that no longer exist
+    all_ids = {m.id for m in textmut.generate([p for a in areas.values() for p in a.get("text", [])])}
+    cache = {k: v for k, v in cache.items() if k in all_ids}
+    TEXT_RESULTS.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def _rank(test: str, order: list[str]) -> int:
+    file = test.split("::")[0]
+    return order.index(file) if file in order else len(order)
+
+
+def areas_of(areas: dict, file: str) -> list[str]:
+    import fnmatch
+
+    return [a for a, spec in areas.items() if any(fnmatch.fnmatch(file, p) for p in spec.get("text", []))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.mutation", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--area", action="append", help="only this area (repeatable)")
+    parser.add_argument("--no-python", action="store_true", help="skip mutmut's Python mutants")
+    parser.add_argument("--no-text", action="store_true", help="skip the text mutants")
+    parser.add_argument("--fresh", action="store_true", help="forget cached text results")
+    parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--only", action="append", help="only files matching this glob (repeatable), e.g. 'api/auth.py'")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("ICPMAP_MUTATION_WORKERS", "2")))
+    args = parser.parse_args(argv)
+    settings, areas = load_areas()
+    chosen = args.area or list(areas)
+    unknown = [a for a in chosen if a not in areas]
+    if unknown:
+        parser.error(f"unknown area(s) {unknown}; known: {', '.join(areas)}")
+    started = time.monotonic()
+    if not args.report_only:
+        STAGE.mkdir(exist_ok=True)
+        if not args.no_python:
+            run_python(areas, chosen, args.workers, args.only)
+        if not args.no_text:
+            run_text(settings, areas, chosen, args.workers, args.fresh, args.only)
+        runs = json.loads((STAGE / "runs.json").read_text()) if (STAGE / "runs.json").exists() else {}
+        for a in chosen:
+            runs[a] = {"commit": git_commit(), "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                       "python": not args.no_python, "text": not args.no_text}
+        (STAGE / "runs.json").write_text(json.dumps(runs, indent=1), encoding="utf-8")
+    ok = write_report(areas, minutes=(time.monotonic() - started) / 60)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
