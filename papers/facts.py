@@ -267,7 +267,7 @@ def gather_ics(store: Store, ics: str, *, as_at: dt.date | None = None, names: b
 
 @dataclass(frozen=True)
 class Source:
-    file: str  # the file's name (no folder: a paper does not say where someone keeps files)
+    file: str  # the file's name and its folder's (not the whole path: where someone keeps files)
     read_as: str
     extract: str | None
     rows: int | None
@@ -300,9 +300,12 @@ def sources(audit_path: Path | None, limit: int = 400) -> tuple[list[Source], st
 
 
 def _file_name(path: str) -> str:
-    """`/home/x/data/book.xlsx [sheet]` -> `book.xlsx [sheet]`."""
+    """`/home/x/data/book.xlsx [sheet]` -> `data/book.xlsx [sheet]`: the file and its folder's name,
+    enough to tell two `places.csv` apart, not where someone keeps their files."""
     head, sep, sheet = path.partition(" [")
-    return Path(head).name + (sep + sheet if sep else "")
+    where = Path(head)
+    name = f"{where.parent.name}/{where.name}" if where.parent.name else where.name
+    return name + (sep + sheet if sep else "")
 
 
 __all__ = ["FEATURES", "IcsFacts", "Lead", "PlaceFacts", "Source", "gather", "gather_ics", "milestones", "sources"]

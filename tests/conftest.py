@@ -4,11 +4,11 @@ Every test that takes `store` runs on the embedded engine, and again on Neo4j wh
 `ICPMAP_NEO4J_URI` is set. The Neo4j run WIPES the database it points at.
 
 A test that needs something this machine may lack (Chromium, a Neo4j server, the shared
-NHS files) skips with a reason through `require(kind, reason)`. Where the environment says
-the thing is there — `ICPMAP_REQUIRE_BROWSER=1`, `ICPMAP_REQUIRE_NEO4J=1`,
-`ICPMAP_REQUIRE_SHARED_DATA=1` (CI sets them) — that skip is a failure instead, and so is
-any skip of a test marked `browser`, `neo4j` or `shared_data`: CI cannot pass with the
-browser checks silently not run.
+NHS files, LibreOffice and poppler) skips with a reason through `require(kind, reason)`.
+Where the environment says the thing is there — `ICPMAP_REQUIRE_BROWSER=1`,
+`ICPMAP_REQUIRE_NEO4J=1`, `ICPMAP_REQUIRE_SHARED_DATA=1`, `ICPMAP_REQUIRE_OFFICE=1` (CI sets
+them) — that skip is a failure instead, and so is any skip of a test marked `browser`,
+`neo4j`, `shared_data` or `office`: CI cannot pass with the browser checks silently not run.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ NEO4J = bool(os.environ.get("ICPMAP_NEO4J_URI"))
 ENGINES = ["ladybug", "neo4j"] if NEO4J else ["ladybug"]
 
 
-REQUIRABLE = ("browser", "neo4j", "shared_data")
+REQUIRABLE = ("browser", "neo4j", "shared_data", "office")
 
 
 def required(kind: str) -> bool:

@@ -249,7 +249,7 @@ def figure_png(fig: Any, dpi: int = 200) -> bytes:
 
     fig.set_dpi(dpi)
     canvas = FigureCanvasAgg(fig)
-    with matplotlib.rc_context({"text.hinting": "no_hinting", "text.hinting_factor": 1}):
+    with matplotlib.rc_context({"text.hinting": "no_hinting"}):
         canvas.draw()
     size = canvas.get_width_height(physical=True)
     image = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
