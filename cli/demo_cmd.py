@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 PRODUCERS: tuple[tuple[str, str, str, str], ...] = (
     ("reports", "reports", "icpmap.reports", "write_report_pack"),
     ("diagrams and charts", "", "icpmap.visualise", "write_all"),
+    ("board papers", "papers", "icpmap.papers", "write_demo"),
 )
 
 

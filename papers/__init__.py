@@ -125,5 +125,29 @@ def write(doc: Document, path: str | os.PathLike[str]) -> Path:
     return path
 
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "Prepared", "compose", "format_of", "ics_pack", "place_profile", "prepare",
-           "render", "write"]
+DEMO_PLACE = "E08000012"  # Liverpool, in the bundled sample
+
+
+def write_demo(store: Store, out_dir: str | os.PathLike[str]) -> list[Path]:
+    """What `icpmap demo` writes: the Liverpool profile (else the first Place's) and every ICS's
+    pack, each as Word and PDF, in `out_dir`."""
+    from .. import cypher
+
+    places = store.read(cypher.get("places").text).records()
+    if not places:
+        return []
+    folder = Path(out_dir)
+    codes = [p["place_code"] for p in places]
+    place = DEMO_PLACE if DEMO_PLACE in codes else codes[0]
+    jobs = [("profile-" + place, prepare(store, place=place))]
+    jobs += [("pack-" + code, prepare(store, ics=code)) for code in sorted({p["ics_code"] for p in places if p["ics_code"]})]
+    written = []
+    for stem, prepared in jobs:
+        doc = compose(prepared)
+        for fmt in FORMATS:
+            written.append(write(doc, folder / f"{stem}.{fmt}"))
+    return written
+
+
+__all__ = ["DEMO_PLACE", "FORMATS", "MEDIA_TYPES", "Prepared", "compose", "format_of", "ics_pack", "place_profile",
+           "prepare", "render", "write", "write_demo"]

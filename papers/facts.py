@@ -191,11 +191,16 @@ def gather(
     settings: ReportSettings | None = None,
     diagrams: bool = True,
 ) -> list[PlaceFacts]:
-    """The facts of one Place (`place`) or of every Place of an ICS (`ics`), as at `as_at`."""
+    """The facts of one Place (`place`) or of every Place of an ICS (`ics`), as at `as_at`: every
+    read in one read transaction (one state of the store), reports and diagrams sharing one cache."""
     if (place is None) == (ics is None):
         raise UserError("Give a Place (--place CODE) or an ICS (--ics CODE).")
-    as_at = as_at or dt.date.today()
-    settings = settings or load_settings()
+    with store.reading() as view:
+        return _gather(view, place, ics, as_at or dt.date.today(), names, settings or load_settings(), diagrams)
+
+
+def _gather(store: Any, place: str | None, ics: str | None, as_at: dt.date, names: bool, settings: ReportSettings,
+            diagrams: bool) -> list[PlaceFacts]:
     cache: dict[tuple[Any, ...], Any] = {}
 
     def report(name: str, **options: Any) -> Any:
@@ -228,7 +233,7 @@ def gather(
         if diagrams:
             from ..visualise.graph import build_graph
 
-            graph = build_graph(store, place=code, as_at=as_at, people_names=names)
+            graph = build_graph(store, place=code, as_at=as_at, people_names=names, cache=cache)
         info = places.get(code, {})
         out.append(PlaceFacts(
             code=code,

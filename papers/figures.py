@@ -18,7 +18,7 @@ from .facts import IcsFacts, PlaceFacts
 from .model import AMBER, GREEN, RED, Figure
 
 WIDTH_IN = 6.85  # the text width of an A4 page with 18 mm margins
-DPI = 200
+DPI = 180
 
 
 def _figure(width: float, height: float) -> Any:

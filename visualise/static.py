@@ -64,7 +64,7 @@ def positions(graph: DiagramGraph, iterations: int | None = None) -> dict[str, t
     sizes = {n: 0.012 * node_size(graph.nodes[n].kind, graph.nodes[n].weight) / 10 for n in graph.nodes}
     n = len(graph.nodes)
     settled = nx.forceatlas2_layout(
-        g, pos=pos0, max_iter=iterations or (300 if n <= 150 else 120 if n <= 600 else 50),
+        g, pos=pos0, max_iter=iterations or (200 if n <= 150 else 100 if n <= 600 else 50),
         scaling_ratio=2.0, gravity=1.0, node_size=sizes, weight="weight", seed=7,
     )
     return {k: (float(v[0]), float(v[1])) for k, v in settled.items()}
