@@ -583,3 +583,13 @@ def test_render_refuses_other_formats():
     with pytest.raises(UserError, match=r"\.docx \(Word\) or \.pdf"):
         papers.format_of("paper.odt")
     assert json.dumps(papers.FORMATS) == '["docx", "pdf"]'
+
+
+def test_readme_shows_a_profile_made_by_the_project():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    pictures = re.findall(r"\]\((docs/images/profile-page-\d\.png)\)", readme)
+    assert len(pictures) == 3
+    for picture in pictures:
+        data = (Path(__file__).resolve().parents[1] / picture).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "readme-images:" in (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
