@@ -52,7 +52,7 @@ def profile(
     from ..papers import compose, prepare, write
 
     started = time.perf_counter()
-    with state.store() as store:
+    with state.store(read_only=True) as store:
         prepared = prepare(store, place=place, ics=ics, as_at=when, since=before, names=names)
     # the store is closed: the pictures of an ICS pack's Places can be drawn in parallel
     doc = compose(prepared, workers=min(4, os.cpu_count() or 1))
