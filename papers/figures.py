@@ -9,6 +9,7 @@ Text from the data is escaped for mathtext, so it prints as written.
 from __future__ import annotations
 
 import struct
+import sys
 from collections import Counter
 from typing import Any
 
@@ -154,8 +155,14 @@ def all_pictures(places: list[PlaceFacts], expected: list[str], workers: int = 1
     import multiprocessing
 
     global _JOBS
-    if workers > 1 and len(places) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if workers > 1 and len(places) > 1 and sys.platform.startswith("linux"):
         from concurrent.futures import ProcessPoolExecutor
+
+        # imported once here, so that each worker inherits them instead of importing them again
+        import matplotlib.backends.backend_agg
+        import matplotlib.figure  # noqa: F401
+        import networkx  # noqa: F401
+        from PIL import Image  # noqa: F401
 
         _JOBS = [(p, expected) for p in places]
         try:

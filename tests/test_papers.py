@@ -455,6 +455,18 @@ def test_cli_writes_a_profile_in_each_format(cli, cli_db, tmp_path):
     assert "Liverpool place partnership profile" in text and "sample/memberships.csv" in text  # the CLI's load audit
 
 
+def test_cli_writes_the_ics_pack_drawing_places_in_parallel(cli, cli_db, tmp_path):
+    """The CLI closes the store, then draws the Places' pictures in forked workers."""
+    from pypdf import PdfReader
+
+    out = cli("profile", "--ics", "qyg", "-o", str(tmp_path / "pack.pdf"), db=cli_db, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert "(29 pictures)" in " ".join(out.stdout.split())  # 2 summary charts + 3 for each of the 9 Places
+    outline = PdfReader(str(tmp_path / "pack.pdf")).outline
+    titles = [item.title for item in outline[1] if not isinstance(item, list)]
+    assert sum(t.endswith("place partnership profile") for t in titles) == 9
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["profile", "-o", "x.docx"], "Give --place CODE"),
     (["profile", "--place", LIVERPOOL, "--ics", "QYG", "-o", "x.docx"], "Give --place CODE"),
