@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fuzz bench mutation clean install neo4j-up neo4j-down readme-images
+.PHONY: demo test lint docs screenshots fuzz bench mutation clean install neo4j-up neo4j-down paper-images
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,docs]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -20,6 +20,16 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The documentation site (docs/, MkDocs + Material): reference pages regenerated from the code,
+# then built with warnings as errors into build/site. `make test` checks both (tests/test_docs.py).
+docs: $(STAMP)
+	$(BIN)/python -m icpmap.docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict
+
+# The screenshots in docs/images/, made by the demo in headless Chromium (Debian's chromium).
+screenshots: $(STAMP)
+	$(BIN)/python -m icpmap.docs.screenshots
+
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
 
@@ -29,9 +39,9 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
-# The README's pictures of a board paper: `icpmap profile` on the bundled sample, its first
+# The pictures of a board paper in docs/concepts/papers.md: `icpmap profile` on the bundled sample, its first
 # three pages drawn by poppler's pdftoppm (Debian poppler-utils).
-readme-images: $(STAMP)
+paper-images: $(STAMP)
 	rm -rf build/readme && mkdir -p build/readme docs/images
 	$(BIN)/icpmap --db build/readme/store load -q sample
 	$(BIN)/icpmap --db build/readme/store profile --place E08000012 --as-at 2025-06-30 -o build/readme/profile.pdf

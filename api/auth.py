@@ -151,17 +151,17 @@ class KeyFile:
 
     @contextlib.contextmanager
     def _exclusive(self) -> Iterator[None]:
-        import fcntl
+        from ..graph import portable
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
         with open(lock_path, "a") as lock_file:
-            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            portable.lock(lock_file.fileno(), wait=True)
             try:
                 self._stamp = None  # re-read under the lock
                 yield
             finally:
-                fcntl.flock(lock_file, fcntl.LOCK_UN)
+                portable.unlock(lock_file.fileno())
 
     def _save(self, records: dict[str, KeyRecord]) -> None:
         payload = {"version": 1, "keys": [asdict(r) for r in sorted(records.values(), key=lambda r: r.created)]}

@@ -7,6 +7,7 @@ write, and it writes only through a load, so answers stay valid until the next l
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable
@@ -100,8 +101,9 @@ def place_exists(store: Store, code: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-def place_detail(store: Store, code: str) -> dict[str, Any] | None:
-    """A Place with its ICS, boards, members, neighbourhoods, agreements and people."""
+def place_detail(store: Store, code: str, as_at: dt.date | None = None) -> dict[str, Any] | None:
+    """A Place with its ICS, boards, members, neighbourhoods, agreements and people, as at a date."""
+    as_at = as_at or dt.date.today()
     head = records(store, """
         MATCH (p:Place {code: $code})
         OPTIONAL MATCH (p)-[:PART_OF]->(i:ICS)
@@ -113,25 +115,29 @@ def place_detail(store: Store, code: str) -> dict[str, Any] | None:
         MATCH (b:Board)-[:SERVES]->(p:Place {code: $code})
         RETURN b.code AS code, b.name AS name, b.kind AS kind ORDER BY code""", {"code": code})
     members = cypher.get("place-members")
-    detail["members"] = store.read(members.text, members.bind({"place": code})).records()
+    detail["members"] = store.read(members.text, members.bind({"place": code, "as_at": as_at})).records()
     neighbourhoods = records(store, """
         MATCH (n:Neighbourhood)-[:PART_OF]->(p:Place {code: $code})
+        WHERE n.`from` IS NULL OR n.`from` <= $as_at
         OPTIONAL MATCH (pcn:PCN)-[:LEADS]->(n)
-        RETURN n.code AS code, n.name AS name, collect(pcn.code) AS pcn_codes ORDER BY code""", {"code": code})
+        RETURN n.code AS code, n.name AS name, collect(pcn.code) AS pcn_codes ORDER BY code""",
+        {"code": code, "as_at": as_at})
     for n in neighbourhoods:
         n["pcn_codes"] = sorted(c for c in n["pcn_codes"] or [] if c)
     detail["neighbourhoods"] = neighbourhoods
     agreements = records(store, """
         MATCH (a:Agreement)-[:`FOR`]->(p:Place {code: $code})
         OPTIONAL MATCH (o:Organisation)-[s:PARTY_TO]->(a)
+        WHERE s.added_on IS NULL OR s.added_on <= $as_at
         RETURN a.code AS code, a.title AS title, a.kind AS kind, a.effective_from AS effective_from,
-               count(o) AS parties, count(s.signed_on) AS signed
-        ORDER BY code""", {"code": code})
+               count(o) AS parties, count(CASE WHEN s.signed_on <= $as_at THEN 1 END) AS signed
+        ORDER BY code""", {"code": code, "as_at": as_at})
     detail["agreements"] = agreements
     detail["people"] = records(store, """
         MATCH (x:Person)-[h:HOLDS]->(p:Place {code: $code})
+        WHERE (h.`from` IS NULL OR h.`from` <= $as_at) AND (h.`to` IS NULL OR h.`to` >= $as_at)
         OPTIONAL MATCH (x)-[:WORKS_FOR]->(o:Organisation)
         RETURN x.id AS person_id, x.name AS name, x.role_title AS role_title, h.role AS role, h.`from` AS `from`,
                o.code AS organisation_code
-        ORDER BY role, `from`, person_id""", {"code": code})
+        ORDER BY role, `from`, person_id""", {"code": code, "as_at": as_at})
     return detail

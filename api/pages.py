@@ -35,6 +35,18 @@ templates.env.filters["cell"] = tabular.cell_text
 templates.env.globals["today"] = dt.date.today
 
 router = APIRouter(include_in_schema=False)
+CHANGE_KIND_LABELS = {
+    "joined_board": "Joined a board", "board_role_changed": "Role on a board changed", "left_board": "Left a board",
+    "practice_joined_pcn": "Practice joined a PCN", "practice_left_pcn": "Practice left a PCN",
+    "practice_seen_in_pcn": "Practice seen in a PCN (extract)",
+    "practice_no_longer_seen_in_pcn": "Practice seen elsewhere (extract)",
+    "pcn_opened": "PCN opened", "pcn_closed": "PCN closed", "party_added": "Expected to sign",
+    "signature_added": "Signed", "place_lead_appointed": "Place lead appointed", "place_lead_ended": "Place lead ended",
+    "endorsement": "Endorsed the place lead", "plan_approved": "Plan approved",
+    "commissioning_started": "Commissioning started", "commissioning_ended": "Commissioning ended",
+    "neighbourhood_added": "Neighbourhood set up", "missing_link_closed": "Missing link closed",
+    "missing_link_opened": "Link now missing",
+}
 STATUS_ORDER = ("met", "partial", "not_met")
 
 
@@ -69,11 +81,13 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/login")
 async def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    """The sign-in page: paste an API key once; a session cookie holds the sign-in."""
     return render(request, "login.html", title="Sign in", next=_safe_next(next), error=None)
 
 
 @router.post("/login")
 async def login(request: Request, key: str = Form("", max_length=512), next: str = Form("/", max_length=2048)) -> Response:
+    """Sign in with a key (from our own origin only)."""
     target = _safe_next(next)
     if source_matches(request.headers) is not True:  # sign-in from another site's form (login CSRF)
         raise Problem(403, UNKNOWN)
@@ -93,6 +107,7 @@ async def login(request: Request, key: str = Form("", max_length=512), next: str
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
+    """Sign out: the session ends on the server."""
     if source_matches(request.headers) is not True:
         raise Problem(403, UNKNOWN)
     token = request.cookies.get(COOKIE)
@@ -115,6 +130,7 @@ def _status_counts(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
 
 @router.get("/")
 def home(request: Request, user: Principal = Depends(page_viewer), store: Store = Depends(get_store)) -> HTMLResponse:
+    """Every Place and its status on the seven core features."""
     cache: data.Cache = request.app.state.cache
     places = cache.get(("places-list",), lambda: data.places(store))
     assurance = cache.get(("report", "assurance", ()), lambda: reporting.rows(store, "assurance"))
@@ -122,24 +138,47 @@ def home(request: Request, user: Principal = Depends(page_viewer), store: Store 
                   features=reporting.FEATURES)
 
 
+def _page_date(value: str | None, name: str) -> dt.date | None:
+    """A date from the page's URL (`?as_at=2024-03-31`): blank is none, anything else is a clear 400."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise Problem(400, f"{name} must be a date as YYYY-MM-DD; got {value[:40]!r}.") from None
+
+
 @router.get("/dashboard/places/{code}")
-def place_page(code: str, request: Request, user: Principal = Depends(page_viewer),
-               store: Store = Depends(get_store)) -> HTMLResponse:
+def place_page(code: str, request: Request, as_at: str | None = None, since: str | None = None,
+               user: Principal = Depends(page_viewer), store: Store = Depends(get_store)) -> HTMLResponse:
+    """A Place as at a date (`?as_at=`, default today): every table, the diagram and every download follow
+    it, and "what changed" since `?since=` (default 90 days before it) comes first."""
     import re
 
     if not re.fullmatch(PLACE_CODE, code):
         raise Problem(404, "No Place has that code.")
+    day = _page_date(as_at, "as_at") or dt.date.today()
+    start = _page_date(since, "since") or day - dt.timedelta(days=reporting.SINCE_DAYS)
+    if start > day:
+        raise Problem(400, f"since ({start.isoformat()}) is after as_at ({day.isoformat()}).")
     cache: data.Cache = request.app.state.cache
-    detail = cache.get(("place-detail", code), lambda: data.place_detail(store, code))
+    detail = cache.get(("place-detail", code, day), lambda: data.place_detail(store, code, day))
     if detail is None:
         raise Problem(404, f"No Place has the code {code!r}.")
-    sections = cache.get(("place-sections", code), lambda: reporting.place_sections(store, code))
+    sections = cache.get(("place-sections", code, day), lambda: reporting.place_sections(store, code, day))
+    changes = cache.get(("place-changes", code, start, day), lambda: reporting.place_changes(store, code, start, day))
+    latest = None if changes else cache.get(("latest-change", code, day),
+                                            lambda: reporting.latest_change(store, code, day))
+    dated = day != dt.date.today()
     return render(request, "place.html", title=detail["name"] or code, place=detail, s=sections,
-                  downloads=reporting.PLACE_DOWNLOADS)
+                  downloads=reporting.PLACE_DOWNLOADS, as_at=day, since=start, changes=changes, latest=latest,
+                  query={"as_at": day.isoformat()} if dated else {},
+                  kinds=CHANGE_KIND_LABELS)
 
 
 @router.get("/dashboard/overview")
 def overview(request: Request, user: Principal = Depends(page_viewer), store: Store = Depends(get_store)) -> HTMLResponse:
+    """The ICS overview: every Place against the seven features, MOU status and timeline."""
     cache: data.Cache = request.app.state.cache
     view = cache.get(("overview",), lambda: reporting.overview(store))
     return render(request, "overview.html", title="ICS overview", v=view, features=reporting.FEATURES)
@@ -147,6 +186,7 @@ def overview(request: Request, user: Principal = Depends(page_viewer), store: St
 
 @router.get("/dashboard/query")
 async def query_form(request: Request, user: Principal = Depends(page_analyst)) -> HTMLResponse:
+    """The read-only Cypher form."""
     return render(request, "query.html", title="Query", cypher="MATCH (p:Place) RETURN p.code, p.name ORDER BY p.code",
                   result=None, error=None)
 
@@ -154,6 +194,7 @@ async def query_form(request: Request, user: Principal = Depends(page_analyst)) 
 @router.post("/dashboard/query")
 def query_run(request: Request, cypher: str = Form(..., max_length=100_000), user: Principal = Depends(page_analyst),
               store: Store = Depends(get_store)) -> HTMLResponse:
+    """Run read-only Cypher from the form (as POST /query)."""
     conf = settings(request)
     try:  # the row cap applies while fetching: no more than it is ever read
         result = store.user_query(cypher, {}, timeout=conf.dashboard_query_timeout_s, max_rows=conf.max_query_rows)
@@ -168,6 +209,7 @@ def query_run(request: Request, cypher: str = Form(..., max_length=100_000), use
 
 @router.get("/dashboard/upload")
 async def upload_form(request: Request, user: Principal = Depends(page_admin)) -> HTMLResponse:
+    """The upload form for CSV files or a workbook."""
     from ..safety import audit
 
     conf = settings(request)
@@ -179,6 +221,7 @@ async def upload_form(request: Request, user: Principal = Depends(page_admin)) -
 @router.post("/dashboard/upload")
 async def upload_run(request: Request, user: Principal = Depends(page_admin),
                      store: Store = Depends(get_store)) -> HTMLResponse:
+    """Load the uploaded files (as POST /loads), all or nothing."""
     import shutil
 
     from ..safety import audit

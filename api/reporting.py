@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -12,8 +13,10 @@ FEATURE_NAMES = {
     5: "Defined footprints", 6: "Engagement", 7: "Integrated commissioning",
 }
 FEATURES = sorted(FEATURE_NAMES.items())
-# The downloads offered on a Place page, in this order.
-PLACE_DOWNLOADS = ("assurance", "unsigned", "missing-links", "breadth", "place-leads", "coterminosity", "timeline")
+# The downloads offered on a Place page, in this order (each follows the page's as-at date).
+PLACE_DOWNLOADS = ("assurance", "unsigned", "missing-links", "breadth", "place-leads", "coterminosity", "timeline",
+                   "progress")
+SINCE_DAYS = 90  # "what changed since": the Place page's default
 
 
 def catalogue() -> dict[str, Any]:
@@ -44,20 +47,33 @@ def _for_place(store: Store, name: str, code: str, **options: Any) -> list[dict[
     return [r for r in rows(store, name, **options) if r.get("place_code", code) == code]
 
 
-def place_sections(store: Store, code: str) -> dict[str, Any]:
-    """Everything a Place page shows from the reports."""
+def place_sections(store: Store, code: str, as_at: dt.date | None = None) -> dict[str, Any]:
+    """Everything a Place page shows from the reports, as at `as_at` (default today)."""
+    as_at = as_at or dt.date.today()
     # The report's own scope: PCNs with a current practice located here, or leading a neighbourhood here.
-    coterminosity = rows(store, "coterminosity", place=code)
-    leads = _for_place(store, "place-leads", code)
+    coterminosity = rows(store, "coterminosity", place=code, as_at=as_at)
+    leads = _for_place(store, "place-leads", code, as_at=as_at)
     return {
-        "assurance": _for_place(store, "assurance", code),
-        "unsigned": _for_place(store, "unsigned", code),
-        "missing_links": _for_place(store, "missing-links", code),
-        "breadth": next(iter(_for_place(store, "breadth", code)), None),
+        "assurance": _for_place(store, "assurance", code, as_at=as_at),
+        "unsigned": _for_place(store, "unsigned", code, as_at=as_at),
+        "missing_links": _for_place(store, "missing-links", code, as_at=as_at),
+        "breadth": next(iter(_for_place(store, "breadth", code, as_at=as_at)), None),
         "lead": leads[0] if leads else None,
         "coterminosity": coterminosity,
-        "timeline": _for_place(store, "timeline", code),
+        "timeline": _for_place(store, "timeline", code, as_at=as_at),
     }
+
+
+def place_changes(store: Store, code: str, since: dt.date, until: dt.date) -> list[dict[str, Any]]:
+    """What changed in the Place between two dates (both included): the changes report."""
+    return rows(store, "changes", place=code, from_date=since, to_date=until)
+
+
+def latest_change(store: Store, place: str | None = None, on_or_before: dt.date | None = None) -> dt.date | None:
+    """The date of the most recent dated change on or before a day (default today), or None."""
+    from ..reports.changes import latest_change as latest
+
+    return latest(store, place, on_or_before)
 
 
 def overview(store: Store) -> dict[str, Any]:

@@ -95,6 +95,9 @@ class NetworkOut(BaseModel):
     edges: list[NetworkEdge]
 
 
+ALIASES = {"from_date": "from", "to_date": "to"}  # the query parameters' names
+
+
 def _cache(request: Request) -> data.Cache:
     return request.app.state.cache
 
@@ -113,7 +116,7 @@ async def list_reports(_: Principal = Depends(viewer)) -> Response:
     out = []
     for report in reporting.catalogue().values():
         out.append({"name": report.name, "description": report.description, "columns": list(report.columns),
-                    "options": [{"name": o.name, "type": o.type, "help": o.help, "choices": list(o.choices)}
+                    "options": [{"name": o.query_name, "type": o.type, "help": o.help, "choices": list(o.choices)}
                                 for o in report.options]})
     return Response(json_bytes(out), media_type="application/json")
 
@@ -133,6 +136,9 @@ async def get_report(
     level: Literal["place", "neighbourhood"] | None = Query(None, description="coterminosity: footprint level"),
     threshold: float | None = Query(None, gt=0, le=1, description="coterminosity: share that counts as coterminous"),
     view: Literal["pcns", "neighbourhoods"] | None = Query(None, description="coterminosity: one row per"),
+    from_date: dt.date | None = Query(None, alias="from", description="changes, progress: the first day"),
+    to_date: dt.date | None = Query(None, alias="to", description="changes, progress: the last day (default: today)"),
+    every: Literal["month", "quarter"] | None = Query(None, description="progress: one row per month or quarter"),
     format: Literal["json", "csv", "xlsx"] = Query("json", description="json, csv or xlsx"),
     _: Principal = Depends(viewer),
     store: Store = Depends(get_store),
@@ -141,12 +147,12 @@ async def get_report(
     if report is None:
         raise Problem(404, f"No report is named {name!r}; GET /reports lists them.")
     options = {"place": place, "ics": ics, "as_at": as_at, "by": by, "level": level, "threshold": threshold,
-               "view": view}
+               "view": view, "from_date": from_date, "to_date": to_date, "every": every}
     given = {k: v for k, v in options.items() if v is not None}
-    unknown = sorted(k for k in given if report.option(k) is None)
+    unknown = sorted(k for k in given if report.option(k) is None and not any(k in o.aliases for o in report.options))
     if unknown:
-        raise Problem(400, f"The {name} report takes no {', '.join(unknown)} option; it takes: "
-                           f"{', '.join(o.name for o in report.options) or 'none'}.")
+        raise Problem(400, f"The {name} report takes no {', '.join(ALIASES.get(k, k) for k in unknown)} option; "
+                           f"it takes: {', '.join(o.query_name for o in report.options) or 'none'}.")
     key = ("report", name, tuple(sorted((k, str(v)) for k, v in given.items())), dt.date.today(), format)
 
     def compute() -> tuple[bytes, str, dict[str, str]]:
@@ -183,10 +189,10 @@ async def get_assurance(request: Request, format: Literal["json", "csv", "xlsx"]
 # -- network diagrams ----------------------------------------------------------------------------------------
 
 
-def _graph(store: Store, code: str, as_at: dt.date | None, scope: str = "place") -> Any:
+def _graph(store: Store, code: str, as_at: dt.date | None, scope: str = "place", history: bool = False) -> Any:
     from ..visualise.graph import build_graph
 
-    return build_graph(store, as_at=as_at, **{scope: code})
+    return build_graph(store, as_at=as_at, history=history, **{scope: code})
 
 
 @router.get("/places/{code}/network", response_model=NetworkOut, tags=["places"],
@@ -236,7 +242,7 @@ async def get_network_html(code: PlaceCode, request: Request, as_at: dt.date | N
         from ..visualise.graph import UnknownScope
 
         try:
-            html = render_html(_graph(store, code, as_at))
+            html = render_html(_graph(store, code, as_at, history=True))
         except UnknownScope:
             return None
         return html.encode("utf-8"), diagram_csp(html)
@@ -273,7 +279,7 @@ async def get_ics_network_html(request: Request, code: str = Path(..., pattern=I
     from ..visualise.page import render_html
 
     def compute() -> tuple[bytes, str]:
-        html = render_html(_ics_graph(store, code, as_at))
+        html = render_html(_ics_graph(store, code, as_at, history=True))
         return html.encode("utf-8"), diagram_csp(html)
 
     body, csp = await _cache(request).aget(("ics-network.html", code, as_at or dt.date.today()), compute)
@@ -281,11 +287,11 @@ async def get_ics_network_html(request: Request, code: str = Path(..., pattern=I
                     headers={"Content-Security-Policy": csp, "X-Frame-Options": "SAMEORIGIN"})
 
 
-def _ics_graph(store: Store, code: str, as_at: dt.date | None) -> Any:
+def _ics_graph(store: Store, code: str, as_at: dt.date | None, history: bool = False) -> Any:
     from ..errors import UserError
 
     try:
-        return _graph(store, code, as_at, scope="ics")
+        return _graph(store, code, as_at, scope="ics", history=history)
     except UserError as exc:
         if "No ICS" in str(exc):
             raise Problem(404, str(exc)) from None

@@ -13,7 +13,7 @@ then in the same run:
 - the same load again (nothing changes: the idempotent re-load).
 
 The file alone creates the practices (code, name), the areas (code; kind `lsoa`, or
-`unknown` for a placeholder) and the REGISTERS relationships (see "Loading data" in README.md).
+`unknown` for a placeholder) and the REGISTERS relationships (see docs/concepts/published-files.md).
 
     .venv/bin/python -m benchmarks.bench_load [--quick]
 """

@@ -10,6 +10,7 @@ from ..errors import UserError
 from . import (  # noqa: F401
     demo_cmd,
     load_cmd,
+    map_cmd,
     paper_cmd,
     report_cmds,
     safety_cmds,

@@ -99,7 +99,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     db: Path | None = typer.Option(
-        None, "--db", help="Embedded store directory (default: ICPMAP_DB, else the user data directory).",
+        None, "--db", help="The embedded store, a database file (default: ICPMAP_DB, else one in the user data directory).",
         envvar=None,
     ),
     version: bool = typer.Option(

@@ -64,12 +64,15 @@ def notes(report: LoadReport) -> list[str]:
             suffix = Path(path).suffix.lower() or Path(path).name
             kinds[suffix] = kinds.get(suffix, 0) + 1
         listed = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-        boundaries = " (boundaries are not read yet)" if ".geojson" in kinds else ""
-        out.append(f"Not read: {len(report.skipped)} file(s) in the folders given that are not CSV or Excel: "
-                   f"{listed}{boundaries}.")
+        out.append(f"Not read: {len(report.skipped)} file(s) in the folders given that are not CSV, Excel or "
+                   f"GeoJSON: {listed}.")
     line = located_line(report)
     if line:
         out.append(line)
+    n = report.points
+    if n and sum(n.values()):
+        out.append(f"Practice points (for maps): {n['contract']:,} from practices.csv, {n['geocoded']:,} from a "
+                   f"geocoded file, {n['postcode']:,} from their postcode; {n['none']:,} without a point.")
     return out
 
 

@@ -26,6 +26,9 @@ def report(
     level: str = typer.Option(None, "--level", help="coterminosity: place or neighbourhood."),
     threshold: str = typer.Option(None, "--threshold", help="coterminosity: share needed, e.g. 0.95."),
     view: str = typer.Option(None, "--view", help="coterminosity: pcns or neighbourhoods."),
+    from_date: str = typer.Option(None, "--from", help="changes, progress: the first day, YYYY-MM-DD."),
+    to_date: str = typer.Option(None, "--to", help="changes, progress: the last day, YYYY-MM-DD (default: today)."),
+    every: str = typer.Option(None, "--every", help="progress: month or quarter."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or xlsx (xlsx needs --output)."),
     output: Path = typer.Option(None, "--output", "-o", help="Write to this file (a folder for `all --format csv`)."),
 ) -> None:
@@ -35,6 +38,7 @@ def report(
         fail(f"Unknown format {fmt!r}; use one of {', '.join(tabular.FORMATS)}.")
     options: dict[str, Any] = {
         "place": place, "ics": ics, "as_at": as_at, "by": by, "level": level, "threshold": threshold, "view": view,
+        "from_date": from_date, "to_date": to_date, "every": every,
     }
     if name.strip().lower() == "all":
         _report_all(options, fmt, output)
@@ -54,6 +58,8 @@ def _report_all(options: dict[str, Any], fmt: str, output: Path | None) -> None:
     for key in specific:  # check report-specific options against the report that takes them
         if not any(r.option(key) for r in REPORTS.values()):
             fail(f"No report takes --{key.replace('_', '-')}.")
+    if options.get("to_date") is not None and options.get("as_at") is not None:
+        fail("`report all` takes --as-at or --to (the reports over a window end on the as-at date), not both.")
     if fmt == "xlsx" and output is None:
         fail("`report all --format xlsx` needs --output FILE.xlsx.")
     if fmt == "csv" and output is None:
@@ -102,6 +108,7 @@ def list_reports() -> None:
     console.print(table)
     console.print(
         "Run one with: icpmap report NAME [--place CODE] [--ics CODE] [--as-at YYYY-MM-DD] [--format table|csv|json|xlsx]; "
+        "what changed: icpmap report changes --from YYYY-MM-DD [--to YYYY-MM-DD]; "
         "all into one workbook: icpmap report all --format xlsx --output pack.xlsx",
         style="dim", highlight=False,
     )

@@ -36,6 +36,15 @@ def open_store(
         if read_only and not path.exists():
             read_only = False  # a new store: create it, with its schema, before anything reads it
         store = LadybugStore(path, read_only=read_only)
+        if read_only and schema and store.schema_gaps():
+            # made by an earlier icpmap: add what the model has since gained, once, then read on
+            store.close()
+            upgrade = LadybugStore(path)  # needs the store to itself: a busy store says so
+            try:
+                upgrade.ensure_schema()
+            finally:
+                upgrade.close()
+            store = LadybugStore(path, read_only=True)
     if schema and not read_only:
         store.ensure_schema()
     return store

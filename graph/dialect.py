@@ -35,6 +35,19 @@ def ladybug_schema() -> list[str]:
     return statements
 
 
+def ladybug_added_columns(table: str, existing: Iterable[str]) -> list[str]:
+    """`ALTER TABLE ... ADD` for the model's properties a table made by an older icpmap lacks.
+
+    `CREATE ... IF NOT EXISTS` leaves an existing table as it is, so a store created
+    before a property joined the model would refuse every query that names it.
+    """
+    props = NODES[table].props if table in NODES else RELS[table].props
+    have = {name.lower() for name in existing}  # Ladybug's property names are case-insensitive
+    return [f"ALTER TABLE {q(table)} ADD {q(p.name)} {LADYBUG_TYPES[p.type]}" for p in props
+            if p.name.lower() not in have]
+
+
+
 # Kept by the loader, never loaded from a file: the registered patients of each practice by
 # footprint (loaders/totals.py), so that coterminosity by patients reads a few thousand totals
 # instead of a million registrations. Outside the model (`model.RELS`): not input, not exported.

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from .model import FILES, NODES, RELS, VOCABULARIES, Column, LinkFile, NodeFile
+from .model import FILES, NODES, RELS, TEXT_FORMATS, VOCABULARIES, Column, LinkFile, NodeFile, Prop
 
 
-def _column(c: Column) -> str:
+def _column(c: Column, f: NodeFile | LinkFile | None = None) -> str:
     text = f"**{c.name}**" if c.required else c.name
     if c.blank_ok:
         text += " (may be blank)"
     if c.default is not None:
         text += f" (blank: `{c.default}`)"
+    for implied in getattr(f, "implied", ()):
+        if implied.prop == c.name:
+            text += f" (blank: `{implied.value}` where {implied.when} is given)"
     return text
+
+
+def _prop(p: Prop) -> str:
+    kind = p.type
+    if p.bounds is not None:
+        kind += f", {p.bounds[0]:g} to {p.bounds[1]:g}"
+    if p.format is not None:
+        kind += f": {TEXT_FORMATS[p.format]}"
+    return f"{p.name} ({kind})"
 
 
 def model_markdown() -> str:
@@ -26,7 +38,7 @@ def model_markdown() -> str:
         "|---|---|---|",
     ]
     for node in NODES.values():
-        props = ", ".join(f"{p.name} ({p.type})" for p in node.props[1:])
+        props = ", ".join(_prop(p) for p in node.props[1:])
         lines.append(f"| {node.label} | {node.key} | {props} |")
     lines += ["", "## Relationships", "", "| type | from → to | properties |", "|---|---|---|"]
     for rel in RELS.values():
@@ -38,7 +50,7 @@ def model_markdown() -> str:
         lines.append(f"- **{name}**: {', '.join(values)}")
     lines += ["", "## Input files", "", "Required columns in bold.", "", "| file | columns | becomes |", "|---|---|---|"]
     for f in FILES.values():
-        cols = ", ".join(_column(c) for c in f.columns())
+        cols = ", ".join(_column(c, f) for c in f.columns())
         if isinstance(f, NodeFile):
             becomes = [f"{f.label} nodes"]
             for ref in f.refs:

@@ -9,7 +9,6 @@ clear "in use by another process" message.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import queue
 import threading
@@ -21,8 +20,9 @@ from typing import Any
 
 import ladybug
 
-from . import dialect, snapshot
+from . import dialect, portable, snapshot
 from .files import private_copy, tighten
+from .model import NODES, RELS
 from .store import ReadOnlyViolation, Reads, Result, Store, StoreBusy, StoreError, Tx, plain
 
 _DATABASES: dict[str, ladybug.Database] = {}
@@ -56,8 +56,8 @@ def _take_lock(path: str, read_only: bool) -> int:
     """Our own lock beside the store, held while it is open: recovery must know nobody else has it."""
     fd = os.open(path + ".icpmap-lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        fcntl.flock(fd, (fcntl.LOCK_SH if read_only else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-    except BlockingIOError:
+        portable.lock(fd, shared=read_only)
+    except portable.LockHeld:
         os.close(fd)
         raise _busy(path) from None
     return fd
@@ -129,10 +129,10 @@ def _database(path: str, read_only: bool) -> ladybug.Database:
             try:
                 if Path(path + UNDO_SUFFIX).exists():  # a load died while committing: put the store back
                     if read_only:  # only with the store to ourselves
-                        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        portable.lock(lock)
                     recover(path)
                     if read_only:
-                        fcntl.flock(lock, fcntl.LOCK_SH)
+                        portable.lock(lock, shared=True, wait=True)
                 db = ladybug.Database(path, buffer_pool_size=BUFFER_POOL_MB * 1024 * 1024, read_only=read_only)
                 if not read_only:  # we alone have it: copies left by a crash go, and the files are made private
                     snapshot.remove_all(path)
@@ -363,12 +363,30 @@ class LadybugStore(Store):
         finally:
             self._reader_slots.release()
 
+    def schema_gaps(self) -> list[str]:
+        """The model's tables and properties this store lacks (a store made by an earlier icpmap)."""
+        with self.reading() as view:
+            tables = {str(row[0]).lower() for row in view.read("CALL show_tables() RETURN name").rows}
+            gaps = []
+            for table in (*NODES, *RELS):
+                if table.lower() not in tables:
+                    gaps.append(table)
+                    continue
+                existing = [row[0] for row in view.read(f"CALL table_info('{table}') RETURN name").rows]
+                gaps += [f"{table}.{s.split(' ADD ')[1].split()[0].strip('`')}"
+                         for s in dialect.ladybug_added_columns(table, existing)]
+        return gaps
+
     def ensure_schema(self) -> None:
         if self._schema_ready or self.read_only:
             return
         with self.transaction() as tx:
             for statement in dialect.ladybug_schema():
                 tx.run(statement)
+            for table in (*NODES, *RELS):  # a store made before a property joined the model
+                existing = [row[0] for row in tx.run(f"CALL table_info('{table}') RETURN name").rows]
+                for statement in dialect.ladybug_added_columns(table, existing):
+                    tx.run(statement)
         with self._write_lock:
             conn = self._write_conn()
             for statement in dialect.ladybug_macros():

@@ -18,6 +18,8 @@ class Prop:
     name: str
     type: PropType = "string"
     vocabulary: str | None = None  # key into VOCABULARIES
+    bounds: tuple[float, float] | None = None  # numbers: the lowest and highest value allowed
+    format: str | None = None  # strings: a key into TEXT_FORMATS (a checked, normalised text form)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,19 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     # How a practice's Place was found: a `place_code` in the partnership's practices.csv, its
     # postcode through a published postcode lookup, or its Sub-ICB location lying in one Place.
     "located_by": ("contract", "postcode", "sub_icb"),
+    # Where a practice's point (lat, lon) came from: the partnership's own practices.csv, a
+    # published geocoded practice file, or its postcode's coordinates in a postcode lookup.
+    "point_from": ("contract", "geocoded", "postcode"),
 }
+
+# Text forms a string property may be held to (validated and normalised by the loaders).
+TEXT_FORMATS: dict[str, str] = {
+    # A Place's or Area's boundary: a GeoJSON Polygon or MultiPolygon in longitude/latitude
+    # (WGS 84), simplified when read from a boundary file, coordinates to 5 decimals (~1 m).
+    "geojson": "a GeoJSON Polygon or MultiPolygon geometry in longitude/latitude",
+}
+LAT, LON = (-90.0, 90.0), (-180.0, 180.0)
+GEOMETRY = Prop("geometry", "string", format="geojson")
 
 S, D, B, INT, F = "string", "date", "bool", "int", "float"
 
@@ -82,17 +96,20 @@ NODES: dict[str, Node] = {
     n.label: n
     for n in (
         Node("ICS", _props("code", "name")),
-        Node("Place", _props("code", "name")),
-        Node("Neighbourhood", _props("code", "name")),
+        Node("Place", (*_props("code", "name"), GEOMETRY)),
+        Node("Neighbourhood", _props("code", "name", ("from", D))),
         Node("PCN", _props("code", "name", ("status", S, "org_status"), ("open_date", D), ("close_date", D))),
-        Node("Practice", _props("code", "name", "postcode", ("status", S, "org_status"), ("open_date", D), ("close_date", D))),
+        Node("Practice", (
+            *_props("code", "name", "postcode", ("status", S, "org_status"), ("open_date", D), ("close_date", D)),
+            Prop("lat", F, bounds=LAT), Prop("lon", F, bounds=LON), Prop("point_from", S, "point_from"),
+        )),
         Node("Organisation", _props("code", "name", ("sector", S, "sector"), ("statutory", B))),
         Node("Board", _props("code", "name", ("kind", S, "board_kind"))),
         Node("Agreement", _props("code", "title", ("kind", S, "agreement_kind"), ("effective_from", D))),
         Node("Person", _props("id", "name", "role_title")),
         Node("Plan", _props("code", "title", ("kind", S, "plan_kind"), ("covers_seldom_heard", B))),
-        Node("Commissioning", _props("code", "name", ("kind", S, "commissioning_kind"), ("value_gbp", F))),
-        Node("Area", _props("code", "name", "kind")),
+        Node("Commissioning", _props("code", "name", ("kind", S, "commissioning_kind"), ("value_gbp", F), ("from", D), ("to", D))),
+        Node("Area", (*_props("code", "name", "kind"), GEOMETRY)),
         Node("Milestone", _props("code", "title", ("due", D))),
     )
 }
@@ -105,7 +122,7 @@ RELS: dict[str, Rel] = {
         Rel(
             "MEMBER_OF",
             (("Practice", "PCN"), ("Organisation", "Board")),
-            _props(("role", S, "membership_role"), ("from", D), ("to", D)),
+            _props(("role", S, "membership_role"), ("from", D), ("to", D), ("from_extract", D), ("to_extract", D)),
         ),
         Rel("LOCATED_IN", (("Practice", "Place"),), _props(("located_by", S, "located_by"))),
         # A practice's Sub-ICB location (its commissioner, as ODS and NHS Digital publish it).
@@ -113,11 +130,11 @@ RELS: dict[str, Rel] = {
         Rel("LEADS", (("PCN", "Neighbourhood"),)),
         Rel("SERVES", (("Board", "Place"), ("Board", "ICS"))),
         Rel("SUBGROUP_OF", (("Board", "Board"),)),
-        Rel("WORKS_WITH", (("Board", "Board"),), _props("how")),
+        Rel("WORKS_WITH", (("Board", "Board"),), _props("how", ("from", D), ("to", D))),
         Rel("FOR", (("Agreement", "Place"), ("Plan", "Place"), ("Commissioning", "Place"))),
-        Rel("PARTY_TO", (("Organisation", "Agreement"),), _props(("signed_on", D))),
+        Rel("PARTY_TO", (("Organisation", "Agreement"),), _props(("signed_on", D), ("added_on", D))),
         Rel("WORKS_FOR", (("Person", "Organisation"),)),
-        Rel("HOLDS", (("Person", "Place"), ("Person", "Board")), _props(("role", S, "person_role"), ("from", D))),
+        Rel("HOLDS", (("Person", "Place"), ("Person", "Board")), _props(("role", S, "person_role"), ("from", D), ("to", D))),
         Rel("ENDORSED", (("Organisation", "Person"),), _props(("on", D))),
         Rel("APPROVED", (("Board", "Plan"),), _props(("on", D))),
         Rel("CONTRIBUTES_TO", (("Organisation", "Commissioning"),), _props(("value_gbp", F))),
@@ -166,11 +183,23 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class Implied:
+    """A node property a file states without a column for it: `value` on the rows where the
+    column `when` is filled and the property's own column is blank or absent (a practice's
+    lat/lon in the partnership's practices.csv come `from` the contract)."""
+
+    prop: str
+    value: str
+    when: str
+
+
+@dataclass(frozen=True)
 class NodeFile:
     name: str
     label: str
     refs: tuple[Ref, ...] = ()
     required: tuple[str, ...] = ()  # required node properties besides the key
+    implied: tuple[Implied, ...] = ()
 
     @property
     def node(self) -> Node:
@@ -222,11 +251,13 @@ FILES: dict[str, NodeFile | LinkFile] = {
             "Practice",
             (
                 # pcn_code blank: the practice is in no PCN (the practice map's "Unallocated").
-                Ref(_c("pcn_code", True, blank_ok=True), "MEMBER_OF", ("PCN",), props=(_c("from"), _c("to")), history=True),
+                Ref(_c("pcn_code", True, blank_ok=True), "MEMBER_OF", ("PCN",),
+                    props=(_c("from"), _c("to"), _c("from_extract"), _c("to_extract")), history=True),
                 Ref(_c("place_code"), "LOCATED_IN", ("Place",), props=(_c("located_by", default="contract"),)),
                 Ref(_c("sub_icb_code"), "COMMISSIONED_BY", ("Organisation",)),
             ),
             ("name",),
+            (Implied("point_from", "contract", "lat"),),
         ),
         NodeFile("organisations", "Organisation", (Ref(_c("ics_code"), "PART_OF", ("ICS",)),), ("name", "sector")),
         NodeFile(
@@ -243,16 +274,19 @@ FILES: dict[str, NodeFile | LinkFile] = {
             "memberships", "MEMBER_OF", End("organisation_code", ("Organisation",)), End("board_code", ("Board",)),
             (_c("role", True), _c("from"), _c("to")), identity=("from",),
         ),
-        LinkFile("board_links", "WORKS_WITH", End("board_code", ("Board",)), End("linked_board_code", ("Board",)), (_c("how"),)),
+        LinkFile(
+            "board_links", "WORKS_WITH", End("board_code", ("Board",)), End("linked_board_code", ("Board",)),
+            (_c("how"), _c("from"), _c("to")),
+        ),
         NodeFile("agreements", "Agreement", (Ref(_c("place_code", True), "FOR", ("Place",)),), ("title", "kind")),
         LinkFile(
             "signatures", "PARTY_TO", End("organisation_code", ("Organisation",)), End("agreement_code", ("Agreement",)),
-            (_c("signed_on"),),
+            (_c("signed_on"), _c("added_on")),
         ),
         NodeFile("people", "Person", (Ref(_c("organisation_code"), "WORKS_FOR", ("Organisation",)),), ("name",)),
         LinkFile(
             "roles", "HOLDS", End("person_id", ("Person",)), End("target_code", ("Place", "Board")),
-            (_c("role", True), _c("from")), identity=("role",),
+            (_c("role", True), _c("from"), _c("to")), identity=("role",),
         ),
         LinkFile(
             "endorsements", "ENDORSED", End("organisation_code", ("Organisation",)), End("person_id", ("Person",)),
@@ -299,6 +333,6 @@ LOAD_ORDER: tuple[str, ...] = tuple(FILES)
 
 
 __all__ = [
-    "FILES", "LOAD_ORDER", "NODES", "RELS", "VOCABULARIES",
-    "Column", "End", "LinkFile", "Node", "NodeFile", "Prop", "Ref", "Rel",
+    "FILES", "LOAD_ORDER", "NODES", "RELS", "TEXT_FORMATS", "VOCABULARIES",
+    "Column", "End", "Implied", "LinkFile", "Node", "NodeFile", "Prop", "Ref", "Rel",
 ]

@@ -82,16 +82,9 @@ class Worker:
         return False
 
     def rss_mb(self) -> float:
-        try:
-            with open(f"/proc/{self.process.pid}/statm", "rb") as statm:
-                return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
-        except (OSError, ValueError, IndexError):
-            import psutil
+        from .portable import rss_mb
 
-            try:
-                return psutil.Process(self.process.pid).memory_info().rss / (1024 * 1024)
-            except psutil.Error:
-                return 0.0
+        return rss_mb(self.process.pid)
 
     def alive(self) -> bool:
         return self.process.poll() is None

@@ -53,6 +53,12 @@ def what(raw: RawTable) -> Recognised | None:
     """Recognise a raw table by its name (contract files) or its headers (published files)."""
     if len(raw.frame.columns) == 0 and len(raw.frame) == 0:
         return Recognised(raw, empty=True)  # an empty file or sheet: nothing to do
+    if raw.file.kind == "geojson":  # a boundary file: recognised by its code field, whatever its name
+        from . import boundaries, nhs
+
+        if boundaries.key_of(list(raw.frame.columns)) is None:
+            return None
+        return Recognised(raw, published=nhs.Identified(nhs.BOUNDARIES))
     name = contract_name(raw.stem)
     if name is not None and not raw.headerless:
         return Recognised(raw, contract=name)
@@ -76,6 +82,10 @@ def recognise_quietly(raw: RawTable) -> bool:
 
 
 def unknown_message(raw: RawTable) -> str:
+    if raw.file.kind == "geojson":
+        from .boundaries import unknown_message as boundary_message
+
+        return boundary_message()
     known = ", ".join(f"{n}.csv" for n in FILES)
     return (
         "not a file icpmap knows: its name is not one of the input files "
@@ -101,6 +111,13 @@ def contract_table(raw: RawTable, name: str, problems: Problems) -> Table | None
     import pandas as pd
 
     frame = pd.DataFrame({c: raw.column(user) for c, user in columns.items()}, index=raw.frame.index)
+    for implied in getattr(spec, "implied", ()):  # e.g. a practice's point_from: `contract` where lat is given
+        if implied.when not in frame.columns:
+            continue
+        given = frame[implied.when].astype(object) != ""
+        own = frame[implied.prop].astype(object) if implied.prop in frame.columns else pd.Series("", index=frame.index)
+        frame[implied.prop] = own.where((own != "") | ~given, implied.value)
+        columns.setdefault(implied.prop, f"({implied.prop})")
     return Table(spec, raw, frame.reset_index(drop=True), raw.lines, columns)
 
 

@@ -13,6 +13,12 @@ the extract date this practice is in this PCN") are evidence, not dated rows:
 
 Load snapshot editions oldest first; a practice missing from a snapshot keeps its
 memberships (a file may cover only part of the country).
+
+Dates that come from a snapshot are guesses (the move happened some time before the
+extract), so the extract's date is kept beside them: `from_extract` on a membership
+first seen in an extract, `to_extract` on one ended because an extract showed the
+practice elsewhere. A dated row that later gives the real date clears them. The changes
+report says "seen in the extract of DATE" for these, never "joined on DATE".
 """
 
 from __future__ import annotations
@@ -59,12 +65,17 @@ def diff(tx: Tx, dialect: Dialect, rs: RelSet) -> RelChanges:
                           and (e["to"] is None or e["to"] >= row["from"])), None)
             if match is not None:
                 match["from"] = row["from"]
+                match["from_extract"] = row["from_extract"] if row.get("?from_extract") else None
         if match is None:
             entries.append({**{p: row[p] for p in props}, "src": row["src"], "dst": row["dst"], "_orig": None})
             continue
+        before = {"from": match["from"], "to": match["to"]}
         for p in given:
             if row.get("?" + p):
                 match[p] = row[p]
+        for p in ("from", "to"):  # a dated start or end replaces the extract's evidence
+            if not row.get(f"?{p}_extract") and not _same(match[p], before[p]):
+                match[f"{p}_extract"] = None
 
     # Snapshot evidence, oldest first.
     today = dt.date.today()
@@ -81,16 +92,19 @@ def diff(tx: Tx, dialect: Dialect, rs: RelSet) -> RelChanges:
             for e in entries:
                 if _covers(e, day) and (e["from"] is None or e["from"] < day):
                     e["to"] = day - dt.timedelta(days=1)
+                    e["to_extract"] = day
             continue
         covered = any(e["dst"] == row["dst"] and _covers(e, day) for e in entries)
         moved = (bool(entries) or row["src"] in in_none) and not covered
         for e in entries:  # on `day` the practice is in this PCN only
             if e["dst"] != row["dst"] and _covers(e, day) and (e["from"] is None or e["from"] < day):
                 e["to"] = day - dt.timedelta(days=1)
+                e["to_extract"] = day
         if covered:
             continue
         new = {p: None for p in props}
-        new.update({"src": row["src"], "dst": row["dst"], "from": day if moved else None, "_orig": None})
+        new.update({"src": row["src"], "dst": row["dst"], "from": day if moved else None, "from_extract": day,
+                    "_orig": None})
         entries.append(new)
 
     creates, updates, deletes = [], [], []

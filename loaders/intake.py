@@ -39,13 +39,14 @@ from xml.parsers import expat
 from ..graph.store import Store
 from . import LoadError, LoadReport, Progress, load_paths
 from .problems import Problem, Problems
-from .read import CSV_SUFFIXES, EXCEL_SUFFIXES, decode_name, expand
+from .read import CSV_SUFFIXES, EXCEL_SUFFIXES, GEOJSON_SUFFIXES, decode_name, expand
 
 MAX_SHEETS = 100
 MAX_PARTS = 2_000
 MAX_UNCOMPRESSED = 256 * 1024 * 1024  # a workbook's parts, decompressed, all together
 MAX_CELLS = 2_000_000  # in one workbook: bigger tables load far faster as CSV
 MAX_SHEET_ROWS = 1_048_576  # Excel's own limit
+MAX_GEOJSON = 1024 * 1024 * 1024  # a boundary file, read whole: the national LSOA 2021 BGC file is ~150 MB
 CHUNK = 1024 * 1024
 CSV_HEAD = 65_536
 
@@ -66,7 +67,28 @@ def check_files(paths: Sequence[Path | str]) -> Problems:
             check_workbook(path, problems)
         elif suffix in CSV_SUFFIXES:
             check_csv(path, problems)
+        elif suffix in GEOJSON_SUFFIXES:
+            check_geojson(path, problems)
     return problems
+
+
+def check_geojson(path: Path, problems: Problems) -> None:
+    """A boundary file is read whole (json): bounded in size, and JSON text at all."""
+    display = str(path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(CSV_HEAD)
+    except OSError as exc:
+        problems.add(display, None, None, None, f"cannot read the file: {exc.strerror or exc}")
+        return
+    if size > MAX_GEOJSON:
+        problems.add(display, None, None, None,
+                     f"the boundary file is {size / 1024 ** 2:,.0f} MB; icpmap reads GeoJSON files of at most "
+                     f"{MAX_GEOJSON // 1024 ** 2:,} MB (download the generalised edition, BGC or BUC, which the "
+                     "map simplifies further anyway)")
+    elif b"\x00" in head or not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        problems.add(display, None, None, None, "not a GeoJSON file: it does not start with a JSON object")
 
 
 def load(store: Store, paths: Sequence[Path | str], *, progress: Progress | None = None,

@@ -15,9 +15,10 @@ import pandas as pd
 
 from ..graph.dialect import Dialect
 from ..graph.store import Store, Tx
-from . import control, formats, history, scope, totals
+from . import boundaries, control, formats, history, scope, totals
 from .locate import locate
 from .plan import Plan, build
+from .points import place_points
 from .postcodes import PostcodeLookup
 from .problems import LoadError, Problems
 from .read import expand, read_source
@@ -56,6 +57,11 @@ def read_tables(paths: Sequence[Path | str], problems: Problems, report: LoadRep
                 continue
             found.append((what, source.sha256))
     left_out = _scope(found, ics, store, report) if ics else {}
+    shapes = [what.raw for what, _ in found if what.format == "ons-boundaries"]
+    if shapes:  # after --ics: only the ICS's features are simplified
+        if tell is not None:
+            tell("Simplifying boundaries", len(files), len(files))
+        boundaries.simplify(shapes, problems)
     tables: list[Table] = []
     lookups: list[PostcodeLookup] = []
     for what, sha256 in found:
@@ -134,6 +140,7 @@ def load_paths(store: Store, paths: Sequence[Path | str], *, progress: Progress 
         tell("Locating practices", 0, 1)
         relsets, located = locate(tx, plan, relsets)
         report.located = located
+        report.points = place_points(tx, plan)
         steps = 2 + 2 * len(plan.nodes) + 2 * len(relsets)
         registrations_before = totals.stored_registrations(tx)
         done = 1

@@ -3,7 +3,7 @@
 Each format below turns one published table into contract-shaped `Table`s (practices,
 pcns, organisations, ics, places, areas, boards, memberships, registrations) marked
 `Published`, so they are validated, planned and written like the partnership's own
-files. The mapping is documented, file by file, in README.md ("Loading data").
+files. The mapping is documented, file by file, in docs/concepts/published-files.md.
 """
 
 from __future__ import annotations
@@ -228,6 +228,15 @@ def _ics(m: Mapper, code: str | None, name: str | None) -> list[Table]:
     return [m.table("ics", cols, dedupe=["code"], drop_blank=["code"])]
 
 
+def _point_columns(m: Mapper, lat: str | None, lon: str | None) -> dict[str, Source]:
+    """A geocoded file's practice point (lat, lon), `point_from` geocoded where it gives one."""
+    if lat is None or lon is None:
+        return {}
+    given = m.raw.matches(lat, bool) & m.raw.matches(lon, bool)
+    source = pd.Series(np.where(given, "geocoded", ""), index=m.raw.frame.index, dtype=object)
+    return {"lat": lat, "lon": lon, "point_from": Derived(source, lat)}
+
+
 def map_practice_map(m: Mapper) -> list[Table]:
     """gp-reg-pat-prac-map.csv (and the geocoded practice/PCN file built from it)."""
     m.as_of = m.extract_date(m.col("EXTRACT_DATE"))
@@ -241,6 +250,7 @@ def map_practice_map(m: Mapper) -> list[Table]:
         cols["postcode"] = postcode
     if commissioner:
         cols["sub_icb_code"] = commissioner
+    cols.update(_point_columns(m, m.col("PRACTICE_LAT"), m.col("PRACTICE_LNG", "PRACTICE_LONG", "PRACTICE_LON")))
     out = [m.table("practices", cols, snapshot=True, drop_blank=["code"])]
     out.append(m.table("pcns", {"code": pcn, "name": pcn_name}, rows=real, dedupe=["code"], drop_blank=["code"]))  # type: ignore[dict-item]
     out += _commissioners(m, commissioner, m.col(*COMMISSIONER_NAME), m.col(*ICS_CODE))
@@ -629,22 +639,33 @@ def _organisation(m: Mapper, code: str | None, name: Source | None, sector: str)
 # -- postcode lookups and LSOA centroids ----------------------------------------------------------
 
 
-def _postcode_lookup(m: Mapper, postcode: str, lad: str) -> list[Table]:
+def _postcode_lookup(m: Mapper, postcode: str, lad: str, point: tuple[str, str] | None = None,
+                     crs: str = postcodes.WGS84) -> list[Table]:
     m.as_of = m.extract_date(None)
     places = postcodes.lookup(m.raw.column(postcode), m.raw.column(lad))
-    m.lookups.append(postcodes.PostcodeLookup(m.raw.display, m.fmt, m.as_of, 0, places))
+    points = None
+    if point is not None and all(c in m.raw.frame.columns for c in point):
+        points = postcodes.points(m.raw.column(postcode), m.raw.frame[point[0]], m.raw.frame[point[1]], crs)
+    m.lookups.append(postcodes.PostcodeLookup(m.raw.display, m.fmt, m.as_of, 0, places, points, crs))
     return []
 
 
 def map_postcode_directory(m: Mapper) -> list[Table]:
-    """ONS Postcode Directory / National Statistics Postcode Lookup: postcode -> local authority."""
+    """ONS Postcode Directory / National Statistics Postcode Lookup: postcode -> local authority,
+    and the postcode's `lat`/`long` (a practice's point)."""
     postcode, lad = postcodes.directory_columns(set(m.headers))  # type: ignore[misc]
-    return _postcode_lookup(m, m.headers[postcode], m.headers[lad])
+    lat, lon = m.col(postcodes.DIRECTORY_POINT[0]), m.col(postcodes.DIRECTORY_POINT[1])
+    point = (lon, lat) if lat and lon else None
+    return _postcode_lookup(m, m.headers[postcode], m.headers[lad], point)  # type: ignore[arg-type]
 
 
 def map_codepoint(m: Mapper) -> list[Table]:
-    """OS Code-Point Open: postcode -> local authority (`Admin_district_code`)."""
-    return _postcode_lookup(m, m.col(postcodes.CODEPOINT_POSTCODE), m.col(postcodes.CODEPOINT_LAD))  # type: ignore[arg-type]
+    """OS Code-Point Open: postcode -> local authority (`Admin_district_code`), and the postcode's
+    eastings/northings (British National Grid; converted to longitude/latitude with pyproj)."""
+    east, north = m.col(postcodes.CODEPOINT_POINT[0]), m.col(postcodes.CODEPOINT_POINT[1])
+    point = (east, north) if east and north else None
+    return _postcode_lookup(m, m.col(postcodes.CODEPOINT_POSTCODE), m.col(postcodes.CODEPOINT_LAD),  # type: ignore[arg-type]
+                            point, postcodes.BNG)  # type: ignore[arg-type]
 
 
 CENTROID_LSOA = re.compile(r"LSOA\d\dCD")
@@ -695,29 +716,42 @@ FORMATS: tuple[Format, ...] = (
 )
 
 
+def _map_boundaries(m: Mapper) -> list[Table]:
+    from .boundaries import map_boundaries
+
+    return map_boundaries(m)
+
+
+# Recognised by `formats.what` for GeoJSON files (by their code field), never by CSV headers.
+BOUNDARIES = Format("ons-boundaries", lambda _h: False, _map_boundaries)
+
+
 # Big published files: the columns their mapping reads (EXTRACT_DATE is taken from the
 # first row), so the reader parses nothing else.
 COLUMNS_USED: dict[str, tuple[str, ...]] = {
     "gp-reg-pat-prac-lsoa": ("PRACTICE_CODE", "PRACTICE_NAME", "LSOA_CODE", "SEX", "NUMBER_OF_PATIENTS"),
     # a national postcode directory has 2.7 million rows and about 50 columns: read two
-    "ons-postcode-directory": (*postcodes.DIRECTORY_POSTCODE, "LAUA", "OSLAUA"),
-    "os-code-point-open": (postcodes.CODEPOINT_POSTCODE, postcodes.CODEPOINT_LAD),
+    "ons-postcode-directory": (*postcodes.DIRECTORY_POSTCODE, "LAUA", "OSLAUA", *postcodes.DIRECTORY_POINT),
+    "os-code-point-open": (postcodes.CODEPOINT_POSTCODE, postcodes.CODEPOINT_LAD, *postcodes.CODEPOINT_POINT),
 }
 
 
-COUNT_COLUMNS = {"NUMBER_OF_PATIENTS"}
+# Read as numbers when every cell is one: counts as integers, coordinates as floats.
+NUMERIC_COLUMNS: dict[str, type] = {
+    "NUMBER_OF_PATIENTS": np.int64, **dict.fromkeys((*postcodes.DIRECTORY_POINT, *postcodes.CODEPOINT_POINT), np.float64),
+}
 
 
-def columns_used(header: Sequence[str]) -> tuple[set[str], set[str]] | None:
-    """The original header names a big published file's mapping needs (and which of them
-    are counts, read as integers when they all are), else None: read everything."""
+def columns_used(header: Sequence[str]) -> tuple[set[str], dict[str, type]] | None:
+    """The original header names a big published file's mapping needs (and the numeric type
+    of those holding counts or coordinates), else None: read everything."""
     fmt = identify_headers([norm(h) for h in header])
     if fmt is None or fmt.name not in COLUMNS_USED:
         return None
     wanted = set(COLUMNS_USED[fmt.name])
     used = {h for h in header if norm(h) in wanted or (fmt.name == "ons-postcode-directory"
                                                        and postcodes.DIRECTORY_LAD.fullmatch(norm(h)))}
-    return used, {h for h in used if norm(h) in COUNT_COLUMNS}
+    return used, {h: NUMERIC_COLUMNS[norm(h)] for h in used if norm(h) in NUMERIC_COLUMNS}
 
 
 def identify_headers(headers: Sequence[str]) -> Format | None:

@@ -121,6 +121,14 @@ def parse_float(text: str) -> float:
     return value
 
 
+def parse_bounded(text: str, parse: Callable[[str], Any], low: float, high: float) -> Any:
+    """A number that must lie between `low` and `high` (a latitude, a longitude)."""
+    value = parse(text)
+    if not low <= value <= high:
+        raise ValueError(f"must be between {low:g} and {high:g}")
+    return value
+
+
 def parse_distinct(values: pd.Series, parse: Callable[[str], Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse a column of strings once per distinct value.
 

@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?\s*[0-9][A-Z]{2}", re.IGNORECASE)
@@ -29,6 +30,11 @@ DIRECTORY_POSTCODE = ("PCDS", "PCD", "PCD2", "PCD7", "PCD8")
 DIRECTORY_LAD = re.compile(r"LAUA|OSLAUA|LAD\d\dCD")
 CODEPOINT_POSTCODE = "POSTCODE"
 CODEPOINT_LAD = "ADMIN_DISTRICT_CODE"
+# Each postcode's point: the directory's latitude/longitude (99.999999 where it has no grid
+# reference), Code-Point's eastings/northings (British National Grid).
+DIRECTORY_POINT = ("LAT", "LONG")
+CODEPOINT_POINT = ("EASTINGS", "NORTHINGS")
+WGS84, BNG = "EPSG:4326", "EPSG:27700"
 
 # Code-Point Open's data files have no header row: the publisher's long-form column names
 # (Doc/Code-Point_Open_Column_Headers.csv).
@@ -53,6 +59,8 @@ class PostcodeLookup:
     as_of: dt.date | None
     number: int  # position in the load: among equals, the later file wins
     places: pd.Series  # normalised postcode -> local authority (ONS LAD) code
+    points: pd.DataFrame | None = None  # normalised postcode -> x, y (as the file gives them, in `crs`)
+    crs: str = WGS84  # x, y: longitude/latitude, or eastings/northings (BNG)
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -93,6 +101,36 @@ def lookup(postcodes: pd.Series, places: pd.Series) -> pd.Series:
     return pd.Series(frame["lad"].to_numpy(dtype=object), index=pd.Index(frame["k"].to_numpy(dtype=object)), dtype=object)
 
 
+def points(postcodes: pd.Series, x: pd.Series, y: pd.Series, crs: str) -> pd.DataFrame:
+    """normalised postcode -> (x, y), for the rows with a real point (the first row of a repeated
+    postcode): a directory's 99.999999 latitude and Code-Point's 0 eastings mean "no point"."""
+    frame = pd.DataFrame({"k": normalise(postcodes.astype(object)).to_numpy(),
+                          "x": pd.to_numeric(pd.Series(np.asarray(x, dtype=object)), errors="coerce").to_numpy(),
+                          "y": pd.to_numeric(pd.Series(np.asarray(y, dtype=object)), errors="coerce").to_numpy()})
+    if crs == BNG:
+        ok = (frame["x"] > 0) & (frame["y"] > 0) & (frame["x"] < 800_000) & (frame["y"] < 1_400_000)
+    else:
+        ok = frame["x"].between(-180, 180) & frame["y"].between(-90, 90) & ~((frame["x"] == 0) & (frame["y"] == 0))
+    frame = frame[ok & (frame["k"] != "")].drop_duplicates("k")
+    return frame.set_index("k")[["x", "y"]]
+
+
+def lonlat(lookup: PostcodeLookup, wanted: list[str]) -> pd.DataFrame:
+    """The longitude/latitude of the normalised postcodes `wanted` that `lookup` places (BNG
+    eastings/northings converted with pyproj, only for these few)."""
+    if lookup.points is None:
+        return pd.DataFrame({"lon": pd.Series(dtype=float), "lat": pd.Series(dtype=float)})
+    found = lookup.points.loc[lookup.points.index.intersection(pd.Index(wanted, dtype=object))]
+    if lookup.crs == BNG and len(found):
+        from pyproj import Transformer
+
+        to_wgs84 = Transformer.from_crs(BNG, WGS84, always_xy=True)
+        lon, lat = to_wgs84.transform(found["x"].to_numpy(), found["y"].to_numpy())
+    else:
+        lon, lat = found["x"].to_numpy(), found["y"].to_numpy()
+    return pd.DataFrame({"lon": np.round(lon, 6), "lat": np.round(lat, 6)}, index=found.index)
+
+
 def combined(lookups: list[PostcodeLookup]) -> pd.Series:
     """Every lookup of a load as one: where two disagree, the newer edition (then the later file) wins."""
     if not lookups:
@@ -102,4 +140,5 @@ def combined(lookups: list[PostcodeLookup]) -> pd.Series:
     return parts[~parts.index.duplicated(keep="first")]
 
 
-__all__ = ["CODEPOINT_COLUMNS", "PostcodeLookup", "codepoint_headerless", "combined", "lookup", "normalise"]
+__all__ = ["CODEPOINT_COLUMNS", "PostcodeLookup", "codepoint_headerless", "combined", "lonlat", "lookup", "normalise",
+           "points"]

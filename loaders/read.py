@@ -25,8 +25,9 @@ import pandas as pd
 from .problems import Problems
 
 CSV_SUFFIXES = {".csv", ".txt"}  # a .txt file is read only when named; folders give their .csv files
-FOLDER_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
+FOLDER_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".geojson"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+GEOJSON_SUFFIXES = {".geojson", ".json"}  # boundary files (a .json file is read only when named)
 
 
 @dataclass
@@ -131,8 +132,9 @@ class SourceFile:
     path: Path
     display: str
     sha256: str
-    kind: str  # "csv" or "xlsx"
+    kind: str  # "csv", "xlsx" or "geojson"
     tables: list[RawTable] = field(default_factory=list)
+    crs: str | None = None  # a boundary file's coordinates: EPSG:4326 (lon/lat) or EPSG:27700
 
 
 def tidy_header(name: object) -> str:
@@ -140,8 +142,8 @@ def tidy_header(name: object) -> str:
 
 
 def expand(paths: Sequence[Path | str], problems: Problems, skipped: list[str] | None = None) -> list[Path]:
-    """Folders become their CSV files and workbooks (recursively, sorted); files stay. Other
-    files in a folder (boundaries as .geojson, notes) are not read; `skipped` collects them."""
+    """Folders become their CSV files, workbooks and boundary files (.geojson) (recursively,
+    sorted); files stay. Other files in a folder (notes) are not read; `skipped` collects them."""
     out: list[Path] = []
     for given in paths:
         p = Path(given).expanduser()
@@ -155,7 +157,7 @@ def expand(paths: Sequence[Path | str], problems: Problems, skipped: list[str] |
             if skipped is not None:
                 skipped.extend(str(f) for f in visible if f.suffix.lower() not in FOLDER_SUFFIXES)
             if not found:
-                problems.add(str(given), None, None, None, "folder has no .csv or .xlsx files")
+                problems.add(str(given), None, None, None, "folder has no .csv, .xlsx or .geojson files")
             out.extend(found)
         elif p.is_file():
             out.append(p)
@@ -180,9 +182,17 @@ def read_source(path: Path, problems: Problems, headerless: dict[str, Sequence[s
     except OSError as exc:
         problems.add(display, None, None, None, f"cannot read the file: {exc.strerror or exc}")
         return None
+    if suffix in GEOJSON_SUFFIXES:
+        from .boundaries import read_geojson
+
+        source = SourceFile(path, display, hashlib.sha256(data).hexdigest(), "geojson")
+        table = read_geojson(source, data, problems)
+        source.tables = [table] if table is not None else []
+        return source
     if suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
-        hint = " (a boundary file: icpmap does not read boundaries yet)" if suffix in {".geojson", ".json", ".shp"} else ""
-        problems.add(display, None, None, None, f"not a CSV file or an Excel workbook (.csv, .xlsx){hint}")
+        hint = " (a boundary file is read as GeoJSON: .geojson)" if suffix in {".shp", ".gpkg", ".kml"} else ""
+        problems.add(display, None, None, None, "not a CSV file, an Excel workbook or a GeoJSON boundary file "
+                     f"(.csv, .xlsx, .geojson){hint}")
         return None
     with ThreadPoolExecutor(max_workers=1) as pool:  # hashlib releases the GIL: hash while parsing
         digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
@@ -236,7 +246,7 @@ def _read_csv(source: SourceFile, data: bytes, problems: Problems, headerless: d
     header = [tidy_header(c) for c in (names or first)]
     data_row = records[0] if names else (records[1] if len(records) > 1 else [])
     first_row = {h: (data_row[i].strip() if i < len(data_row) else "") for i, h in enumerate(header)}
-    usecols, counts = _columns_used(header)  # a big published file: parse only what its mapping reads
+    usecols, numeric = _columns_used(header)  # a big published file: parse only what its mapping reads
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.ParserWarning)
@@ -244,13 +254,13 @@ def _read_csv(source: SourceFile, data: bytes, problems: Problems, headerless: d
                 keep_default_na=False, na_filter=False, encoding=encoding, skip_blank_lines=False,
                 header=None if names else 0, names=names, index_col=False, usecols=usecols, low_memory=False,
             )
-            try:  # counts straight to integers when they all are (else as text, validated later)
+            try:  # counts and coordinates straight to numbers when they all are (else as text, validated later)
                 # Text as categories: the parser hashes each distinct value once, which is all
                 # the later steps need (much cheaper than a Python string per cell).
-                types = {c: (np.int64 if c in counts else "category") for c in (usecols or [])} if usecols else str
+                types = {c: numeric.get(c, "category") for c in (usecols or [])} if usecols else str
                 frame = pd.read_csv(io.BytesIO(data), dtype=types, **options)
             except (ValueError, OverflowError):
-                if not counts:
+                if not numeric:
                     raise
                 frame = pd.read_csv(io.BytesIO(data), dtype="category", **options)
         if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
@@ -273,15 +283,16 @@ def _read_csv(source: SourceFile, data: bytes, problems: Problems, headerless: d
     return RawTable(source.display, source.path.stem, frame, lines, source, headerless=bool(names), first_row=first_row)
 
 
-def _columns_used(header: list[str]) -> tuple[list[str] | None, list[str]]:
-    """(the columns to parse, those of them holding counts), for big published files."""
+def _columns_used(header: list[str]) -> tuple[list[str] | None, dict[str, type]]:
+    """(the columns to parse, the numeric type of those holding counts or coordinates), for big
+    published files."""
     from .nhs import columns_used
 
     wanted = columns_used(header)
     if wanted is None:
-        return None, []
-    used, counts = wanted
-    return [h for h in header if h in used] or None, [h for h in header if h in counts]
+        return None, {}
+    used, numeric = wanted
+    return [h for h in header if h in used] or None, {h: numeric[h] for h in header if h in numeric}
 
 
 def _too_wide(source: SourceFile, data: bytes, encoding: str, width: int, headerless: bool, problems: Problems) -> None:

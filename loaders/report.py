@@ -37,6 +37,8 @@ class LoadReport:
     ics: str | None = None  # `load --ics`: the ICS whose rows were kept from national files
     # How the practices the load concerned are located: method -> practices (see loaders/locate.py).
     located: dict[str, int] = field(default_factory=dict)
+    # Where the practices' points (lat, lon) come from: contract, geocoded, postcode, none (loaders/points.py).
+    points: dict[str, int] = field(default_factory=dict)
 
     @property
     def left_out(self) -> int:
@@ -78,4 +80,6 @@ class LoadReport:
             out["left_out"] = self.left_out
         if self.located:
             out["located"] = dict(self.located)
+        if self.points:
+            out["points"] = dict(self.points)
         return out

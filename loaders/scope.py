@@ -90,7 +90,7 @@ def columns_of(raw: RawTable, fmt: str) -> dict[str, list[str]]:
     """Role -> columns of `raw` (original header names) for a published format."""
     headers = {norm(c): c for c in raw.frame.columns}
     out: dict[str, list[str]] = {}
-    if fmt in ("ons-lookup", "ons-lsoa-centroids"):
+    if fmt in ("ons-lookup", "ons-lsoa-centroids", "ons-boundaries"):
         for role, pairs in _ons_columns(list(headers)).items():
             if role in ONS_ROLE:
                 out.setdefault(ONS_ROLE[role], []).extend(headers[c] for c, _ in pairs)

@@ -15,7 +15,7 @@ import pandas as pd
 from ..graph.model import LinkFile, NodeFile
 from .read import RawTable
 
-CONTRACT_RANK = 1_000_000  # the partnership's own files win over published ones
+CONTRACT_RANK = 10**12  # the partnership's own files win over published ones (ranked by extract date: ordinal * 100 + n)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..graph.model import RELS, VOCABULARIES, LinkFile, NodeFile, Prop
 from . import parse
+from .geometry import parse_geometry
 from .problems import Problems
 from .tables import Table
 
@@ -67,9 +68,17 @@ def required_columns(table: Table) -> set[str]:
 def _parser(prop: Prop):
     if prop.vocabulary:
         return partial(parse.parse_vocab, allowed=VOCABULARIES[prop.vocabulary])
-    return {
+    if prop.format is not None:
+        return FORMAT_PARSERS[prop.format]
+    found = {
         "date": parse.parse_date, "bool": parse.parse_bool, "int": parse.parse_int, "float": parse.parse_float,
     }.get(prop.type)
+    if found is not None and prop.bounds is not None:
+        return partial(parse.parse_bounded, parse=found, low=prop.bounds[0], high=prop.bounds[1])
+    return found
+
+
+FORMAT_PARSERS = {"geojson": parse_geometry}  # graph.model.TEXT_FORMATS
 
 
 def _split_many(values: pd.Series) -> pd.Series:

@@ -1,4 +1,4 @@
-"""icpmap.reports: the eight analytic reports, one runner, and the report pack.
+"""icpmap.reports: the analytic reports, one runner, and the report pack.
 
     from icpmap.reports import REPORTS, run_report, write_report_pack
     result = run_report(store, "coterminosity", place="E08000014", by="patients")
@@ -6,7 +6,7 @@
 
 Each report runs `.cypher` files of `cypher/reports/` (portable across both engines)
 and a little Python where portable Cypher cannot do the job. Definitions, columns and
-settings are documented in README.md ("Reports").
+settings are documented in docs/concepts/reports.md and docs/reference/.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from typing import Any
 # Imported on first use (PEP 562), so `from icpmap.reports import tabular` stays light.
 _LAZY = {
     "Option": "base", "Report": "base", "ReportError": "base", "ReportResult": "base",
-    "PACK_NAME": "pack", "write_report_pack": "pack",
+    "Findings": "findings", "findings": "findings",
+    "PACK_NAME": "pack", "write_recent_changes": "pack", "write_report_pack": "pack",
     "REPORTS": "registry", "get_report": "registry", "run_all": "registry", "run_report": "registry",
     "ReportSettings": "settings", "SettingsError": "settings", "load_settings": "settings",
 }
@@ -32,6 +33,6 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "PACK_NAME", "REPORTS", "Option", "Report", "ReportError", "ReportResult", "ReportSettings", "SettingsError",
-    "get_report", "load_settings", "run_all", "run_report", "write_report_pack",
+    "PACK_NAME", "REPORTS", "Findings", "Option", "Report", "ReportError", "ReportResult", "ReportSettings", "SettingsError",
+    "findings", "get_report", "load_settings", "run_all", "run_report", "write_recent_changes", "write_report_pack",
 ]

@@ -33,10 +33,17 @@ class Option:
     type: str  # string | date | float | choice
     help: str
     choices: tuple[str, ...] = ()
+    flag_name: str = ""  # the command line's flag when it is not `--name` (`--from` for from_date)
+    aliases: tuple[str, ...] = ()  # other names it is given by: the API's `from` for from_date (the first one)
+
+    @property
+    def query_name(self) -> str:
+        """Its name as an API query parameter."""
+        return self.aliases[0] if self.aliases else self.name
 
     @property
     def flag(self) -> str:
-        return "--" + self.name.replace("_", "-")
+        return self.flag_name or "--" + self.name.replace("_", "-")
 
     def convert(self, value: Any) -> Any:
         if value is None or (isinstance(value, str) and not value.strip()):

@@ -40,4 +40,23 @@ def write_report_pack(
     return paths
 
 
-__all__ = ["PACK_NAME", "write_report_pack"]
+def write_recent_changes(store: Store, out_dir: str | os.PathLike[str], *, place: str | None = None,
+                         settings: ReportSettings | None = None) -> list[Path]:
+    """`changes-last-year.csv` and `.xlsx`: what changed in the year to the latest dated change on or
+    before today (the last year of the data; today's year when something changed today)."""
+    from .changes import latest_change, year_to
+    from .registry import run_report
+
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    latest = latest_change(store, place) or dt.date.today()
+    since, until = year_to(latest)
+    result = run_report(store, "changes", settings=settings, place=place, from_date=since, to_date=until)
+    csv_path = folder / "changes-last-year.csv"
+    csv_path.write_text(tabular.to_csv(result.columns, result.rows), encoding="utf-8", newline="")
+    book = folder / "changes-last-year.xlsx"
+    tabular.write_xlsx(book, [(f"changes {since.isoformat()} to {until.isoformat()}"[:31], result.columns, result.rows)])
+    return [csv_path, book]
+
+
+__all__ = ["PACK_NAME", "write_recent_changes", "write_report_pack"]

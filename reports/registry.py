@@ -1,4 +1,4 @@
-"""The eight reports, and the one runner the CLI and the API share."""
+"""The reports, and the one runner the CLI and the API share."""
 
 from __future__ import annotations
 
@@ -10,13 +10,17 @@ from ..graph.store import Result, Store
 from .assurance import ASSURANCE
 from .base import Context, Report, ReportError, ReportResult
 from .brokers import BROKERS
+from .changes import CHANGES
 from .coterminosity import COTERMINOSITY
 from .partnership import BREADTH, MISSING_LINKS, PLACE_LEADS, UNSIGNED
+from .progress import PROGRESS
 from .settings import ReportSettings, load_settings
 from .timeline import TIMELINE
 
 REPORTS: dict[str, Report] = {
-    r.name: r for r in (BREADTH, UNSIGNED, COTERMINOSITY, MISSING_LINKS, PLACE_LEADS, ASSURANCE, TIMELINE, BROKERS)
+    r.name: r for r in (
+        BREADTH, UNSIGNED, COTERMINOSITY, MISSING_LINKS, PLACE_LEADS, ASSURANCE, TIMELINE, BROKERS, CHANGES, PROGRESS,
+    )
 }
 
 
@@ -74,7 +78,15 @@ def run_report(
     that queries several reports use run once.
     """
     report = get_report(name)
-    given = {k: v for k, v in options.items() if v is not None and not (isinstance(v, str) and not v.strip())}
+    aliases = {alias: o.name for o in report.options for alias in o.aliases}
+    given: dict[str, Any] = {}
+    for key, value in options.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        name = aliases.get(key, key)
+        if name in given:
+            raise ReportError(f"Give {report.option(name).flag} once (it is also called {key}).")  # type: ignore[union-attr]
+        given[name] = value
     unknown = sorted(k for k in given if report.option(k) is None)
     if unknown:
         flags = ", ".join("--" + k.replace("_", "-") for k in unknown)
@@ -88,8 +100,9 @@ def run_report(
     ics = resolved.get("ics")
     if ics is not None:
         ics = resolved["ics"] = _check_ics(store, ics, place, cache)
-    as_at = resolved.get("as_at") or dt.date.today()
-    resolved["as_at"] = as_at
+    as_at = resolved.get("as_at") or resolved.get("to_date") or dt.date.today()
+    if report.option("as_at") is not None:
+        resolved["as_at"] = as_at
     with store.reading() as view:  # the report's reads in one read transaction
         ctx = Context(view, settings or load_settings(), place, as_at, dict(resolved), cache, ics)  # type: ignore[arg-type]
         columns, rows = report.build(ctx)
@@ -103,6 +116,8 @@ def run_all(store: Store, *, settings: ReportSettings | None = None, **options: 
     cache: dict[tuple[Any, ...], Result] = {}
     for report in REPORTS.values():
         own = {k: v for k, v in options.items() if report.option(k) is not None}
+        if report.option("as_at") is None and "as_at" in options and "to_date" not in options:
+            own["as_at"] = options["as_at"]  # a report over a window ends on the as-at date (`to_date`'s alias)
         yield run_report(store, report.name, settings=settings, cache=cache, **own)
 
 

@@ -24,6 +24,8 @@ FORMATS = ("table", "csv", "json", "xlsx")
 
 def cell_text(value: Any) -> str:
     """A value as text for CSV and tables."""
+    if type(value) is str:  # the common case first: most cells are text
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -153,7 +155,7 @@ def rich_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str
 # A backup is a data file for icpmap, not a report: every value must read back exactly as it
 # was stored, so floats keep every digit and nothing is rounded. In the CSV form no cell is
 # changed, not even one that starts like a formula: a leading `'` would be read back as part
-# of the value (see "Data safety" in README.md). In the XLSX form every text cell is stored as text
+# of the value (see docs/concepts/data-safety.md). In the XLSX form every text cell is stored as text
 # and those that start like a formula are also marked "quote prefix", so a spreadsheet shows
 # them as text and never runs them, while the value stays exactly the same.
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Generate the bundled icpmap sample: an ILLUSTRATIVE Cheshire and Merseyside.
 
-Standard library only and deterministic (fixed seed): running it again writes the
-same bytes. Run from anywhere:  python sample/_generate.py
+Standard library (and shapely, for the invented Areas' outlines) and deterministic (fixed
+seeds): running it again writes the same bytes. Run from anywhere, with icpmap's Python:
+.venv/bin/python sample/_generate.py
 
 What is real and what is invented
 - Real public facts: the ICS code, the 9 Places and their ONS codes, the names of
@@ -22,9 +23,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
+import math
 import random
 from collections import defaultdict
 from pathlib import Path
+
+from shapely.geometry import MultiPolygon, Polygon  # a dependency of icpmap: clips the invented Areas to their Place
 
 OUT = Path(__file__).resolve().parent
 SEED = 20210930
@@ -996,6 +1001,178 @@ def avoid_borderline_shares(area_rows, practice_rows, reg_rows):
 
 
 # ---------------------------------------------------------------------------
+# Invented geography for the map: each Area a cell inside its Place, each practice a point.
+# The Places' outlines are the one real file shipped here (ONS, Local Authority Districts
+# December 2022, ultra generalised, OGL); the cells are Voronoi cells of invented seeds (a
+# neighbourhood's seeds around an invented centre, so that its cells touch), clipped to the
+# Place. A separate random stream, so the rest of the sample does not change with it.
+BOUNDARIES = OUT / "lad22_buc_cm.geojson"
+geo_rng = random.Random(SEED + 18)
+# Invented cells for the out-of-area Areas, outside Cheshire and Merseyside: (lon, lat).
+OUTSIDE_AT = {"W01990001": (-3.075, 53.205), "E01990901": (-2.885, 53.575), "E01990902": (-1.925, 53.33)}
+
+
+def place_rings():
+    """Place code -> its polygons' outer rings, as [(lon, lat)] (the shipped boundary file)."""
+    with open(BOUNDARIES, encoding="utf-8") as fh:
+        collection = json.load(fh)
+    out = {}
+    for feature in collection["features"]:
+        geom = feature["geometry"]
+        polygons = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+        out[feature["properties"]["LAD22CD"]] = [[tuple(xy) for xy in poly[0]] for poly in polygons]
+    return out
+
+
+def inside(point, ring):
+    """Ray casting: is the point inside the ring?"""
+    x, y = point
+    hit = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            hit = not hit
+    return hit
+
+
+def area_of(ring):
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:]))) / 2
+
+
+def clip(ring, a, b):
+    """Sutherland-Hodgman: the part of a closed ring on the left of the line a -> b."""
+    def left(p):
+        return (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]) >= 0
+
+    def cut(p, q):
+        dx, dy = q[0] - p[0], q[1] - p[1]
+        ex, ey = b[0] - a[0], b[1] - a[1]
+        t = (ex * (a[1] - p[1]) - ey * (a[0] - p[0])) / (ex * dy - ey * dx)
+        return (p[0] + t * dx, p[1] + t * dy)
+
+    out = []
+    points = ring[:-1]
+    for i, q in enumerate(points):
+        p = points[i - 1]
+        if left(q):
+            if not left(p):
+                out.append(cut(p, q))
+            out.append(q)
+        elif left(p):
+            out.append(cut(p, q))
+    return out + out[:1] if out else []
+
+
+def random_point(rings, box=None):
+    """A point inside one of the rings (rejection sampling in their box, or in `box`)."""
+    xs = [x for r in rings for x, _ in r]
+    ys = [y for r in rings for _, y in r]
+    x0, y0, x1, y1 = box or (min(xs), min(ys), max(xs), max(ys))
+    for _ in range(10000):
+        pt = (geo_rng.uniform(x0, x1), geo_rng.uniform(y0, y1))
+        if any(inside(pt, r) for r in rings):
+            return pt
+    raise RuntimeError("no point found inside the rings")
+
+
+def voronoi_cells(seeds, box):
+    """Each seed's Voronoi cell (a convex ring) within the box."""
+    x0, y0, x1, y1 = box
+    cells = []
+    for i, s in enumerate(seeds):
+        cell = [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
+        for j, t in enumerate(seeds):
+            if i == j or not cell:
+                continue
+            mx, my = (s[0] + t[0]) / 2, (s[1] + t[1]) / 2
+            dx, dy = t[0] - s[0], t[1] - s[1]
+            cell = clip(cell, (mx + dy, my - dx), (mx - dy, my + dx))  # keep the side of s
+        cells.append(cell)
+    return cells
+
+
+def spread(candidates, k):
+    """k of the candidate points far from each other (farthest-point sampling)."""
+    chosen = [candidates[0]]
+    while len(chosen) < min(k, len(candidates)):
+        chosen.append(max(candidates, key=lambda c: min((c[0] - d[0]) ** 2 + (c[1] - d[1]) ** 2 for d in chosen)))
+    return chosen
+
+
+def geojson(polygons):
+    """Rings of (x, y) in the local plane, back to a compact GeoJSON geometry in lon/lat."""
+    def ring_text(ring):
+        return [[round(x / K, 5), round(y, 5)] for x, y in ring]
+
+    kept = [[ring_text(r)] for r in polygons if len(r) >= 4 and area_of(r) > 1e-9]
+    if len(kept) == 1:
+        return json.dumps({"type": "Polygon", "coordinates": kept[0]}, separators=(",", ":"))
+    return json.dumps({"type": "MultiPolygon", "coordinates": kept}, separators=(",", ":"))
+
+
+K = 0.6  # cos(53.3 degrees): x = longitude * K, so that distances are the same both ways
+
+
+def invent_geometry(area_rows, practice_rows, reg_rows):
+    """Area code -> GeoJSON cell, practice code -> (lat, lon): all inside their Place."""
+    lonlat_rings = place_rings()
+    rings = {p: [[(x * K, y) for x, y in r] for r in rs] for p, rs in lonlat_rings.items()}
+    nb_place = {nb(p, i): pc(p) for p, nbs in NEIGHBOURHOODS.items() for i in range(1, len(nbs) + 1)}
+    place_of = {code: (place or nb_place.get(nbh, "")) for code, _n, _k, place, nbh in area_rows}
+    group_of = {}
+    for code, name, _k, place, nbh in area_rows:
+        group_of[code] = nbh or name.rsplit(" ", 1)[0]
+    for p, nbs in NEIGHBOURHOODS.items():  # areas IN the Place only, in a neighbourhood's patch
+        for i, (_name, label) in enumerate(nbs, start=1):
+            for code, name, _k, _place, nbh in area_rows:
+                if not nbh and name.rsplit(" ", 1)[0] == label and place_of[code] == pc(p):
+                    group_of[code] = nb(p, i)
+    shapes, cells_of = {}, {}
+    for place, place_rings_xy in sorted(rings.items()):
+        codes = [c for c, *_ in area_rows if place_of[c] == place]
+        groups = sorted({group_of[c] for c in codes})
+        xs = [x for r in place_rings_xy for x, _ in r]
+        ys = [y for r in place_rings_xy for _, y in r]
+        box = (min(xs) - 0.1, min(ys) - 0.1, max(xs) + 0.1, max(ys) + 0.1)
+        candidates = [random_point(place_rings_xy) for _ in range(60 * len(codes))]
+        centres = spread(candidates, len(groups))
+        region = {g: [] for g in groups}
+        for c in candidates:
+            g = min(range(len(groups)), key=lambda k: (c[0] - centres[k][0]) ** 2 + (c[1] - centres[k][1]) ** 2)
+            region[groups[g]].append(c)
+        seeds = []
+        for g in groups:
+            members = [c for c in codes if group_of[c] == g]
+            pool = region[g] or candidates
+            seeds += list(zip(members, spread(pool, len(members))))
+        cells = voronoi_cells([s for _, s in seeds], box)
+        land = MultiPolygon([Polygon(r) for r in place_rings_xy])
+        for (code, _seed), cell in zip(seeds, cells):
+            got = Polygon(cell).intersection(land)
+            pieces = [list(g.exterior.coords) for g in getattr(got, "geoms", [got])
+                      if g.geom_type == "Polygon" and not g.is_empty]
+            cells_of[code] = pieces
+            shapes[code] = geojson(pieces)
+    for code, (lon, lat) in OUTSIDE_AT.items():  # a small invented hexagon
+        ring = [((lon + 0.02 * math.cos(k * math.pi / 3)) * K, lat + 0.012 * math.sin(k * math.pi / 3))
+                for k in range(7)]
+        cells_of[code] = [ring]
+        shapes[code] = geojson([ring])
+    biggest = defaultdict(lambda: (0, None))
+    for prac, area, n in reg_rows:
+        if n > biggest[prac][0] and area in cells_of:
+            biggest[prac] = (n, area)
+    points = {}
+    for code, _name, _pcn, _post, place, _f, _t in practice_rows:
+        if code in points:
+            continue
+        n, area = biggest[code]
+        home = cells_of[area] if area and place_of.get(area) == place else rings[place]
+        x, y = random_point([r for r in home if len(r) >= 4 and area_of(r) > 1e-9])
+        points[code] = (round(y, 5), round(x / K, 5))
+    return shapes, points
+
+
+# ---------------------------------------------------------------------------
 def fmt(v):
     if v is True:
         return "true"
@@ -1022,8 +1199,10 @@ def main():
           [[nb(p, i), n, pc(p)] for p, nbs in NEIGHBOURHOODS.items()
            for i, (n, _l) in enumerate(nbs, start=1)])
     areas, pcns, practices, regs = build_geography()
+    shapes, points = invent_geometry(areas, practices, regs)
     write("pcns.csv", ["code", "name", "neighbourhood_codes"], pcns)
-    write("practices.csv", ["code", "name", "pcn_code", "postcode", "place_code", "from", "to"], practices)
+    write("practices.csv", ["code", "name", "pcn_code", "postcode", "place_code", "from", "to", "lat", "lon"],
+          [[*r, *points[r[0]]] for r in practices])
     write("organisations.csv", ["code", "name", "sector", "statutory"], [list(o) for o in ORGS])
     write("boards.csv", ["code", "name", "kind", "place_code", "ics_code", "parent_board_code"],
           boards_rows())
@@ -1040,7 +1219,8 @@ def main():
                         "covers_seldom_heard"], plans_rows())
     write("commissioning.csv", ["code", "name", "kind", "place_code", "value_gbp", "partner_codes"],
           commissioning_rows())
-    write("areas.csv", ["code", "name", "kind", "place_code", "neighbourhood_code"], areas)
+    write("areas.csv", ["code", "name", "kind", "place_code", "neighbourhood_code", "geometry"],
+          [[*r, shapes[r[0]]] for r in areas])
     write("registrations.csv", ["practice_code", "area_code", "patients"], regs)
     write("milestones.csv", ["code", "title", "due"], [list(m) for m in MILESTONES])
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .common import FUTURE, FUTURE_EVE, REF, Scale, alloc, is_current, pick, stream
+from .common import FUTURE, FUTURE_EVE, PAST_END, REF, Scale, alloc, is_current, pick, rand_date, stream
 from .names import NEIGHBOURHOOD_QUALIFIERS, PRACTICE_SUFFIXES, locality_names, place_names
 
 PCN_START = "2019-07-01"  # the PCN DES
@@ -131,7 +131,9 @@ def build(scale: Scale, seed: int) -> Geography:
     area_nb_col = np.where(in_nb, nbc[area_nb], "").tolist() + [""] * n_out
     geo.tables["ics"] = {"code": ics_codes, "name": ics_names}
     geo.tables["places"] = {"code": place_codes, "name": pnames, "ics_code": [ics_codes[i] for i in place_ics]}
-    geo.tables["neighbourhoods"] = {"code": geo.nb_codes, "name": geo.nb_names,
+    hrng = stream(seed, "neighbourhood-dates")  # a third were set up in 2021/22; the rest predate the records
+    nb_from = [rand_date(hrng, "2021-04-01", PAST_END) if hrng.random() < 0.3 else "" for _ in geo.nb_codes]
+    geo.tables["neighbourhoods"] = {"code": geo.nb_codes, "name": geo.nb_names, "from": nb_from,
                                     "place_code": [place_codes[p] for p in geo.nb_place]}
     geo.tables["areas"] = {"code": area_codes, "name": names, "kind": ["lsoa"] * len(area_codes),
                            "place_code": area_place_col, "neighbourhood_code": area_nb_col}
@@ -251,6 +253,7 @@ def build(scale: Scale, seed: int) -> Geography:
     rows.sort(key=lambda r: (r[0], r[5]))
     geo.tables["practices"] = {c: [r[k] for r in rows] for k, c in
                                enumerate(("code", "name", "pcn_code", "postcode", "place_code", "from", "to"))}
+    geo.tables["practices"]["from_extract"] = geo.tables["practices"]["to_extract"] = [""] * len(rows)  # no extracts
 
     # Registrations -----------------------------------------------------------------------
     rrng = stream(seed, "registrations")

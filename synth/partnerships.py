@@ -509,6 +509,8 @@ def build(geo: Geography, n_orgs: int, seed: int) -> dict[str, dict[str, list]]:
     endorse = prng.choice(3, size=P, p=[0.55, 0.3, 0.15])  # all / some / none
     comms = pick(prng, P, 0.65)
     chair_of_pcf: dict[int, str] = {}
+    interims: list[int] = []  # rows of `roles` that are interim leads
+    interim_ends: dict[int, str] = {}
     for p in range(P):
         i = int(geo.place_ics[p])
         po, io = place_org[p], ics_org[i]
@@ -517,6 +519,7 @@ def build(geo: Geography, n_orgs: int, seed: int) -> dict[str, dict[str, list]]:
             if two_leads[p]:
                 interim = person("interim_lead", io["subs"][place_sub[p]])
                 interim_from = rand_date(prng, "2021-04-01", "2021-08-31")
+                interims.append(len(roles))
                 roles.append([interim, "place_lead", pc[p], interim_from])
                 core = core_of[p]
                 for o in some_of(prng, core, 1, 3):
@@ -525,6 +528,8 @@ def build(geo: Geography, n_orgs: int, seed: int) -> dict[str, dict[str, list]]:
             if two_leads[p]:
                 frm = max(frm, "2021-09-01")
             lead = person("place_lead", employer)
+            if two_leads[p]:
+                interim_ends[interims[-1]] = shift(frm, -1)  # the interim's role ends when the lead's starts
             roles.append([lead, "place_lead", pc[p], frm])
             if not not_on_pcf[p]:
                 if i in chair_of_pcf or prng.random() < 0.7:
@@ -629,6 +634,18 @@ def build(geo: Geography, n_orgs: int, seed: int) -> dict[str, dict[str, list]]:
             com("LC", f"{pn[p]} Mental Health Lead Commissioning", "lead_commissioning",
                 "" if qrng.random() < 0.3 else int(qrng.integers(5_000, 70_000)) * 1000, [sub, council, io["mh"]])
 
+    # Dates of the history columns, from their own stream (the draws above stay as they were) --------
+    for j, row in enumerate(roles):
+        row.append(interim_ends.get(j, ""))  # roles.to
+    hrng = stream(seed, "history")
+    for row in unique_links:  # a quarter of the links were set up in 2021/22 (the rest predate the records)
+        row += [rand_date(hrng, "2021-04-01", PAST_END) if hrng.random() < 0.25 else "", ""]
+    for row in commissioning:  # pooled budgets since the Better Care Fund (2015); the rest in 2019-22
+        start = "2015-04-01" if row[2] == "pooled_budget" else rand_date(hrng, "2019-04-01", PAST_END)
+        row[5:5] = [start if hrng.random() < 0.8 else "", ""]
+    for row in signatures:
+        row.append("")  # signatures.added_on: not known
+
     def cols(names: str, rows: list) -> dict[str, list]:
         keys = names.split()
         return {k: [r[j] for r in rows] for j, k in enumerate(keys)}
@@ -637,14 +654,14 @@ def build(geo: Geography, n_orgs: int, seed: int) -> dict[str, dict[str, list]]:
         "organisations": cols("code name sector statutory", book.rows),
         "boards": cols("code name kind place_code ics_code parent_board_code", boards),
         "memberships": cols("organisation_code board_code role from to", members),
-        "board_links": cols("board_code linked_board_code how", links),
+        "board_links": cols("board_code linked_board_code how from to", links),
         "agreements": cols("code title kind place_code effective_from", agreements),
-        "signatures": cols("agreement_code organisation_code signed_on", signatures),
+        "signatures": cols("agreement_code organisation_code signed_on added_on", signatures),
         "people": cols("id name role_title organisation_code", people),
-        "roles": cols("person_id role target_code from", roles),
+        "roles": cols("person_id role target_code from to", roles),
         "endorsements": cols("organisation_code person_id endorsed_on", endorsements),
         "plans": cols("code title kind place_code approved_by_board_code approved_on covers_seldom_heard", plans),
-        "commissioning": cols("code name kind place_code value_gbp partner_codes", commissioning),
+        "commissioning": cols("code name kind place_code value_gbp from to partner_codes", commissioning),
     }
 
 

@@ -291,10 +291,24 @@ UNSIGNED = [
     [ALPHA, "MOU-A", "TR-A", "Alpha Trust", "not_signed"],
     [BETA, "S75-B", "HW-B", "Healthwatch Beta", "no_signature_row"],
 ]
-# On 2021-01-01 Alpha's only core members are LA-A and CCG-A (HWB-A), both signed.
+# On 2021-01-01 nobody had signed yet (the first signature is LA-A's, on 2021-09-10): every listed
+# party is not_signed; Alpha's only core members then, LA-A and CCG-A (HWB-A), are listed.
 UNSIGNED_ALPHA_2021 = [
+    [ALPHA, "MOU-A", "CCG-A", "Alpha CCG", "not_signed"],
+    [ALPHA, "MOU-A", "HO-A", "Alpha Homes", "not_signed"],
+    [ALPHA, "MOU-A", "LA-A", "Alpha Council", "not_signed"],
     [ALPHA, "MOU-A", "OLD-A", "Old Partner", "not_signed"],
     [ALPHA, "MOU-A", "TR-A", "Alpha Trust", "not_signed"],
+    [ALPHA, "MOU-A", "TR-A2", "Alpha Community Trust", "not_signed"],
+]
+# On 2021-09-15 LA-A (09-10) and HO-A (09-15, on the day itself) have signed; CCG-A (09-20) has not yet.
+UNSIGNED_ALPHA_2021_09_15 = [
+    [ALPHA, "MOU-A", "CCG-A", "Alpha CCG", "not_signed"],
+    [ALPHA, "MOU-A", "GP-A", "Alpha GP Federation", "no_signature_row"],
+    [ALPHA, "MOU-A", "OLD-A", "Old Partner", "not_signed"],
+    [ALPHA, "MOU-A", "SW-A", "Alpha Care Forum", "no_signature_row"],
+    [ALPHA, "MOU-A", "TR-A", "Alpha Trust", "not_signed"],
+    [ALPHA, "MOU-A", "TR-A2", "Alpha Community Trust", "not_signed"],
 ]
 
 # PCN Five is not covered: its only practice joins in 2030 and it leads no neighbourhood.

@@ -72,6 +72,8 @@ API = [
     ("GET", f"/places/{PLACE}", "viewer", {}),
     ("GET", f"/places/{PLACE}/network", "viewer", {}),
     ("GET", f"/places/{PLACE}/network.html", "viewer", {}),
+    ("GET", f"/places/{PLACE}/map.html", "viewer", {}),
+    ("GET", "/ics/QYG/map.html", "viewer", {}),
     ("GET", "/reports", "viewer", {}),
     ("GET", "/reports/unsigned", "viewer", {}),
     ("GET", f"/reports/assurance?place={PLACE}&format=csv", "viewer", {}),

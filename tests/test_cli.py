@@ -73,12 +73,3 @@ def test_errors_are_messages_not_tracebacks(cli, loaded_db):
         assert "Error" in out.stderr and "Traceback" not in out.stderr, (args, out.stderr)
 
 
-def test_demo_loads_the_sample_and_writes_outputs(cli, tmp_path):
-    out = cli("demo", "--out", str(tmp_path / "demo"), db=tmp_path / "store")
-    assert out.returncode == 0, out.stderr
-    assert "Everything is in" in out.stdout
-    written = {p.name for p in (tmp_path / "demo").rglob("*") if p.is_file()}
-    assert "counts.csv" in written and "place-members-E08000014.csv" in written
-    again = cli("demo", "--out", str(tmp_path / "demo"), db=tmp_path / "store")  # idempotent
-    assert again.returncode == 0, again.stderr
-    assert counts(cli, tmp_path / "store")["Place"] == 9

@@ -46,7 +46,7 @@ def hostile_everything(folder: Path) -> Path:
     for name, spec in FILES.items():
         if not isinstance(spec, NodeFile):
             continue
-        text[name] = [p.name for p in spec.node.props[1:] if p.type == "string" and not p.vocabulary
+        text[name] = [p.name for p in spec.node.props[1:] if p.type == "string" and not p.vocabulary and not p.format
                       and p.name != "postcode"]
         if spec.label in RENAMED:
             with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as f:

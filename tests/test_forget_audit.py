@@ -31,6 +31,9 @@ def _embedded(path: Path) -> Store:
 
 
 def _rows(path: Path) -> int:
+    """A CSV file's data rows; a GeoJSON file's features."""
+    if path.suffix == ".geojson":
+        return len(json.loads(path.read_text(encoding="utf-8"))["features"])
     with path.open(encoding="utf-8", newline="") as f:
         return sum(1 for _ in csv.DictReader(f))
 
@@ -53,7 +56,7 @@ def test_cli_loads_are_audited_with_user_files_digests_and_counts(cli, tmp_path:
     assert refused["files"][0]["sha256"] == hashlib.sha256((bad / "places.csv").read_bytes()).hexdigest()
     assert loaded["status"] == "loaded"
     files = {Path(f["name"]).name: f for f in loaded["files"]}
-    sample = sorted(SAMPLE_DIR.glob("*.csv"))
+    sample = sorted([*SAMPLE_DIR.glob("*.csv"), *SAMPLE_DIR.glob("*.geojson")])  # the 19 input files and the boundaries
     assert sorted(files) == [p.name for p in sample]
     for path in sample:
         assert files[path.name]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
@@ -77,7 +80,7 @@ def test_the_service_and_the_cli_share_one_audit(cli, tmp_path: Path) -> None:  
         with TestClient(create_app(store, keys_path=keys.path), base_url="http://127.0.0.1") as client:  # the default audit file
             listed = client.get("/loads", headers=admin).json()
             assert [e["status"] for e in listed] == ["loaded"] and listed[0]["by"] == getpass.getuser()
-            assert len(listed[0]["files"]) == 19 and all(len(f["sha256"]) == 64 for f in listed[0]["files"])
+            assert len(listed[0]["files"]) == 20 and all(len(f["sha256"]) == 64 for f in listed[0]["files"])
             assert client.get("/loads", headers=viewer).status_code == 403
             assert client.get("/loads").status_code == 401
             body = b"code,name,sector,statutory\nNEW1,New partner,voluntary,false\n"

@@ -84,7 +84,7 @@ DERIVED = {PATIENTS_IN}
 
 
 def text_columns(spec: NodeFile) -> list[str]:
-    return [p.name for p in spec.node.props[1:] if p.type == "string" and not p.vocabulary]
+    return [p.name for p in spec.node.props[1:] if p.type == "string" and not p.vocabulary and not p.format]
 
 
 def hostile_input(folder: Path) -> Path:
@@ -251,7 +251,8 @@ def _pages(hostile: Hostile) -> dict[str, str]:
     client = hostile.client
     pages = {}
     for path, status in (("/", 200), (f"/dashboard/places/{PLACE}", 200), ("/dashboard/overview", 200),
-                         (f"/places/{PLACE}/network.html", 200), ("/dashboard/upload", 200),
+                         (f"/places/{PLACE}/network.html", 200), (f"/places/{PLACE}/map.html", 200),
+                         ("/ics/QYG/map.html", 200), ("/dashboard/upload", 200),
                          (f"/dashboard/places/{quote(HTML[0], safe='')}", 404)):
         response = client.get(path)
         assert response.status_code == status, (path, response.status_code)
@@ -271,6 +272,9 @@ def test_html_in_names_is_escaped_everywhere_it_is_shown(hostile: Hostile, cli, 
         done = cli("visualise", "--place", PLACE, "-o", str(out), db=hostile.db)
         assert done.returncode == 0, done.stderr
         pages["icpmap visualise"] = out.read_text(encoding="utf-8")
+        done = cli("map", "--ics", "QYG", "-o", str(tmp_path / "map.html"), db=hostile.db)
+        assert done.returncode == 0, done.stderr
+        pages["icpmap map"] = (tmp_path / "map.html").read_text(encoding="utf-8")
     finally:
         hostile.store = _embedded(hostile.db)
         hostile.app.state.store = hostile.store

@@ -598,10 +598,14 @@ def test_render_refuses_other_formats():
 
 
 def test_readme_shows_a_profile_made_by_the_project():
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    pictures = re.findall(r"\]\((docs/images/profile-page-\d\.png)\)", readme)
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert re.findall(r"\]\((docs/images/profile-page-1\.png)\)", readme)
+    assert "(docs/concepts/papers.md)" in readme
+    page = (root / "docs" / "concepts" / "papers.md").read_text(encoding="utf-8")
+    pictures = re.findall(r"\]\(\.\./(images/profile-page-\d\.png)\)", page)
     assert len(pictures) == 3
     for picture in pictures:
-        data = (Path(__file__).resolve().parents[1] / picture).read_bytes()
+        data = (root / "docs" / picture).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "readme-images:" in (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
+    assert "paper-images:" in (root / "Makefile").read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from icpmap.errors import UserError
 from icpmap.graph import Store, open_store
-from icpmap.loaders import load_paths
+from icpmap.loaders import LoadError, load_paths
 from icpmap.loaders.export import checksum, export, read_graph
 from icpmap.reports import run_report
 
@@ -146,12 +146,22 @@ def test_code_point_open_as_published_has_no_header(store: Store, tmp_path: Path
     assert located(store) == {"P1": (BETA, "postcode")}
 
 
-def test_a_folder_with_boundaries_loads_and_says_what_it_did_not_read(store: Store, tmp_path: Path) -> None:
-    folder = write(tmp_path / "in", {"lsoa_lookup.csv": ONS_LOOKUP, "lad.geojson": '{"type": "FeatureCollection"}'})
+def test_a_folder_with_boundaries_reads_them_and_says_what_it_did_not_read(store: Store, tmp_path: Path) -> None:
+    square = {"type": "Polygon", "coordinates": [[[-2, 53], [-1.9, 53], [-1.9, 53.1], [-2, 53.1], [-2, 53]]]}
+
+    def collection(properties: dict) -> str:
+        return json.dumps({"type": "FeatureCollection",
+                           "features": [{"type": "Feature", "properties": properties, "geometry": square}]})
+
+    folder = write(tmp_path / "in", {"lsoa_lookup.csv": ONS_LOOKUP, "notes.txt": "read me",
+                                     "lad.geojson": collection({"LAD22CD": ALPHA, "LAD22NM": "Alpha"})})
     report = load_paths(store, [folder])
-    assert report.skipped == [str(folder / "lad.geojson")] and len(report.files) == 1
-    with pytest.raises(Exception, match="boundar"):  # named on its own: a clear problem, not a crash
-        load_paths(store, [folder / "lad.geojson"])
+    assert report.skipped == [str(folder / "notes.txt")] and len(report.files) == 2
+    assert {f.format for f in report.files} == {"ons-lookup", "ons-boundaries"}
+    assert store.read("MATCH (p:Place) WHERE p.geometry IS NOT NULL RETURN p.code").rows == [[ALPHA]]
+    write(folder, {"other.geojson": collection({"id": 1})})
+    with pytest.raises(LoadError, match="ONS code fields"):  # named on its own: a clear problem, not a crash
+        load_paths(store, [folder / "other.geojson"])
 
 
 # -- one ICS out of national files ------------------------------------------------------------------------

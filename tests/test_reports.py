@@ -81,6 +81,8 @@ def test_unsigned_known_answers(fixture_store):
 def test_unsigned_for_one_place_and_an_earlier_date(fixture_store):
     assert rows(fixture_store, "unsigned", place=fx.BETA) == [r for r in fx.UNSIGNED if r[0] == fx.BETA]
     assert rows(fixture_store, "unsigned", place=fx.ALPHA, as_at="2021-01-01") == fx.UNSIGNED_ALPHA_2021
+    # a signature counts from its date: on the day it is given, not the day before
+    assert rows(fixture_store, "unsigned", place=fx.ALPHA, as_at="2021-09-15") == fx.UNSIGNED_ALPHA_2021_09_15
     assert rows(fixture_store, "unsigned", place=fx.DELTA) == []
 
 

@@ -42,10 +42,17 @@ def results(sample):
 # -- every report has something to say on the sample ---------------------------------------
 
 
-def test_every_report_has_rows(results):
+def test_every_report_has_rows(results, sample):
     assert list(results) == list(REPORTS)
     for name, result in results.items():
+        if name == "changes":  # nothing changes in the sample's stable window (2022-07-01 to 2030-03-31)
+            assert result.rows == [] and result.options["to_date"] == AS_AT
+            continue
         assert result.rows, f"{name} is empty on the sample"
+    year = run_report(sample, "changes", from_date="2021-07-01", to_date="2022-06-30")
+    kinds = {r[2] for r in year.rows}
+    assert {"joined_board", "left_board", "signature_added", "place_lead_appointed", "endorsement",
+            "plan_approved", "practice_left_pcn"} <= kinds
 
 
 def test_sample_gaps_show(results, sample):
@@ -71,8 +78,11 @@ def test_sample_gaps_show(results, sample):
 
 def test_sample_with_one_place(sample):
     for name in REPORTS:
-        result = run_report(sample, name, place=WIRRAL, as_at=AS_AT)
+        window = {"from_date": "2021-07-01", "to_date": "2022-06-30"} if name == "changes" else {"as_at": AS_AT}
+        result = run_report(sample, name, place=WIRRAL, **window)
         assert result.rows, name
+        if name == "changes":
+            assert {r[1] for r in result.rows} == {WIRRAL}
 
 
 # -- output rules ---------------------------------------------------------------------------
@@ -145,6 +155,21 @@ def test_report_pack_writes_every_report(sample, tmp_path):
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
     assert [c.value for c in sheet[1]] == list(REPORTS["timeline"].columns)
     assert isinstance(sheet["C2"].value, dt.datetime | dt.date)  # dates stay dates in Excel
+
+    # the window reports end on the pack's date: progress by quarter over the year to it, changes over the
+    # 90 days to it (the sample's last change is on 2022-06-30)
+    day = dt.date(2022, 6, 30)
+    write_report_pack(sample, tmp_path / "pack-2022", as_at=day)
+    book = load_workbook(tmp_path / "pack-2022" / PACK_NAME)
+    for name in ("progress", "changes"):
+        expected = run_report(sample, name, to_date=day)
+        assert len(expected.rows) > 9, name
+        assert (tmp_path / "pack-2022" / f"{name}.csv").read_text(encoding="utf-8") == \
+            tabular.to_csv(expected.columns, expected.rows)
+        assert book[name].max_row == len(expected.rows) + 1
+    assert min(r[0] for r in expected.rows) >= day - dt.timedelta(days=90)  # the changes
+    assert {r[3] for r in run_report(sample, "progress", to_date=day).rows} == {
+        dt.date(2021, 9, 30), dt.date(2021, 12, 31), dt.date(2022, 3, 31), day}
 
 
 # -- the command line -----------------------------------------------------------------------

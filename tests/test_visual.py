@@ -318,8 +318,15 @@ def test_exports_open_in_networkx(tmp_path, warrington):
 
 def test_write_all(sample, tmp_path):
     paths = write_all(sample, tmp_path)
-    diagrams = sorted(p.name for p in paths if p.suffix == ".html")
-    assert len(diagrams) == 10 and "ics-QYG.html" in diagrams and f"place-{SEFTON}.html" in diagrams
+    diagrams = sorted(p.name for p in paths if p.suffix == ".html" and p.parent.name == "diagrams")
+    assert len(diagrams) == 10 and "ics-nhs-cheshire-and-merseyside-QYG.html" in diagrams
+    assert f"place-sefton-{SEFTON}.html" in diagrams and "place-st-helens-E08000013.html" in diagrams
+    maps = sorted(p.name for p in paths if p.parent.name == "maps")  # a map beside each diagram
+    assert maps == sorted([*diagrams, "ics-nhs-cheshire-and-merseyside-QYG.png", "ics-nhs-cheshire-and-merseyside-QYG.svg"])
+    name = f"place-sefton-{SEFTON}.html"
+    diagram = (tmp_path / "diagrams" / name).read_text(encoding="utf-8")
+    page = (tmp_path / "maps" / name).read_text(encoding="utf-8")
+    assert f'href="../maps/{name}"' in diagram and f'href="../diagrams/{name}"' in page
     assert sorted(p.name for p in paths if p.parent.name == "charts") == sorted(
         f"{c}.{ext}" for c in CHARTS for ext in ("png", "svg"))
     assert all(p.is_file() and p.stat().st_size > 1000 for p in paths)
@@ -356,6 +363,15 @@ def test_cli(tmp_path):
     r = runner.invoke(app, ["--db", str(db), "chart", "assurance", "-o", str(out / "a.svg")])
     assert r.exit_code == 0, r.output
     assert ET.parse(out / "a.svg").getroot().tag.endswith("svg")
+    # progress over time: one line per Place of the ICS (9 in the sample), by month over the sample's last year
+    r = runner.invoke(app, ["--db", str(db), "chart", "progress", "--ics", "QYG", "--every", "month", "--from",
+                            "2021-07-01", "--to", "2022-06-30", "-o", str(out / "p.svg")])
+    assert r.exit_code == 0, r.output
+    svg = (out / "p.svg").read_text(encoding="utf-8")
+    assert ET.fromstring(svg).tag.endswith("svg") and "Sefton" in svg and "Cheshire East" in svg
+    r = run_icpmap("chart", "progress", "--from", "2022-06-30", "--to", "2021-07-01", db=db)
+    assert r.returncode == 1 and r.stderr.startswith("Error: --from (2022-06-30) is after --to") \
+        and "Traceback" not in r.stderr
     for fmt in ("graphml", "gexf", "json"):
         r = runner.invoke(app, ["--db", str(db), "export", "--format", fmt, "--ics", "QYG", "-o", str(out / f"q.{fmt}")])
         assert r.exit_code == 0, r.output
@@ -363,6 +379,7 @@ def test_cli(tmp_path):
     r = runner.invoke(app, ["--db", str(db), "export", "--pcn", "U99001", "-o", str(out / "p.graphml")])
     assert r.exit_code == 0 and nx.read_graphml(out / "p.graphml").number_of_nodes() > 5
     for bad in (["visualise"], ["chart", "pie"], ["chart", "breadth", "--level", "place"],
+                ["chart", "progress", "--every", "week"], ["chart", "assurance", "--every", "month"],
                 ["export", "--place", SEFTON, "-o", str(out / "x.csv")]):
         r = runner.invoke(app, ["--db", str(db), *bad])
         assert r.exit_code == 1 and "Error:" in r.output, (bad, r.output)

@@ -1,6 +1,7 @@
-"""The README's "From published files" walk-through, run as written from a clean store.
+"""The analyst's "From published files" walk-through (docs/roles/analyst.md), run as written
+from a clean store.
 
-The commands are read from the README itself. Each file it names is stood in for by the
+The commands are read from that page itself. Each file it names is stood in for by the
 published file of `../shared/data` in the same format (linked, or rebuilt in a temporary
 folder in the layout its publisher uses: the ONS lookup with the portal's headers,
 Code-Point Open without a header row, ePCN as a workbook); the practice x LSOA file, which
@@ -24,15 +25,16 @@ pytestmark = pytest.mark.shared_data
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def readme_commands() -> tuple[list[str], list[list[str]]]:
-    """(the load command, the commands of step 3) from the README's walk-through."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("## From published files"):text.index("## Using the CLI")]
+def walkthrough_commands() -> tuple[list[str], list[list[str]], list[list[str]]]:
+    """(the load command, the other loads (boundaries), the commands of step 3) from the documentation's walk-through."""
+    text = (ROOT / "docs" / "roles" / "analyst.md").read_text(encoding="utf-8")
+    start = text.index("## From published files")
+    section = text[start:text.index("\n## ", start + 1)]
     blocks = re.findall(r"```sh\n(.*?)```", section, re.S)
-    load = next(shlex.split(line) for b in blocks for line in b.splitlines() if line.startswith("icpmap load"))
+    loads = [shlex.split(line.split("#")[0]) for b in blocks for line in b.splitlines() if line.startswith("icpmap load")]
     ask = [shlex.split(line.split("#")[0]) for b in blocks for line in b.splitlines()
            if line.startswith("icpmap") and not line.startswith("icpmap load")]
-    return load, ask
+    return loads[0], loads[1:], ask
 
 
 def csv(path: Path) -> pd.DataFrame:
@@ -93,17 +95,31 @@ def stand_ins(data: Path, folder: Path) -> dict[str, Path]:
     pd.DataFrame(rows, columns=["PUBLICATION", "EXTRACT_DATE", "PRACTICE_CODE", "PRACTICE_NAME", "LSOA_CODE", "SEX",
                                 "NUMBER_OF_PATIENTS"]).to_csv(folder / "gp-reg-pat-prac-lsoa-all.csv", index=False)
     out["gp-reg-pat-prac-lsoa-all.csv"] = folder / "gp-reg-pat-prac-lsoa-all.csv"
+    # The ONS portal's national GeoJSON files: the C&M LSOAs 2021 (one file per local authority
+    # in ../shared/data) as one FeatureCollection, and the local authorities (BUC) as they are.
+    boundaries = data / "ons/boundaries"
+    features = [f for path in sorted((boundaries / "lsoa21_bgc_drkane").glob("*.geojson"))
+                for f in json.loads(path.read_text(encoding="utf-8"))["features"]]
+    lsoa = folder / "LSOA_2021_EW_BGC.geojson"
+    lsoa.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    out[lsoa.name] = lsoa
+    lad = folder / "LAD_DEC_2022_UK_BUC.geojson"
+    lad.symlink_to(boundaries / "lad22_buc_cm.geojson")
+    out[lad.name] = lad
     return out
 
 
 def test_the_walk_through_works_from_a_clean_store(shared_data: Path, tmp_path: Path, cli) -> None:
-    load, ask = readme_commands()
+    load, more, ask = walkthrough_commands()
     assert load[:3] == ["icpmap", "load", "--ics"] and load[3] == "QYG"
     files = stand_ins(shared_data, tmp_path)
-    assert set(load[4:]) == set(files), "the README names a file with no stand-in"
+    assert set(load[4:]) | {name for m in more for name in m[4:]} == set(files), "a file with no stand-in"
     db = tmp_path / "store"
     done = cli(*load[1:4], *(str(files[name]) for name in load[4:]), db=db, timeout=600)
     assert done.returncode == 0, done.stderr
+    for other in more:  # the boundaries, for the maps
+        boundaries = cli(*other[1:4], *(str(files[name]) for name in other[4:]), db=db, timeout=600)
+        assert boundaries.returncode == 0, boundaries.stderr
     text = " ".join(done.stdout.split())
     assert re.search(r"--ics QYG: kept [\d,]+ rows .* left out [\d,]+ rows", text), text
     located = re.search(r"Practices located in a Place: ([\d,]+) of ([\d,]+)", text)
@@ -113,11 +129,13 @@ def test_the_walk_through_works_from_a_clean_store(shared_data: Path, tmp_path: 
     # Step 3, as written: every command runs; no row says coterminous with `unknown`.
     for command in ask:
         out = tmp_path / "out" / command[2]
-        args = [a if a not in ("coterminosity.png", "cheshire-and-merseyside.html", "qyg-pack.xlsx") else str(out / a)
-                for a in command[1:]]
+        args = [a if not a.endswith((".png", ".html", ".xlsx")) else str(out / a) for a in command[1:]]
         (out).mkdir(parents=True, exist_ok=True)
         done = cli(*args, db=db, timeout=600)
         assert done.returncode == 0, (command, done.stderr)
+    page = next((tmp_path / "out").rglob("cheshire-and-merseyside-map.html")).read_text(encoding="utf-8")
+    areas = re.search(r'<g id="areas">(.*?)</g>', page).group(1)
+    assert areas.count("<path ") == 1601  # every LSOA 2021 of the ICS, from the national-style file
     for by in ("patients", "practices"):
         done = cli("report", "coterminosity", "--ics", "QYG", "--by", by, "--format", "json", db=db)
         rows = json.loads(done.stdout)

@@ -3,11 +3,15 @@
     from icpmap.visualise import build_graph, write_diagram, write_chart, export_graph, write_all
     graph = build_graph(store, place="E08000014")      # or board=, pcn=, ics=
     write_diagram(graph, "sefton.html")                # one self-contained offline HTML page
-    write_chart(store, "assurance", "assurance.svg")   # breadth | coterminosity | assurance, PNG or SVG
+    write_chart(store, "assurance", "assurance.svg")   # breadth | coterminosity | assurance | progress, PNG or SVG
     export_graph(graph, "sefton.graphml")              # graphml | gexf | json
     write_all(store, out_dir)                          # what `icpmap demo` writes
 
-Heavy imports (matplotlib, pyvis, networkx) happen only when a function needs them.
+    from icpmap.visualise import build_map, write_map
+    data = build_map(store, place="E08000012")         # or ics=, pcn=; select= a PCN's footprint
+    write_map(data, "liverpool.html")                  # offline page; .png or .svg for board papers
+
+Heavy imports (matplotlib, pyvis, networkx, shapely) happen only when a function needs them.
 """
 
 from __future__ import annotations
@@ -49,17 +53,40 @@ def export_graph(graph: DiagramGraph, path: str | Path, fmt: str | None = None) 
     return _export(graph, path, fmt)
 
 
+def build_map(store: Store, **scope: Any) -> Any:
+    """What a map of a Place, ICS or PCN shows (`place=`, `ics=` or `pcn=`; `as_at=`, `select=`)."""
+    from .mapdata import build_map as _build_map
+
+    return _build_map(store, **scope)
+
+
+def write_map(data: Any, path: str | Path, fmt: str | None = None,
+              links: list[dict[str, str]] | None = None, dpi: int = 150) -> Path:
+    """Write a map (`build_map`) as an offline HTML page, or as PNG or SVG for papers: by `fmt`,
+    else by the file's extension (.html, .png, .svg). `links`: the page's links to other pages;
+    `dpi`: a PNG's resolution (A4 landscape)."""
+    chosen = (fmt or Path(path).suffix.lstrip(".") or "html").lower()
+    if chosen == "html":
+        from .map_page import write_map_html
+
+        return write_map_html(data, path, links)
+    from .map_image import write_map_image
+
+    return write_map_image(data, path, chosen, dpi=dpi)
+
+
 def write_all(store: Store, out_dir: str | Path) -> list[Path]:
-    """A diagram per Place and per ICS, and every chart in PNG and SVG, under `out_dir`."""
+    """A diagram and a map per Place and per ICS, and every chart in PNG and SVG, under `out_dir`."""
     from .demo import write_all as _write_all
 
     return _write_all(store, out_dir)
 
 
-CHARTS = ("breadth", "coterminosity", "assurance")
+CHARTS = ("breadth", "coterminosity", "assurance", "progress")
 EXPORT_FORMATS = ("graphml", "gexf", "json")
+MAP_FORMATS = ("html", "png", "svg")
 
 __all__ = [
-    "CHARTS", "EXPORT_FORMATS", "SCOPES", "DiagramGraph", "build_graph", "export_graph", "render_diagram",
-    "write_all", "write_chart", "write_diagram",
+    "CHARTS", "EXPORT_FORMATS", "MAP_FORMATS", "SCOPES", "DiagramGraph", "build_graph", "build_map", "export_graph",
+    "render_diagram", "write_all", "write_chart", "write_diagram", "write_map",
 ]

@@ -4,7 +4,8 @@
   expected sectors it lacks (the breadth report);
 - `coterminosity`: each PCN's share of patients (or practices) in its main footprint
   against the threshold (the coterminosity report);
-- `assurance`: Places x the seven core features, coloured by status (the assurance report).
+- `assurance`: Places x the seven core features, coloured by status (the assurance report);
+- `progress`: one line per Place for each count of the progress report, period by period.
 
 Built on `matplotlib.figure.Figure` directly (no pyplot, no global backend switch), so
 it is safe in a server and in threads. Text from data is escaped for mathtext (`$`).
@@ -25,7 +26,7 @@ from ..reports import run_report
 from .graph import read_query
 from .style import SECTOR_COLOURS, sector_colour, sector_label
 
-CHARTS = ("breadth", "coterminosity", "assurance")
+CHARTS = ("breadth", "coterminosity", "assurance", "progress")
 FORMATS = ("png", "svg")
 STATUS_COLOURS = {"met": "#009639", "partial": "#FFB81C", "not_met": "#DA291C"}
 STATUS_TEXT = {"met": "met", "partial": "partial", "not_met": "not met"}
@@ -212,7 +213,65 @@ def assurance_figure(store: Store, *, places: Iterable[str] | None = None, ics: 
     return fig
 
 
-FIGURES = {"breadth": breadth_figure, "coterminosity": coterminosity_figure, "assurance": assurance_figure}
+# -- progress ------------------------------------------------------------------------------
+
+PROGRESS_PANELS = (
+    ("partners", "Partners (organisations in the partnership)"),
+    ("outstanding", "Expected signatures outstanding"),
+    ("features_met", "Core features met (of 7)"),
+    ("coterminous_share", "Share of its PCNs that are coterminous"),
+)
+LEGEND_MAX = 16  # more Places than this: no legend (the lines are still one per Place)
+
+
+def progress_figure(store: Store, *, places: Iterable[str] | None = None, ics: str | None = None,
+                    as_at: dt.date | None = None, every: str | None = None, from_date: dt.date | None = None,
+                    to_date: dt.date | None = None) -> Any:
+    """One line per Place in each panel: the progress report's counts at the end of each period."""
+    rows = _places(store, places, ics)
+    if not rows:
+        raise UserError("No Places in the store to chart.")
+    codes = {r["place_code"] for r in rows}
+    names = {r["place_code"]: r["place_name"] or r["place_code"] for r in rows}
+    place = next(iter(codes)) if len(codes) == 1 else None
+    result = run_report(store, "progress", place=place, every=every, from_date=from_date, to_date=to_date or as_at)
+    series: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in _records(result):
+        if r["place_code"] in codes:
+            series[r["place_code"]].append(r)
+    options = result.options
+    fig = _figure(12, 8)
+    axes = fig.subplots(2, 2, sharex=True)
+    for ax, (column, title) in zip(axes.flat, PROGRESS_PANELS):
+        for code in sorted(series):
+            points = [(r["as_at"], r[column]) for r in series[code] if r[column] is not None]
+            if points:
+                ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=3, linewidth=1.4,
+                        label=_text(f"{names[code]} ({code})"))
+        ax.set_title(_text(title), loc="left", fontsize=10)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(labelsize=8)
+        if column == "coterminous_share":
+            ax.set_ylim(-0.02, 1.02)
+        elif column == "features_met":
+            ax.set_ylim(-0.2, 7.2)
+        else:
+            ax.set_ylim(bottom=0)
+    for ax in axes[1]:
+        for label in ax.get_xticklabels():
+            label.set_rotation(30)
+            label.set_ha("right")
+    every_text = {"month": "monthly", "quarter": "quarterly"}[options["every"]]
+    fig.suptitle(f"Progress by Place, {every_text}, {options['from_date'].isoformat()} to "
+                 f"{options['to_date'].isoformat()} (as at the end of each period)", x=0.01, ha="left", fontsize=12)
+    if 0 < len(series) <= LEGEND_MAX:
+        fig.legend(*axes.flat[0].get_legend_handles_labels(), loc="outside lower center", fontsize=8,
+                   ncols=min(len(series), 4), frameon=False)
+    return fig
+
+
+FIGURES = {"breadth": breadth_figure, "coterminosity": coterminosity_figure, "assurance": assurance_figure,
+           "progress": progress_figure}
 
 
 def chart_figure(store: Store, name: str, **options: Any) -> Any:

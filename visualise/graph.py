@@ -19,6 +19,7 @@ from .. import cypher
 from ..errors import UserError
 from ..graph import Store
 from ..graph.store import Result
+from ..reports.history import Span
 from . import derived
 from .style import kind_label, sector_label
 
@@ -42,6 +43,7 @@ class Node:
     home: str | None = None  # the Place code it is drawn near (layout)
     weight: int = 0  # memberships (organisations) or members (boards): drives the size
     info: dict[str, Any] = field(default_factory=dict)  # details shown in the tooltip, plain text
+    when: list[Span] | None = None  # the days it is drawn on (time slider); None: every day
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Edge:
     kind: str  # a key of style.EDGE_STYLES
     label: str = ""
     info: dict[str, Any] = field(default_factory=dict)
+    when: list[Span] | None = None  # the days it is drawn on (time slider); None: every day
 
 
 @dataclass
@@ -62,7 +65,8 @@ class DiagramGraph:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    _edge_keys: set[tuple[str, str, str]] = field(default_factory=set, repr=False)
+    stops: list[dt.date] = field(default_factory=list)  # the time slider's dates (none: no slider)
+    _edge_keys: dict[tuple[str, str, str], Edge] = field(default_factory=dict, repr=False)
 
     # -- building ---------------------------------------------------------------------
 
@@ -86,13 +90,16 @@ class DiagramGraph:
         key = (s, t, kind)
         if key in self._edge_keys or s not in self.nodes or t not in self.nodes:
             return None
-        self._edge_keys.add(key)
         edge = Edge(s, t, kind, label, {k: v for k, v in info.items() if v not in (None, "")})
+        self._edge_keys[key] = edge
         self.edges.append(edge)
         return edge
 
     def has_edge(self, source: str, target: str, kind: str) -> bool:
         return (source, target, kind) in self._edge_keys
+
+    def edge(self, source: str, target: str, kind: str) -> Edge | None:
+        return self._edge_keys.get((source, target, kind))
 
     # -- reading ----------------------------------------------------------------------
 
@@ -178,6 +185,7 @@ def build_graph(
     practices: bool | None = None,
     people_names: bool = True,
     cache: dict[tuple[Any, ...], Any] | None = None,
+    history: bool = False,
 ) -> DiagramGraph:
     """The diagram graph of one Place, board, PCN or ICS (exactly one of them).
 
@@ -185,6 +193,8 @@ def build_graph(
     `people_names=False` labels people by role and id (for viewers without the right).
     `cache`: the report runner's query cache, to share with reports already run on this
     unchanged store (a board paper runs them too).
+    `history=True` adds what the scope had on other days, each node and link with the days
+    it is drawn on (`Node.when`, `Edge.when`), and the dates of the page's time slider (`stops`).
     """
     given = {k: v for k, v in {"place": place, "board": board, "pcn": pcn, "ics": ics}.items() if v}
     if len(given) != 1:
@@ -200,8 +210,15 @@ def build_graph(
             g = builder.board(code)
         else:
             g = builder.places(scope, code, bool(practices))
+        if history:  # in the same read transaction: the other days of the same state of the store
+            from .timeline import add_history
+
+            add_history(builder, practices=bool(practices) if scope != "pcn" else practices is not False)
     g.notes.append("Signatures, missing links, place leads and coterminosity as the reports define them "
                    "(unsigned, missing-links, place-leads, coterminosity by patients at neighbourhood level).")
+    if history:
+        g.notes.append(f"The time slider draws the partnership as it was on each date where something changed. "
+                       f"Shares and colours of PCN links are as at {as_at.isoformat()}.")
     return g
 
 
@@ -266,7 +283,7 @@ class _Builder:
         return g
 
     def pcn(self, code: str, practices: bool) -> DiagramGraph:
-        rows = _read(self.store, "visual-pcns", pcns=[code])
+        rows = _read(self.store, "visual-pcns", pcns=[code], as_at=self.as_at)
         if not rows:
             raise UnknownScope(f"No PCN with code {code!r} in the store.")
         g = self.g = DiagramGraph("pcn", code, f"{rows[0]['pcn_name'] or code} — primary care network", self.as_at)
@@ -314,7 +331,7 @@ class _Builder:
         if not boards:
             return
         g = self.g
-        for r in _read(self.store, "visual-board-links", boards=boards):
+        for r in _read(self.store, "visual-board-links", boards=boards, as_at=self.as_at):
             a = self._board(r["from_code"], r["from_name"], r["from_kind"])
             b = self._board(r["to_code"], r["to_name"], r["to_kind"])
             if r["rel"] == "SUBGROUP_OF":
@@ -365,7 +382,7 @@ class _Builder:
             return
         g = self.g
         listed: set[tuple[str, str]] = set()
-        for r in _read(self.store, "visual-agreements", places=places):
+        for r in _read(self.store, "visual-agreements", places=places, as_at=self.as_at):
             a = g.add_node(
                 "Agreement", r["agreement_code"], r["agreement_title"], home=r["place_code"],
                 info={"type": "Agreement", "code": r["agreement_code"], "kind": kind_label(r["agreement_kind"]),
@@ -406,19 +423,12 @@ class _Builder:
                                                    people=sorted({r["lead_person_id"] for r in leads.values()}))}
         for place, r in sorted(leads.items()):
             pid = r["lead_person_id"]
-            who = people.get(pid, {})
-            name = who.get("person_name")
-            label = f"{name} (place lead)" if self.people_names and name else f"Place lead {pid}"
-            info: dict[str, Any] = {"type": "Place lead", "id": pid}
-            if self.people_names:
-                info.update({"name": name, "role title": who.get("role_title"), "employer": who.get("organisation_code")})
-            info.update({
+            person = self._person(pid, place, people.get(pid, {}), {
                 "core members": r["core_members"],
                 "endorsed by": r["endorsed_by"],
                 "not yet endorsed by": r["missing_endorsements"] or "",
                 "on the place collaborative forum": "yes" if r["on_collaborative_forum"] else "no",
             })
-            person = g.add_node("Person", pid, label, home=place, info=info)
             g.add_edge(person, f"Place:{place}", "place_lead")
         for r in _read(self.store, "visual-person-links", people=sorted({r["lead_person_id"] for r in leads.values()}),
                        as_at=self.as_at):
@@ -429,6 +439,16 @@ class _Builder:
             else:
                 b = self._board(r["code"], r["name"], r["kind"], None)
                 g.add_edge(person, b, "holds", **{"role": kind_label(r["role"]), "since": r["date"]})
+
+    def _person(self, pid: str, place: str, who: dict[str, Any], details: dict[str, Any]) -> Any:
+        """A place lead's node: named only for callers allowed to see people's names."""
+        name = who.get("person_name")
+        label = f"{name} (place lead)" if self.people_names and name else f"Place lead {pid}"
+        info: dict[str, Any] = {"type": "Place lead", "id": pid}
+        if self.people_names:
+            info.update({"name": name, "role title": who.get("role_title"), "employer": who.get("organisation_code")})
+        info.update(details)
+        return self.g.add_node("Person", pid, label, home=place, info=info)
 
     def _neighbourhood(self, code: str, name: str | None, place: str | None, place_name: str | None) -> Any:
         n = self.g.add_node("Neighbourhood", code, name, home=place,
@@ -443,7 +463,7 @@ class _Builder:
             return []
         g = self.g
         pcns: list[str] = []
-        for r in _read(self.store, "visual-neighbourhoods", places=places):
+        for r in _read(self.store, "visual-neighbourhoods", places=places, as_at=self.as_at):
             n = self._neighbourhood(r["neighbourhood_code"], r["neighbourhood_name"], r["place_code"], r["place_name"])
             if r["pcn_code"]:
                 c = g.add_node("PCN", r["pcn_code"], r["pcn_name"], home=r["place_code"],
@@ -506,7 +526,8 @@ class _Builder:
                             and not g.has_edge(c.id, f"Neighbourhood:{nb}", "leads")):
                         unled.append((c, nb, patients, share))
         if unled:
-            for r in _read(self.store, "visual-neighbourhoods", neighbourhoods=sorted({u[1] for u in unled})):
+            wanted = sorted({u[1] for u in unled})
+            for r in _read(self.store, "visual-neighbourhoods", neighbourhoods=wanted, as_at=self.as_at):
                 self._neighbourhood(r["neighbourhood_code"], r["neighbourhood_name"], r["place_code"], r["place_name"])
             for c, nb, patients, share in unled:
                 g.add_edge(c, f"Neighbourhood:{nb}", "patients_in", f"{share:.0%}",

@@ -12,19 +12,28 @@ escaped, and the page's Content-Security-Policy allows only its own inline scrip
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
-
 from .graph import DiagramGraph
+from .html import inline_safe as _inline_safe
+from .html import links as page_links
+from .html import page_csp, script_json, template
 from .layout import initial_positions
-from .style import EDGE_STYLES, MISSING_BORDER, NODE_STYLES, kind_label, node_size, sector_colour, sector_label
+from .style import (
+    ADDED_COLOUR,
+    EDGE_STYLES,
+    MISSING_BORDER,
+    NODE_STYLES,
+    REMOVED_COLOUR,
+    kind_label,
+    node_size,
+    sector_colour,
+    sector_label,
+)
 
 ASSETS = Path(__file__).parent / "assets"
 VIS_VERSION = "9.1.2"
@@ -51,15 +60,6 @@ def _vis_dir() -> Path:
     )
 
 
-def _inline_safe(text: str, tag: str) -> str:
-    """Text to put inside <script>/<style>: no closing tag, no source-map fetch hint."""
-    text = re.sub(r"^\s*//# sourceMappingURL=.*$", "", text, flags=re.MULTILINE)
-    text = re.sub(r"/\*# sourceMappingURL=.*?\*/", "", text)
-    if re.search(rf"</{tag}", text, flags=re.IGNORECASE) or "<!--" in text:
-        raise ValueError(f"asset cannot be inlined in <{tag}>")
-    return text
-
-
 @cache
 def assets() -> dict[str, str]:
     vis = _vis_dir()
@@ -75,21 +75,7 @@ def assets() -> dict[str, str]:
 
 @cache
 def _template() -> Any:
-    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    return env.from_string(assets()["template"])
-
-
-def script_json(value: Any) -> str:
-    """JSON that is safe inside <script>: no `<`, `>`, `&` or line separators left raw."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-    return (
-        text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    )
-
-
-def _sha256(text: str) -> str:
-    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return template(assets()["template"])
 
 
 # -- vis-network options -------------------------------------------------------------------
@@ -190,6 +176,17 @@ def _info_pairs(info: dict[str, Any]) -> list[list[str]]:
     return out
 
 
+def _when(spans: list[Any] | None) -> list[list[str | None]] | None:
+    """Days drawn on, as ISO date pairs for the page's script (None: every day)."""
+    if spans is None:
+        return None
+    return [[a.isoformat() if a else None, b.isoformat() if b else None] for a, b in spans]
+
+
+def _shown_on(spans: list[Any] | None, day: Any) -> bool:
+    return spans is None or any((a is None or a <= day) and (b is None or b >= day) for a, b in spans)
+
+
 def to_pyvis(graph: DiagramGraph, positions: dict[str, tuple[float, float]] | None = None) -> Any:
     """A pyvis Network holding the diagram's nodes and edges, styled (no options set)."""
     from pyvis.network import Network
@@ -207,6 +204,9 @@ def to_pyvis(graph: DiagramGraph, positions: dict[str, tuple[float, float]] | No
             extra["shapeProperties"] = {"borderDashes": [4, 3]}
             extra["borderWidth"] = 2.5
         x, y = positions.get(node.id, (0.0, 0.0))
+        if node.when is not None:
+            extra["when"] = _when(node.when)
+            extra["hidden"] = not _shown_on(node.when, graph.as_at)
         net.add_node(
             node.id,
             label=_short(node.label),
@@ -222,6 +222,9 @@ def to_pyvis(graph: DiagramGraph, positions: dict[str, tuple[float, float]] | No
         )
     for i, edge in enumerate(graph.edges):
         style = EDGE_STYLES[edge.kind]
+        timed: dict[str, Any] = {}
+        if edge.when is not None:
+            timed = {"when": _when(edge.when), "hidden": not _shown_on(edge.when, graph.as_at)}
         net.add_edge(
             edge.source, edge.target,
             id=f"e{i}",
@@ -232,6 +235,7 @@ def to_pyvis(graph: DiagramGraph, positions: dict[str, tuple[float, float]] | No
             label=edge.label or None,
             kind=edge.kind,
             info=_info_pairs({"link": style.label, **edge.info}),
+            **timed,
         )
     return net
 
@@ -300,11 +304,21 @@ def page_data(graph: DiagramGraph, options: dict[str, Any] | None = None) -> dic
         "edges": edges,
         "options": json.loads(options_json),
         "filters": _filters(graph),
+        "time": _time(graph),
     }
 
 
-def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None) -> str:
-    """The complete HTML page for the diagram."""
+def _time(graph: DiagramGraph) -> dict[str, Any] | None:
+    """The time slider: its dates (where something changed) and where it starts (the page's date)."""
+    if not graph.stops:
+        return None
+    return {"stops": [d.isoformat() for d in graph.stops], "as_at": graph.as_at.isoformat(),
+            "added": ADDED_COLOUR, "removed": REMOVED_COLOUR}
+
+
+def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None,
+                links: list[dict[str, str]] | None = None) -> str:
+    """The complete HTML page for the diagram. `links`: [{label, href}] to other pages (the map)."""
     a = assets()
     data_json = script_json(page_data(graph, options))
     summary = [f"{len(graph.nodes):,} nodes, {len(graph.edges):,} links"]
@@ -317,18 +331,13 @@ def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None) -> s
         summary.append(f"{graph.edge_count('not_signed') + graph.edge_count('not_listed'):,} expected signatures missing")
     if graph.scope != "pcn":
         summary.append(f"{graph.edge_count('missing_link'):,} expected links missing")
-    csp = "; ".join([
-        "default-src 'none'",
-        f"script-src '{_sha256(a['vis_js'])}' '{_sha256(a['page_js'])}'",
-        "style-src 'unsafe-inline'",
-        "img-src data: blob:",
-        "font-src data:",
-        "connect-src 'none'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "object-src 'none'",
-    ])
+    csp = page_csp(a["vis_js"], a["page_js"])
+    stops = [d.isoformat() for d in graph.stops]
     return _template().render(
+        stops=stops,
+        as_at_index=stops.index(graph.as_at.isoformat()) if graph.as_at.isoformat() in stops else 0,
+        added_colour=ADDED_COLOUR,
+        removed_colour=REMOVED_COLOUR,
         title=graph.title,
         scope={"ics": "ICS", "pcn": "PCN"}.get(graph.scope, kind_label(graph.scope)),
         code=graph.code,
@@ -337,6 +346,7 @@ def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None) -> s
         notes=graph.notes,
         legend=_legend(graph),
         csp=csp,
+        links=page_links(links),
         data_json=data_json,
         vis_js=a["vis_js"],
         vis_css=a["vis_css"],
@@ -345,10 +355,11 @@ def render_html(graph: DiagramGraph, options: dict[str, Any] | None = None) -> s
     )
 
 
-def write_html(graph: DiagramGraph, path: str | Path, options: dict[str, Any] | None = None) -> Path:
+def write_html(graph: DiagramGraph, path: str | Path, options: dict[str, Any] | None = None,
+               links: list[dict[str, str]] | None = None) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(graph, options), encoding="utf-8")
+    path.write_text(render_html(graph, options, links), encoding="utf-8")
     return path
 
 

@@ -54,6 +54,9 @@ NODE_STYLES: dict[str, NodeStyle] = {
 }
 
 MISSING_BORDER = "#DA291C"
+# The time slider's compare mode: what was added between two dates, and what was removed.
+ADDED_COLOUR = "#2E9E3E"
+REMOVED_COLOUR = "#9AA5AD"
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,6 @@ def node_size(kind: str, weight: int = 0) -> float:
 
 
 __all__ = [
-    "EDGE_STYLES", "MISSING_BORDER", "NODE_STYLES", "SECTOR_COLOURS", "SIGNATURE_KINDS",
+    "ADDED_COLOUR", "EDGE_STYLES", "MISSING_BORDER", "NODE_STYLES", "REMOVED_COLOUR", "SECTOR_COLOURS", "SIGNATURE_KINDS",
     "EdgeStyle", "NodeStyle", "kind_label", "node_size", "sector_colour", "sector_label",
 ]

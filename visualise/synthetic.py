@@ -12,6 +12,7 @@ agreement with some parties unsigned, a place lead and endorsements, and gaps
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import random
 from pathlib import Path
 
@@ -41,15 +42,25 @@ def _write(folder: Path, name: str, header: list[str], rows: list[list[object]])
         w.writerows(rows)
 
 
+def _day(rng: random.Random, first: str, last: str) -> str:
+    a, b = dt.date.fromisoformat(first).toordinal(), dt.date.fromisoformat(last).toordinal()
+    return dt.date.fromordinal(rng.randint(a, b)).isoformat()
+
+
 def write_synthetic_ics(
     folder: str | Path, places: int = 10, seed: int = 7, orgs_per_place: int = 110, practices_per_pcn: int = 4,
-    hostile_name: str | None = None,
+    hostile_name: str | None = None, history: bool = True,
 ) -> Path:
     """Write the CSVs into `folder` (created); returns it. ICS code `QSY`, Places `E0999nnnn`.
 
-    `hostile_name`, when given, becomes the name of the first Place's first partner.
+    `hostile_name`, when given, becomes the name of the first Place's first partner. `history`
+    adds dated changes for the time slider (memberships that ended between 2020 and 2024 and
+    wider members who joined since 2022, signatures over nine months, an interim place lead
+    before the lead, a practice moving PCN, board links set up in 2022), drawn from their own
+    random stream, so what is current today is the same with or without it.
     """
     rng = random.Random(seed)
+    hist = random.Random(seed + 1_000_003)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     ics = "QSY"
@@ -103,8 +114,9 @@ def write_synthetic_ics(
         # board links; some Places miss some (gaps for the missing-links report)
         for code in ("SAB", "SCP", "CSP", "LEP"):
             if code in boards and rng.random() > 0.25:
-                t["board_links"].append([boards["PPB"], boards[code], "information sharing"])
-        t["board_links"].append([boards["PPB"], f"ICP-{ics}", "reports to"])
+                since = _day(hist, "2022-01-01", "2022-12-31") if history and hist.random() < 0.4 else ""
+                t["board_links"].append([boards["PPB"], boards[code], "information sharing", since, ""])
+        t["board_links"].append([boards["PPB"], f"ICP-{ics}", "reports to", "", ""])
         # memberships: PPB/HWB take the core; every board gets some
         core = orgs[:12]
         for o in core:
@@ -119,13 +131,27 @@ def write_synthetic_ics(
         t["agreements"].append([agreement, f"{town} Place Memorandum of Understanding", "mou", place, "2021-09-01"])
         for j, o in enumerate(core[:-1]):
             signed = "" if rng.random() < 0.2 else f"2021-09-{10 + j:02d}"
+            if history and signed:
+                signed = _day(hist, "2021-07-01", "2022-03-31")
             t["signatures"].append([agreement, o, signed])
         # place lead and endorsements
         person += 1
         pid = f"PER-{person:04d}"
         t["people"].append([pid, f"Lead Person {person}", "Place Director", council])
-        t["roles"].append([pid, "place_lead", place, "2021-10-01"])
-        t["roles"].append([pid, "member", f"PCF-{ics}", "2021-10-01"])
+        t["roles"].append([pid, "place_lead", place, "2021-10-01", ""])
+        t["roles"].append([pid, "member", f"PCF-{ics}", "2021-10-01", ""])
+        if history:  # an interim lead before the lead
+            person += 1
+            interim = f"PER-{person:04d}"
+            t["people"].append([interim, f"Interim Lead {person}", "Interim Place Director", council])
+            t["roles"].append([interim, "place_lead", place, "2021-04-01", "2021-09-30"])
+            t["endorsements"].append([orgs[0], interim, "2021-03-20"])
+            # memberships that ended, and wider members who joined later
+            for o in orgs[12:20]:
+                b = boards[hist.choice(("SAB", "SCP", "CSP", "OTH"))]
+                t["memberships"].append([o, b, "wider", "2018-04-01", _day(hist, "2020-06-01", "2023-12-31")])
+            for o in orgs[20:26]:
+                t["memberships"].append([o, boards["PPB"], "wider", _day(hist, "2022-01-01", "2024-06-30"), ""])
         for o in core:
             if rng.random() < 0.7:
                 t["endorsements"].append([o, pid, "2021-11-01"])
@@ -140,10 +166,17 @@ def write_synthetic_ics(
             pcn = f"U9{p:03d}{c:02d}"
             led = [nbs[c]] + ([nbs[12 + c // 6]] if c % 6 == 0 else [])
             t["pcns"].append([pcn, f"{town} PCN {c + 1}", ";".join(led)])
-            for _ in range(practices_per_pcn):
+            for k in range(practices_per_pcn):
                 practice += 1
                 x = f"Y9{practice:04d}"
-                t["practices"].append([x, f"{town} Surgery {practice}", pcn, "", place, "2019-07-01", ""])
+                if history and c == 0 and k == 0:  # moves from the next PCN in 2022
+                    moved = _day(hist, "2022-01-01", "2022-12-31")
+                    before = (dt.date.fromisoformat(moved) - dt.timedelta(days=1)).isoformat()
+                    t["practices"].append([x, f"{town} Surgery {practice}", f"U9{p:03d}01", "", place, "2019-07-01",
+                                           before])
+                    t["practices"].append([x, f"{town} Surgery {practice}", pcn, "", place, moved, ""])
+                else:
+                    t["practices"].append([x, f"{town} Surgery {practice}", pcn, "", place, "2019-07-01", ""])
                 home = nbs[c]
                 for k, nb in enumerate([home, home, home, rng.choice(nbs)]):
                     a = rng.randrange(3)
@@ -163,11 +196,11 @@ def write_synthetic_ics(
         "organisations": ["code", "name", "sector", "statutory"],
         "boards": ["code", "name", "kind", "place_code", "ics_code", "parent_board_code"],
         "memberships": ["organisation_code", "board_code", "role", "from", "to"],
-        "board_links": ["board_code", "linked_board_code", "how"],
+        "board_links": ["board_code", "linked_board_code", "how", "from", "to"],
         "agreements": ["code", "title", "kind", "place_code", "effective_from"],
         "signatures": ["agreement_code", "organisation_code", "signed_on"],
         "people": ["id", "name", "role_title", "organisation_code"],
-        "roles": ["person_id", "role", "target_code", "from"],
+        "roles": ["person_id", "role", "target_code", "from", "to"],
         "endorsements": ["organisation_code", "person_id", "endorsed_on"],
         "neighbourhoods": ["code", "name", "place_code"],
         "pcns": ["code", "name", "neighbourhood_codes"],

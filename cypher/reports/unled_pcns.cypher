@@ -16,6 +16,6 @@ WHERE (m.`from` IS NULL OR m.`from` <= $as_at) AND (m.`to` IS NULL OR m.`to` >= 
   AND (pcn.close_date IS NULL OR pcn.close_date > $as_at)
   AND (pcn.close_date IS NOT NULL OR coalesce(pcn.status, '') <> 'closed')
 WITH DISTINCT p, pcn
-WHERE NOT EXISTS { MATCH (pcn)-[:LEADS]->(:Neighbourhood)-[:PART_OF]->(p) }
+WHERE NOT EXISTS { MATCH (pcn)-[:LEADS]->(n:Neighbourhood)-[:PART_OF]->(p) WHERE n.`from` IS NULL OR n.`from` <= $as_at }
 RETURN p.code AS place_code, pcn.code AS pcn_code, pcn.name AS pcn_name
 ORDER BY place_code, pcn_code
