@@ -130,22 +130,27 @@ DEMO_PLACE = "E08000012"  # Liverpool, in the bundled sample
 
 def write_demo(store: Store, out_dir: str | os.PathLike[str]) -> list[Path]:
     """What `icpmap demo` writes: the Liverpool profile (else the first Place's) and every ICS's
-    pack, each as Word and PDF, in `out_dir`."""
+    pack, each as Word and PDF, in `out_dir`, named as every demo file is
+    (`profile-liverpool-E08000012.pdf`, `pack-cheshire-and-merseyside-QYG.docx`)."""
     from .. import cypher
+    from ..visualise.graph import read_query
+    from ..visualise.names import stem as file_stem
 
     places = store.read(cypher.get("places").text).records()
     if not places:
         return []
     folder = Path(out_dir)
-    codes = [p["place_code"] for p in places]
-    place = DEMO_PLACE if DEMO_PLACE in codes else codes[0]
-    jobs = [("profile-" + place, prepare(store, place=place))]
-    jobs += [("pack-" + code, prepare(store, ics=code)) for code in sorted({p["ics_code"] for p in places if p["ics_code"]})]
+    by_code = {p["place_code"]: p for p in places}
+    place = DEMO_PLACE if DEMO_PLACE in by_code else places[0]["place_code"]
+    jobs = [(file_stem("profile", place, by_code[place]["place_name"]), prepare(store, place=place))]
+    codes = sorted({p["ics_code"] for p in places if p["ics_code"]})
+    ics = {r["ics_code"]: r["ics_name"] for r in read_query(store, "visual-ics", ics=codes)} if codes else {}
+    jobs += [(file_stem("pack", code, ics.get(code)), prepare(store, ics=code)) for code in codes]
     written = []
-    for stem, prepared in jobs:
+    for name, prepared in jobs:
         doc = compose(prepared)
         for fmt in FORMATS:
-            written.append(write(doc, folder / f"{stem}.{fmt}"))
+            written.append(write(doc, folder / f"{name}.{fmt}"))
     return written
 
 
