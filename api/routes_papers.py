@@ -36,6 +36,13 @@ PAPER: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such Place or ICS.", "content": {"application/problem+json": {}}},
 }
 Format = Literal["docx", "pdf"]
+SINCE = ("Compare with this date: the headline figures' change and what changed since (the changes report). "
+         "On or before the as-at date; default: no comparison.")
+
+
+def _window(day: dt.date, since: dt.date | None) -> None:
+    if since is not None and since > day:
+        raise Problem(422, f"since ({since.isoformat()}) is after the as-at date ({day.isoformat()}).")
 
 
 def may_see_names(principal: Principal) -> bool:
@@ -62,6 +69,7 @@ def place_profile(
     request: Request,
     fmt: Format = Path(..., description="docx (Word) or pdf"),
     as_at: dt.date | None = Query(None, description="What is current on this date (default: today)."),
+    since: dt.date | None = Query(None, description=SINCE),
     principal: Principal = Depends(viewer),
     store: Store = Depends(get_store),
 ) -> Response:
@@ -73,9 +81,10 @@ def place_profile(
         raise Problem(404, f"No Place has the code {code!r}.")
     names = may_see_names(principal)
     day = as_at or dt.date.today()
+    _window(day, since)
     audit = request.app.state.settings.audit_path
-    return _paper(request, store, ("paper", "place", code, day, names),
-                  lambda: build(store, code, as_at=day, names=names, audit_path=audit),
+    return _paper(request, store, ("paper", "place", code, day, since, names),
+                  lambda: build(store, code, as_at=day, since=since, names=names, audit_path=audit),
                   fmt, f"{code}-profile-{day.isoformat()}")
 
 
@@ -86,6 +95,7 @@ def ics_pack(
     code: str = Path(..., pattern=ICS_CODE, description="The ICS's ODS code, e.g. QYG."),
     fmt: Format = Path(..., description="docx (Word) or pdf"),
     as_at: dt.date | None = Query(None, description="What is current on this date (default: today)."),
+    since: dt.date | None = Query(None, description=SINCE),
     principal: Principal = Depends(viewer),
     store: Store = Depends(get_store),
 ) -> Response:
@@ -96,14 +106,15 @@ def ics_pack(
 
     names = may_see_names(principal)
     day = as_at or dt.date.today()
+    _window(day, since)
     audit = request.app.state.settings.audit_path
 
     def make() -> Any:
         try:
-            return build(store, code, as_at=day, names=names, audit_path=audit)
+            return build(store, code, as_at=day, since=since, names=names, audit_path=audit)
         except UserError as exc:
             if "No ICS" in str(exc) or "no Places" in str(exc):
                 raise Problem(404, str(exc)) from None
             raise
 
-    return _paper(request, store, ("paper", "ics", code, day, names), make, fmt, f"{code}-pack-{day.isoformat()}")
+    return _paper(request, store, ("paper", "ics", code, day, since, names), make, fmt, f"{code}-pack-{day.isoformat()}")

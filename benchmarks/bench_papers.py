@@ -3,6 +3,8 @@ beside `icpmap report all` of the same scope written as a workbook (the reports 
 built from, without the pictures and the layout), measured in the same run, taking turns.
 
 - a Place profile (`--place E08000012`, Liverpool) as Word and as PDF; target < 3 s;
+- the same profile with `--since` (a year of the sample's changes: the figures as at two dates
+  and the changes report), as PDF;
 - the ICS pack (`--ics QYG`, the 9 Places) as Word and as PDF; target < 15 s;
 - warm, in one process: reading the facts, drawing the pictures and writing each format.
 
@@ -26,6 +28,7 @@ from .bench_cli import Run, _row, icpmap, interleaved, median
 PLACE, ICS = "E08000012", "QYG"
 RUNS = 3
 PROFILE_TARGET_S, PACK_TARGET_S = 3.0, 15.0
+SINCE = ("--as-at", "2022-06-30", "--since", "2021-07-01")  # the sample's last year of changes
 
 
 def _warm(db: Path, runs: int) -> list[dict[str, Any]]:
@@ -76,15 +79,19 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         base = [*cmd, "--db", str(db)]
         for label, scope, target in (("Place profile --place " + PLACE, ["--place", PLACE], PROFILE_TARGET_S),
                                      ("ICS pack --ics " + ICS + " (9 Places)", ["--ics", ICS], PACK_TARGET_S)):
-            got = interleaved({
+            commands = {
                 "reference": [*base, "report", "all", *scope, "--format", "xlsx", "-o", str(root / "reports.xlsx")],
                 "docx": [*base, "profile", *scope, "-o", str(root / "paper.docx")],
                 "pdf": [*base, "profile", *scope, "-o", str(root / "paper.pdf")],
-            }, runs)
+            }
+            if "--place" in scope:
+                commands["since"] = [*base, "profile", *scope, *SINCE, "-o", str(root / "since.pdf")]
+            got = interleaved(commands, runs)
             reference = median(got["reference"])
-            for fmt in ("docx", "pdf"):
+            for fmt in [k for k in commands if k != "reference"]:
                 value = median(got[fmt])
-                rows.append(_row(f"icpmap profile {label} -o paper.{fmt}, whole process, median of {runs}; reference "
+                what = f"{' '.join(SINCE)} -o paper.pdf" if fmt == "since" else f"-o paper.{fmt}"
+                rows.append(_row(f"icpmap profile {label} {what}, whole process, median of {runs}; reference "
                                  f"icpmap report all {' '.join(scope)} --format xlsx", value, "s", reference,
                                  f"< {target:g} s", value < target))
         rows += _warm(db, runs)

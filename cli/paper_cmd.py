@@ -30,25 +30,23 @@ def profile(
     ics: str = typer.Option(None, "--ics", help="An ICS's ODS code, e.g. QYG: the pack of all its Places."),
     output: Path = typer.Option(..., "--output", "-o", help="The file to write: .docx (Word) or .pdf."),
     as_at: str = typer.Option(None, "--as-at", help="As-at date YYYY-MM-DD: what is current then (default: today)."),
-    since: str = typer.Option(None, "--since", help="Compare with this date (YYYY-MM-DD): headline changes and "
-                                                    "what changed since (a Place profile)."),
+    since: str = typer.Option(None, "--since", help="Compare with this date (YYYY-MM-DD): the headline figures' "
+                                                    "change and what changed since (the changes report)."),
     names: bool = typer.Option(True, "--names/--no-names",
                                help="Name people (the place lead); --no-names shows them by id, for wider circulation."),
 ) -> None:
     """Write a board paper: a Place partnership profile (--place) or an ICS pack (--ics), as Word or PDF.
 
-    Built from the same reports as `icpmap report`, with the partnership diagram, charts and the
-    data sources of the load audit."""
+    Built from the same reports as `icpmap report`, with the partnership diagram, the map, charts
+    and the data sources of the load audit; with --since, what changed since then."""
     from ..papers import format_of
 
     if (place is None) == (ics is None):
         fail("Give --place CODE (a Place profile) or --ics CODE (the ICS pack), not both.")
-    if since and ics:
-        fail("--since applies to a Place profile (--place).")
     format_of(output)  # a wrong extension fails before the store is opened
     when, before = _day(as_at, "--as-at"), _day(since, "--since")
-    if when and before and before >= when:
-        fail(f"--since ({before}) must be before the as-at date ({when}).")
+    if when and before and before > when:
+        fail(f"--since ({before}) is after the as-at date ({when}).")
     from ..papers import compose, prepare, write
 
     started = time.perf_counter()

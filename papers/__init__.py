@@ -46,30 +46,27 @@ class Prepared:
     milestones: list[dict[str, Any]]
     names: bool
     settings: Any
-    before: Any = None  # PlaceFacts as at --since
-    changes: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 def prepare(store: Store, *, place: str | None = None, ics: str | None = None, as_at: dt.date | None = None,
             since: dt.date | None = None, names: bool = True, audit_path: str | os.PathLike[str] | None = None,
             settings: Any = None) -> Prepared:
-    """Read a Place profile's (`place`) or an ICS pack's (`ics`) facts. `names=False` shows people by id only."""
+    """Read a Place profile's (`place`) or an ICS pack's (`ics`) facts. `names=False` shows people by id only.
+    `since`: compare with that date (the headline figures' change, and what changed since: the changes report)."""
     from ..reports.settings import load_settings
     from ..safety.audit import default_path
     from .facts import gather, gather_ics, milestones, sources
 
     if (place is None) == (ics is None):
         raise UserError("Give a Place (--place CODE) or an ICS (--ics CODE).")
-    if since is not None:
-        raise UserError("--since needs the changes report, which this version does not have yet.")
     settings = settings or load_settings()
     found, last = sources(Path(audit_path) if audit_path is not None else default_path(store.location))
     engine = {"ladybug": "embedded (LadybugDB)", "neo4j": "Neo4j"}.get(store.engine, store.engine)
     if place is not None:
-        facts: Any = gather(store, place=place, as_at=as_at, names=names, settings=settings)[0]
+        facts: Any = gather(store, place=place, as_at=as_at, names=names, settings=settings, since=since)[0]
         return Prepared("place", facts, found, last, engine, milestones(store), names, settings)
-    facts = gather_ics(store, ics or "", as_at=as_at, names=names, settings=settings)
+    facts = gather_ics(store, ics or "", as_at=as_at, names=names, settings=settings, since=since)
     return Prepared("ics", facts, found, last, engine, facts.milestones, names, settings)
 
 
@@ -82,7 +79,7 @@ def compose(prepared: Prepared, *, workers: int = 1) -> Document:
     common = {"sources": p.sources, "last_load": p.last_load, "engine": p.engine, "settings": p.settings,
               "names": p.names}
     if p.kind == "place":
-        return content.place_profile(p.facts, milestones=p.milestones, before=p.before, changes=p.changes, **common)
+        return content.place_profile(p.facts, milestones=p.milestones, **common)
     return content.ics_pack(p.facts, workers=workers, **common)
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from .. import __version__
+from ..reports.changes import LABELS as CHANGE_LABELS
 from ..reports.settings import ReportSettings, load_settings
 from ..visualise.style import kind_label, sector_label
 from . import figures
@@ -149,8 +150,9 @@ def headline_table(place: PlaceFacts, before: PlaceFacts | None = None) -> Table
                     rows, [2.6, 1.1, 1.1, 0.9], caption=f"Headline figures, and the change since {before.as_at.isoformat()}")
 
 
-def place_sections(doc: Document, place: PlaceFacts, level: int, pictures: dict[str, Figure | None], before: PlaceFacts | None = None, changes: Any = None) -> None:
-    """The sections of a Place profile, their headings at `level`."""
+def place_sections(doc: Document, place: PlaceFacts, level: int, pictures: dict[str, Figure | None]) -> None:
+    """The sections of a Place profile, their headings at `level`; with the figures as at
+    `place.since` (`--since`), the headline figures' change and what changed."""
     h = place.headline()
     doc.add(Heading("Headline figures", level))
     doc.add(Paragraph.of(
@@ -158,20 +160,21 @@ def place_sections(doc: Document, place: PlaceFacts, level: int, pictures: dict[
         f"{_count(h['signatures_outstanding'], 'expected signature')} outstanding, "
         f"{_count(h['missing_links'], 'missing link')}, {h['coterminous_pcns']} of "
         f"{_count(h['pcns'], 'PCN')} coterminous, and {h['features_met']} of the 7 core features met."))
-    doc.add(headline_table(place, before))
+    doc.add(headline_table(place, place.before))
     doc.add(Paragraph.of("Partners: the distinct organisations that are current members (core or wider) of a place "
                          "partnership board or health and wellbeing board serving the Place (the breadth report). "
                          "Signatures outstanding: the unsigned report's rows; missing links: the missing-links report's; "
                          "coterminous PCNs: the coterminosity report's.", style="note"))
 
-    if changes is not None:
-        changes_section(doc, place, changes, level)
+    if place.changes is not None:
+        changes_section(doc, place, level)
 
     doc.add(Heading("Partnership diagram", level))
     if pictures.get("diagram") is not None:
         doc.add(pictures["diagram"])
     else:
         doc.add(Paragraph.of("Nothing to draw."))
+    map_section(doc, "Map", level, pictures.get("map"), place.name)
 
     doc.add(Heading("The seven core features", level))
     doc.add(Paragraph.of("Where the Place stands on the seven core features of an integrated care partnership (the "
@@ -306,9 +309,47 @@ def milestones_section(doc: Document, place: PlaceFacts, level: int) -> None:
                          [3.6, 1.0, 1.1, 1.1], caption=f"Milestones of {place.name}"))
 
 
-def changes_section(doc: Document, place: PlaceFacts, changes: Any, level: int) -> None:
-    """'What changed' since the comparison date: the changes report's rows (added when that report exists)."""
-    raise NotImplementedError
+def map_section(doc: Document, heading: str, level: int, picture: Figure | None, what: str) -> None:
+    """The map (`icpmap map` as a picture), or a line saying why there is none."""
+    doc.add(Heading(heading, level))
+    if picture is not None:
+        doc.add(picture)
+    else:
+        doc.add(Paragraph.of(f"No map: the store holds no boundary and no practice location for {what}. Load the ONS "
+                             "boundary files (and practices' postcodes) to draw one: see Maps in the documentation."))
+
+
+def change_counts(rows: list[dict[str, Any]]) -> str:
+    """`3 joined a board; 2 signed` in the changes report's order of kinds."""
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["kind"]] = counts.get(r["kind"], 0) + 1
+    return "; ".join(f"{CHANGE_LABELS.get(k, k)}: {n}" for k, n in counts.items())
+
+
+def changes_table(rows: list[dict[str, Any]], caption: str) -> Table:
+    return Table.of(["Date", "What", "Who", "Of / to", "Detail"],
+                    [[iso(r["date"]), CHANGE_LABELS.get(r["kind"], plain(r["kind"])),
+                      plain(r["subject_name"] or r["subject_code"]),
+                      plain(r["object_name"] or r["object_code"] or ""),
+                      plain(r["detail"] or "") + (" (seen in an extract)" if r["evidence"] == "extract" else "")]
+                     for r in rows], [0.95, 1.5, 1.9, 1.6, 1.55], caption=caption, size=0.9)
+
+
+def changes_section(doc: Document, place: PlaceFacts, level: int) -> None:
+    """What changed in the Place from `since` to the as-at date: the changes report's rows."""
+    since, rows = place.since, place.changes or []
+    window = f"from {iso(since)} to {iso(place.as_at)}"
+    doc.add(Heading(f"What changed since {iso(since)}", level))
+    if not rows:
+        doc.add(Paragraph.of(f"Nothing changed in {place.name} {window} (both days included; the changes report)."))
+        return
+    doc.add(Paragraph.of(f"{_count(len(rows), 'change')} in {place.name} {window}, both days included (the changes "
+                         f"report): {change_counts(rows)}. The headline figures above compare the two dates."))
+    doc.add(changes_table(rows, f"Changes in {place.name} {window} ({len(rows)})"))
+    if any(r["evidence"] == "extract" for r in rows):
+        doc.add(Paragraph.of("A change seen in an extract is dated by the extract that first showed it, not by the "
+                             "change itself.", style="note"))
 
 
 def _unchecked(milestones: list[dict[str, Any]], places: list[PlaceFacts]) -> list[dict[str, Any]]:
@@ -318,7 +359,7 @@ def _unchecked(milestones: list[dict[str, Any]], places: list[PlaceFacts]) -> li
 
 def place_profile(place: PlaceFacts, *, sources: list[Source], last_load: str | None, engine: str,
                   milestones: list[dict[str, Any]], settings: ReportSettings | None = None,
-                  before: PlaceFacts | None = None, changes: Any = None, names: bool = True) -> Document:
+                  names: bool = True) -> Document:
     settings = settings or load_settings()
     pictures = figures.place_pictures(place, list(settings.expected_sectors))
     title = f"{place.name} place partnership profile"
@@ -329,11 +370,11 @@ def place_profile(place: PlaceFacts, *, sources: list[Source], last_load: str | 
                          style="subtitle"))
     rows = [("Place", place.title), ("ICS", f"{place.ics_name} ({place.ics_code})" if place.ics_code else "none recorded"),
             ("As at", f"{long_date(place.as_at)} ({place.as_at.isoformat()})")]
-    if before is not None:
-        rows.append(("Compared with", f"{long_date(before.as_at)} ({before.as_at.isoformat()})"))
+    if place.since is not None:
+        rows.append(("Compared with", f"{long_date(place.since)} ({place.since.isoformat()})"))
     rows += _produced(engine, names)
     title_block(doc, rows, sources, last_load, engine)
-    place_sections(doc, place, 1, pictures, before, changes)
+    place_sections(doc, place, 1, pictures)
     milestones_note(doc, _unchecked(milestones, [place]))
     sources_section(doc, sources, last_load, engine)
     return doc
@@ -369,10 +410,15 @@ def ics_pack(ics: IcsFacts, *, sources: list[Source], last_load: str | None, eng
                          style="subtitle"))
     rows = [("ICS", ics.title), ("Places", ", ".join(p.name for p in ics.places)),
             ("As at", f"{long_date(ics.as_at)} ({ics.as_at.isoformat()})")]
+    if ics.since is not None:
+        rows.append(("Compared with", f"{long_date(ics.since)} ({ics.since.isoformat()})"))
     rows += _produced(engine, names)
     title_block(doc, rows, sources, last_load, engine)
 
     doc.add(PageBreak(), Heading("Summary across Places", 1))
+    map_section(doc, "Map of the ICS", 2, figures.place_map(ics.map, ics.name), ics.name)
+    if ics.changes is not None:
+        ics_changes_section(doc, ics)
     doc.add(Heading("Assurance matrix", 2))
     doc.add(Paragraph.of("Each Place against the seven core features of an integrated care partnership (the assurance "
                          "report; each Place's profile gives the evidence)."))
@@ -427,6 +473,27 @@ def ics_pack(ics: IcsFacts, *, sources: list[Source], last_load: str | None, eng
     doc.add(PageBreak())
     sources_section(doc, sources, last_load, engine)
     return doc
+
+
+def ics_changes_section(doc: Document, ics: IcsFacts) -> None:
+    """What changed across the ICS since `since`: the changes report for the ICS, counted by Place
+    (each Place's profile lists its own), and the changes of ICS-level boards in full."""
+    window = f"from {iso(ics.since)} to {iso(ics.as_at)}"
+    rows = ics.changes or []
+    doc.add(Heading(f"What changed since {iso(ics.since)}", 2))
+    doc.add(Paragraph.of(f"{_count(len(rows), 'change')} across the ICS {window}, both days included (the changes "
+                         "report for the ICS). Each Place's profile below lists its own."))
+    by_place: dict[str | None, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_place.setdefault(r["place_code"], []).append(r)
+    doc.add(Table.of(["Place", "Changes", "What changed"],
+                     [[Cell(p.name, bold=True), Cell(str(len(by_place.get(p.code, []))), align="right"),
+                       change_counts(by_place.get(p.code, [])) or "nothing"] for p in ics.places],
+                     [1.6, 0.8, 5.0], caption=f"Changes by Place {window}"))
+    own = by_place.get(None, [])
+    if own:
+        doc.add(Paragraph.of(f"ICS-level boards ({_count(len(own), 'change')}): boards of the ICS that serve no one Place."))
+        doc.add(changes_table(own, f"Changes of ICS-level boards {window} ({len(own)})"))
 
 
 def _contact(place: PlaceFacts) -> str:

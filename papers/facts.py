@@ -62,6 +62,10 @@ class PlaceFacts:
     coterminosity_options: dict[str, Any]
     boards: dict[str, str]  # board code -> name (the boards of the diagram)
     graph: Any = None  # the diagram's DiagramGraph
+    map: Any = None  # the Place's MapData (`visualise.build_map`)
+    since: dt.date | None = None  # the date compared with (`--since`), else None
+    before: PlaceFacts | None = None  # the same facts as at `since` (its headline figures)
+    changes: list[dict[str, Any]] | None = None  # the changes report's rows from `since` to `as_at`
 
     @property
     def title(self) -> str:
@@ -92,6 +96,9 @@ class IcsFacts:
     as_at: dt.date
     places: list[PlaceFacts]
     milestones: list[dict[str, Any]]  # every milestone (checked or not)
+    map: Any = None  # the ICS's MapData
+    since: dt.date | None = None
+    changes: list[dict[str, Any]] | None = None  # the changes report for the ICS (ICS-level boards too)
 
     @property
     def title(self) -> str:
@@ -190,13 +197,36 @@ def gather(
     names: bool = True,
     settings: ReportSettings | None = None,
     diagrams: bool = True,
+    since: dt.date | None = None,
 ) -> list[PlaceFacts]:
     """The facts of one Place (`place`) or of every Place of an ICS (`ics`), as at `as_at`: every
-    read in one read transaction (one state of the store), reports and diagrams sharing one cache."""
+    read in one read transaction (one state of the store), reports and diagrams sharing one cache.
+    With `since`, each Place's facts as at that date too (`before`) and the changes report from
+    it to `as_at` (`changes`)."""
+    with store.reading() as view:
+        return _gather_all(view, place, ics, as_at, names, settings, diagrams, since)[0]
+
+
+def _gather_all(view: Any, place: str | None, ics: str | None, as_at: dt.date | None, names: bool,
+                settings: ReportSettings | None, diagrams: bool, since: dt.date | None,
+                ) -> tuple[list[PlaceFacts], list[dict[str, Any]] | None]:
+    """`gather`'s work in a read transaction that is open; also the changes report's rows for the scope."""
     if (place is None) == (ics is None):
         raise UserError("Give a Place (--place CODE) or an ICS (--ics CODE).")
-    with store.reading() as view:
-        return _gather(view, place, ics, as_at or dt.date.today(), names, settings or load_settings(), diagrams)
+    as_at = as_at or dt.date.today()
+    settings = settings or load_settings()
+    if since is not None and since > as_at:
+        raise UserError(f"--since ({since.isoformat()}) is after the as-at date ({as_at.isoformat()}).")
+    out = _gather(view, place, ics, as_at, names, settings, diagrams)
+    if since is None:
+        return out, None
+    then = {p.code: p for p in _gather(view, place, ics, since, names, settings, diagrams=False)}
+    scope = {"place": out[0].code} if place is not None else {"ics": ics}
+    rows = run_report(view, "changes", settings=settings, from_date=since, to_date=as_at, **scope).records()
+    by_place = _by_place(rows)
+    for p in out:
+        p.since, p.before, p.changes = since, then.get(p.code), by_place.get(p.code, [])
+    return out, rows
 
 
 def _gather(store: Any, place: str | None, ics: str | None, as_at: dt.date, names: bool, settings: ReportSettings,
@@ -205,6 +235,8 @@ def _gather(store: Any, place: str | None, ics: str | None, as_at: dt.date, name
 
     def report(name: str, **options: Any) -> Any:
         return run_report(store, name, settings=settings, cache=cache, as_at=as_at, **options)
+
+    from ..visualise.mapdata import build_map
 
     scope = {"place": place} if place is not None else {"ics": ics}
     breadth = report("breadth", **scope)
@@ -229,11 +261,12 @@ def _gather(store: Any, place: str | None, ics: str | None, as_at: dt.date, name
     for b in breadth_rows:
         code = b["place_code"]
         cot = report("coterminosity", place=code)
-        graph = None
+        graph = place_map = None
         if diagrams:
             from ..visualise.graph import build_graph
 
             graph = build_graph(store, place=code, as_at=as_at, people_names=names, cache=cache)
+            place_map = build_map(store, place=code, as_at=as_at)
         info = places.get(code, {})
         out.append(PlaceFacts(
             code=code,
@@ -253,18 +286,26 @@ def _gather(store: Any, place: str | None, ics: str | None, as_at: dt.date, name
             coterminosity_options=dict(cot.options),
             boards={n.code: n.label for n in graph.nodes.values() if n.kind == "Board"} if graph else {},
             graph=graph,
+            map=place_map,
         ))
     return out
 
 
 def gather_ics(store: Store, ics: str, *, as_at: dt.date | None = None, names: bool = True,
-               settings: ReportSettings | None = None) -> IcsFacts:
-    rows = _query(store, "visual-ics", ics=[ics]) or _query(store, "visual-ics", ics=[ics.upper()])
-    if not rows:
-        raise UserError(f"No ICS with code {ics!r} in the store (an ICB's ODS code, e.g. QYG).")
-    code = rows[0]["ics_code"]
-    places = gather(store, ics=code, as_at=as_at, names=names, settings=settings)
-    return IcsFacts(code, rows[0]["ics_name"] or code, places[0].as_at, places, milestones(store))
+               settings: ReportSettings | None = None, since: dt.date | None = None) -> IcsFacts:
+    """An ICS pack's facts: every Place's (as `gather`), the ICS's map, and with `since` the
+    changes report for the ICS; in one read transaction."""
+    from ..visualise.mapdata import build_map
+
+    with store.reading() as view:
+        rows = _query(view, "visual-ics", ics=[ics]) or _query(view, "visual-ics", ics=[ics.upper()])
+        if not rows:
+            raise UserError(f"No ICS with code {ics!r} in the store (an ICB's ODS code, e.g. QYG).")
+        code = rows[0]["ics_code"]
+        places, changes = _gather_all(view, None, code, as_at, names, settings, True, since)
+        ics_map = build_map(view, ics=code, as_at=places[0].as_at)
+        return IcsFacts(code, rows[0]["ics_name"] or code, places[0].as_at, places, milestones(view), ics_map,
+                        since, changes)
 
 
 # -- the data sources: the load audit ------------------------------------------------------------------

@@ -132,10 +132,57 @@ def coterminosity(place: PlaceFacts) -> Figure | None:
                     f"(threshold {limit:.0%}).")
 
 
+MAP_HEIGHT_IN = 8.9  # a map with its legend is at most this tall: 1.3 × the text width, as the diagram
+
+
+def has_geometry(data: Any) -> bool:
+    """Whether a map has anything to draw: a boundary or a located practice."""
+    from ..visualise.map_page import projection
+
+    return data is not None and projection(data) is not None
+
+
+def map_alt(data: Any) -> str:
+    """What a screen reader says for a map: what is drawn, and the PCNs that are not coterminous."""
+    scope = {"place": "the Place's boundary", "ics": "the boundaries of its Places"}.get(data.scope, "the boundaries")
+    located = data.located_practices()
+    apart = [data.pcns[c] for c in data.not_coterminous()]
+    text = (f"Map of {data.name or data.code} as at {data.as_at.isoformat()}: {scope}, "
+            f"{_count(len(data.neighbourhoods), 'neighbourhood')} (dashed lines) and "
+            f"{_count(len(located), 'practice')} with a location, coloured by their PCN "
+            f"({_count(len(data.pcns), 'PCN')}). ")
+    if apart:
+        text += (f"Practices of the {_count(len(apart), 'PCN')} that are not coterminous are ringed red: "
+                 + "; ".join(f"{p.name or p.code} ({p.code})" for p in apart) + ".")
+    else:
+        text += "Every PCN on the map is coterminous."
+    if not data.has_boundaries:
+        text += " No boundary is loaded: practices only."
+    return text
+
+
+def _count(n: int, one: str) -> str:
+    return f"{n} {one if n == 1 else one + 's'}"
+
+
+def place_map(data: Any, what: str) -> Figure | None:
+    """A map (`visualise.map_image.map_figure`, legend below) as a picture; None when the store
+    has no boundary or practice location for it."""
+    if not has_geometry(data):
+        return None
+    from ..visualise.map_image import map_figure
+
+    fig = map_figure(data, width=WIDTH_IN, height=MAP_HEIGHT_IN, dpi=100, legend="below")
+    picture = _picture(fig, map_alt(data), f"Map of {what} as at {data.as_at.isoformat()}: boundaries, neighbourhoods "
+                       "and practices by PCN, ringed red where the PCN is not coterminous (the coterminosity report).")
+    return picture
+
+
 def place_pictures(place: PlaceFacts, expected: list[str]) -> dict[str, Figure | None]:
     """Every picture of one Place's profile."""
     return {
         "diagram": diagram(place) if place.graph is not None and place.graph.nodes else None,
+        "map": place_map(place.map, place.name),
         "sectors": sectors(place, expected) if place.members else None,
         "coterminosity": coterminosity(place),
     }
@@ -229,7 +276,10 @@ __all__ = [
     "coterminosity",
     "coterminosity_by_place",
     "diagram",
+    "has_geometry",
+    "map_alt",
     "outstanding_by_place",
+    "place_map",
     "place_pictures",
     "png",
     "sector_counts",

@@ -9,12 +9,14 @@ and LibreOffice opening the Word file and poppler drawing a page of it.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
 import shutil
 import subprocess
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ from icpmap.loaders import load_paths
 from icpmap.papers import facts as facts_mod
 from icpmap.papers.model import plain
 from icpmap.reports import run_report
+from icpmap.reports.changes import LABELS
 from icpmap.safety import audit
 from icpmap.sample import SAMPLE_DIR
 
@@ -37,8 +40,9 @@ ORG_B = "**Markdown** __under__ $x^2$ =1+1 \\frac @SUM(A1)"
 PERSON = "Ann {nb} O'Neil <i>x</i> **lead**"
 AGREEMENT = "<w:t>MOU</w:t> ]]> &amp; -cmd|calc"
 HOSTILE_NAMES = (PLACE_NAME, ORG_A, ORG_B, PERSON, AGREEMENT)
+AS_AT, SINCE = dt.date(2022, 6, 30), dt.date(2021, 7, 1)  # the sample's last year of changes
 PLACE_SECTIONS = [
-    "Headline figures", "Partnership diagram", "The seven core features", "Parties that have not signed",
+    "Headline figures", "Partnership diagram", "Map", "The seven core features", "Parties that have not signed",
     "Missing links", "Breadth of the partnership", "Place lead and endorsements",
     "Coterminosity of the Place's PCNs", "ICS milestones",
 ]
@@ -84,29 +88,31 @@ class Env:
         self._docs: dict[tuple[str, str], papers.model.Document] = {}
         self._files: dict[tuple[str, str, str], bytes] = {}
 
-    def doc(self, kind: str, code: str):
-        if (kind, code) not in self._docs:
-            self._docs[(kind, code)] = papers.compose(
-                papers.prepare(self.store, **{kind: code}, audit_path=self.audit), workers=1)
-        return self._docs[(kind, code)]
+    def doc(self, kind: str, code: str, **options):
+        key = (kind, code, *sorted(options.items()))
+        if key not in self._docs:
+            self._docs[key] = papers.compose(
+                papers.prepare(self.store, **{kind: code}, audit_path=self.audit, **options), workers=1)
+        return self._docs[key]
 
-    def file(self, kind: str, code: str, fmt: str) -> bytes:
-        if (kind, code, fmt) not in self._files:
-            self._files[(kind, code, fmt)] = papers.render(self.doc(kind, code), fmt)
-        return self._files[(kind, code, fmt)]
+    def file(self, kind: str, code: str, fmt: str, **options) -> bytes:
+        key = (kind, code, fmt, *sorted(options.items()))
+        if key not in self._files:
+            self._files[key] = papers.render(self.doc(kind, code, **options), fmt)
+        return self._files[key]
 
-    def docx(self, kind: str, code: str):
+    def docx(self, kind: str, code: str, **options):
         import docx
 
-        return docx.Document(io.BytesIO(self.file(kind, code, "docx")))
+        return docx.Document(io.BytesIO(self.file(kind, code, "docx", **options)))
 
-    def pdf(self, kind: str, code: str):
+    def pdf(self, kind: str, code: str, **options):
         from pypdf import PdfReader
 
-        return PdfReader(io.BytesIO(self.file(kind, code, "pdf")))
+        return PdfReader(io.BytesIO(self.file(kind, code, "pdf", **options)))
 
-    def pdf_text(self, kind: str, code: str) -> str:
-        return "\n".join(page.extract_text() for page in self.pdf(kind, code).pages)
+    def pdf_text(self, kind: str, code: str, **options) -> str:
+        return "\n".join(page.extract_text() for page in self.pdf(kind, code, **options).pages)
 
     def rows(self, name: str, **options) -> list[dict]:
         return run_report(self.store, name, **options).records()
@@ -227,7 +233,8 @@ def test_unsigned_parties_and_lead_of_a_place_that_has_them(env):
 
 
 def test_every_picture_has_alternative_text(env):
-    for kind, code, pictures in (("place", LIVERPOOL, 3), ("place", HOSTILE, 2)):  # no PCN: no coterminosity chart
+    # the hostile Place has no PCN (no coterminosity chart) and no boundary (no map)
+    for kind, code, pictures in (("place", LIVERPOOL, 4), ("place", HOSTILE, 2)):
         document = env.docx(kind, code)
         shapes = document.inline_shapes
         assert len(shapes) == len(env.doc(kind, code).figures()) == pictures
@@ -387,7 +394,9 @@ def test_ics_pack_summary_chase_list_and_one_profile_per_place(env):
     for row, p in zip(cot[1:], places):
         rows = env.rows("coterminosity", place=p["place_code"])
         assert row[1:3] == [str(len(rows)), str(sum(1 for r in rows if r["coterminous"]))]
-    assert len(document.inline_shapes) == 2 + 3 * len(places) - 1  # the hostile Place has no PCN to chart
+    # the ICS's map and two charts, then each Place's four pictures; the hostile Place has no PCN to chart, no map
+    assert len(document.inline_shapes) == 3 + 4 * len(places) - 2
+    assert next(t for s, t in found if s == "Heading 2") == "Map of the ICS"
     pdf = env.pdf("ics", "QYG")
     text = squash("\n".join(page.extract_text() for page in pdf.pages))
     for r in unsigned:
@@ -400,6 +409,130 @@ def test_papers_without_names_show_people_by_id(env):
     prepared = papers.prepare(env.store, place=HOSTILE, names=False, audit_path=env.audit)
     text = docx_text(docx.Document(io.BytesIO(papers.render(papers.compose(prepared), "docx"))))
     assert PERSON not in text and "Place lead PER-H1" in text
+
+
+# -- --since: the change, and what changed (the changes report) ---------------------------------------------
+
+
+def _change(now: int, then: int) -> str:
+    return "no change" if now == then else f"{now - then:+d}"
+
+
+def test_since_adds_the_headline_change_and_what_changed(env):
+    document = env.docx("place", LIVERPOOL, as_at=AS_AT, since=SINCE)
+    assert [t for s, t in headings(document) if s == "Heading 1"] == [
+        "Headline figures", f"What changed since {SINCE}", *PLACE_SECTIONS[1:], "Data sources"]
+    # each headline figure as at both dates, from the reports run as at each, and the change
+    table = table_rows(table_after(document, f"Headline figures, and the change since {SINCE}"))
+    assert table[0] == ["Measure", f"As at {AS_AT}", f"As at {SINCE}", "Change"]
+    rows = {r[0]: r[1:] for r in table[1:]}
+    for day, column in ((AS_AT, 0), (SINCE, 1)):
+        assert rows["Signatures outstanding"][column] == str(len(env.rows("unsigned", place=LIVERPOOL, as_at=day)))
+        met = [r["status"] for r in env.rows("assurance", place=LIVERPOOL, as_at=day)].count("met")
+        assert rows["Core features met"][column] == f"{met} of 7"
+    unsigned = [len(env.rows("unsigned", place=LIVERPOOL, as_at=day)) for day in (AS_AT, SINCE)]
+    assert unsigned[0] != unsigned[1]  # the year has changes in it, so the column is tested on one
+    assert rows["Signatures outstanding"][2] == _change(*unsigned)
+    # what changed: the changes report's rows, in its order
+    report = env.rows("changes", place=LIVERPOOL, from_date=SINCE, to_date=AS_AT)
+    assert len(report) > 5
+    changes = table_rows(table_after(document, f"Changes in Liverpool from {SINCE} to {AS_AT}"))
+    assert changes[0] == ["Date", "What", "Who", "Of / to", "Detail"]
+    assert [r[:3] for r in changes[1:]] == [
+        [r["date"].isoformat(), LABELS[r["kind"]], r["subject_name"] or r["subject_code"]] for r in report]
+    text = docx_text(document)
+    assert f"{len(report)} changes in Liverpool from {SINCE} to {AS_AT}" in text
+    for kind, n in Counter(r["kind"] for r in report).items():
+        assert f"{LABELS[kind]}: {n}" in text
+    pdf = squash(env.pdf_text("place", LIVERPOOL, as_at=AS_AT, since=SINCE))
+    missing = [t for t in text.split("\n") if t.strip() and squash(t) not in pdf]
+    assert missing == []  # the same in the PDF
+
+
+def test_since_with_nothing_changed_says_so_and_hostile_changes_print_as_written(env):
+    quiet = docx_text(env.docx("place", LIVERPOOL, as_at=dt.date(2024, 6, 30), since=dt.date(2024, 1, 1)))
+    assert "Nothing changed in Liverpool from 2024-01-01 to 2024-06-30" in quiet
+    document = env.docx("place", HOSTILE, as_at=AS_AT, since=SINCE)
+    rows = table_rows(table_after(document, "Changes in "))
+    signed = [r for r in rows[1:] if r[1] == "Signed"]
+    assert signed == [["2021-09-10", "Signed", ORG_A, AGREEMENT, "signed the mou"]]
+    assert any(r[1] == "Place lead appointed" and r[2] == "PER-H1" for r in rows[1:])
+    pdf = squash(env.pdf_text("place", HOSTILE, as_at=AS_AT, since=SINCE))
+    assert squash(ORG_A) in pdf and squash(AGREEMENT) in pdf
+
+
+def test_since_in_the_ics_pack_counts_by_place_and_each_profile_lists_its_own(env):
+    document = env.docx("ics", "QYG", as_at=AS_AT, since=SINCE)
+    places = env.rows("breadth", ics="QYG")
+    report = env.rows("changes", ics="QYG", from_date=SINCE, to_date=AS_AT)
+    counts = Counter(r["place_code"] for r in report)
+    table = table_rows(table_after(document, f"Changes by Place from {SINCE} to {AS_AT}"))
+    assert [r[:2] for r in table[1:]] == [[p["place_name"], str(counts.get(p["place_code"], 0))] for p in places]
+    assert [t for s, t in headings(document) if s == "Heading 2"].count(f"What changed since {SINCE}") == 1 + len(places)
+    # a Place's rows in the pack are the changes report run for that Place alone
+    liverpool = table_rows(table_after(document, f"Changes in Liverpool from {SINCE} to {AS_AT}"))
+    assert [r[:3] for r in liverpool[1:]] == [
+        [r["date"].isoformat(), LABELS[r["kind"]], r["subject_name"] or r["subject_code"]]
+        for r in env.rows("changes", place=LIVERPOOL, from_date=SINCE, to_date=AS_AT)]
+    assert "Compared with" in docx_text(document)
+
+
+def test_since_after_the_as_at_date_is_refused(env):
+    from icpmap.errors import UserError
+
+    with pytest.raises(UserError, match="is after the as-at date"):
+        papers.prepare(env.store, place=LIVERPOOL, as_at=SINCE, since=AS_AT)
+
+
+# -- the map -----------------------------------------------------------------------------------------------
+
+
+def test_the_map_is_a_picture_with_alt_text_or_a_line_without_geometry(env):
+    from icpmap.visualise.mapdata import build_map
+
+    data = build_map(env.store, place=LIVERPOOL)
+    assert data.has_boundaries and data.not_coterminous()
+    (picture,) = [f for f in env.doc("place", LIVERPOOL).figures() if f.alt.startswith("Map of Liverpool")]
+    assert f"{len(data.located_practices())} practices with a location" in picture.alt
+    for code in data.not_coterminous():  # the PCNs ringed red are named for a screen reader too
+        assert f"({code})" in picture.alt
+    assert picture.png[:8] == b"\x89PNG\r\n\x1a\n" and picture.aspect <= 1.3 + 1e-6  # a page with its heading
+    descr = [s._inline.docPr.get("descr") for s in env.docx("place", LIVERPOOL).inline_shapes]
+    assert picture.alt in descr
+    # a Place with no boundary and no located practice: a line says so, in both formats
+    no_map = "No map: the store holds no boundary and no practice location for"
+    assert no_map in docx_text(env.docx("place", HOSTILE))
+    assert squash(no_map) in squash(env.pdf_text("place", HOSTILE))
+    assert not [f for f in env.doc("place", HOSTILE).figures() if f.alt.startswith("Map of")]
+
+
+def test_the_map_below_layout_fits_a_portrait_page():
+    import tempfile
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from icpmap.graph import open_store
+    from icpmap.loaders import load_paths
+    from icpmap.visualise.map_image import map_figure
+    from icpmap.visualise.mapdata import build_map
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp) / "db")
+        try:
+            load_paths(store, [SAMPLE_DIR])
+            data = build_map(store, ics="QYG")
+        finally:
+            store.close()
+    figure = map_figure(data, width=6.85, height=8.9, legend="below")
+    width, height = figure.get_size_inches()
+    assert width == pytest.approx(6.85) and height <= 8.9 + 1e-6
+    FigureCanvasAgg(figure).draw()
+    legend, (axes,) = figure.legends[0], figure.axes
+    box, page, drawn = legend.get_window_extent(), figure.bbox, axes.get_window_extent()
+    assert page.x0 <= box.x0 and box.x1 <= page.x1 + 1 and page.y0 <= box.y0  # the legend is on the page
+    assert box.y1 <= drawn.y0 + 1  # under the map, not over it
+    with pytest.raises(ValueError, match="legend"):
+        map_figure(data, legend="left")
 
 
 # -- static diagram ----------------------------------------------------------------------------------------
@@ -459,12 +592,16 @@ def test_cli_writes_the_ics_pack_drawing_places_in_parallel(cli, cli_db, tmp_pat
     """The CLI closes the store, then draws the Places' pictures in forked workers."""
     from pypdf import PdfReader
 
-    out = cli("profile", "--ics", "qyg", "-o", str(tmp_path / "pack.pdf"), db=cli_db, timeout=600)
+    out = cli("profile", "--ics", "qyg", "--as-at", str(AS_AT), "--since", str(SINCE), "-o", str(tmp_path / "pack.pdf"),
+              db=cli_db, timeout=600)
     assert out.returncode == 0, out.stderr
-    assert "(29 pictures)" in " ".join(out.stdout.split())  # 2 summary charts + 3 for each of the 9 Places
+    assert "(39 pictures)" in " ".join(out.stdout.split())  # the ICS's map and 2 charts + 4 for each of the 9 Places
     outline = PdfReader(str(tmp_path / "pack.pdf")).outline
     titles = [item.title for item in outline[1] if not isinstance(item, list)]
     assert sum(t.endswith("place partnership profile") for t in titles) == 9
+    nested = [item.title for part in outline[1] if isinstance(part, list) for item in part if not isinstance(item, list)]
+    assert nested.count(f"What changed since {SINCE}") == 10  # the summary's, and each Place's (drawn in workers)
+    assert nested.count("Map of the ICS") == 1 and nested.count("Map") == 9
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -474,6 +611,9 @@ def test_cli_writes_the_ics_pack_drawing_places_in_parallel(cli, cli_db, tmp_pat
     (["profile", "--place", "E00000000", "-o", "x.pdf"], "No Place with code"),
     (["profile", "--ics", "XYZ", "-o", "x.pdf"], "No ICS with code"),
     (["profile", "--place", LIVERPOOL, "--as-at", "yesterday", "-o", "x.pdf"], "--as-at must be a date"),
+    (["profile", "--place", LIVERPOOL, "--since", "2022-13-01", "-o", "x.pdf"], "--since must be a date"),
+    (["profile", "--place", LIVERPOOL, "--as-at", "2021-07-01", "--since", "2022-06-30", "-o", "x.pdf"],
+     "is after the as-at date"),
 ])
 def test_cli_refuses_with_a_message(cli, cli_db, tmp_path, args, message):
     args = [a if a not in ("x.docx", "x.txt", "x.pdf") else str(tmp_path / a) for a in args]
@@ -535,7 +675,9 @@ def test_api_ics_pack_and_refusals(client):
     assert pack.status_code == 200
     assert "Chase list: parties that have not signed" in [p.text for p in docx.Document(io.BytesIO(pack.content)).paragraphs]
     for path, status in (("/places/E00000000/profile.pdf", 404), ("/ics/NOPE/pack.pdf", 404),
-                         (f"/places/{LIVERPOOL}/profile.txt", 422), (f"/places/{LIVERPOOL}/profile.pdf?as_at=x", 422)):
+                         (f"/places/{LIVERPOOL}/profile.txt", 422), (f"/places/{LIVERPOOL}/profile.pdf?as_at=x", 422),
+                         (f"/places/{LIVERPOOL}/profile.pdf?as_at=2021-07-01&since=2022-06-30", 422),
+                         ("/ics/QYG/pack.pdf?since=x", 422)):
         response = client.get(path, headers=client.key)
         assert response.status_code == status, path
         assert response.headers["content-type"].startswith("application/problem+json")
@@ -543,9 +685,24 @@ def test_api_ics_pack_and_refusals(client):
     assert "/places/{code}/profile.{fmt}" in schema and "/ics/{code}/pack.{fmt}" in schema
 
 
+def test_api_papers_take_since(client):
+    import docx
+
+    response = client.get(f"/places/{LIVERPOOL}/profile.docx?as_at={AS_AT}&since={SINCE}", headers=client.key)
+    assert response.status_code == 200
+    found = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs if p.style.name == "Heading 1"]
+    assert found[:2] == ["Headline figures", f"What changed since {SINCE}"]
+    plain_paper = client.get(f"/places/{LIVERPOOL}/profile.docx?as_at={AS_AT}", headers=client.key)
+    assert "What changed" not in docx_text(docx.Document(io.BytesIO(plain_paper.content)))  # none unless asked
+    schema = client.get("/openapi.json").json()["paths"]
+    for path in ("/places/{code}/profile.{fmt}", "/ics/{code}/pack.{fmt}"):
+        assert "since" in [p["name"] for p in schema[path]["get"]["parameters"]]
+
+
 def test_dashboard_offers_the_board_papers(client):
-    place = client.get(f"/dashboard/places/{LIVERPOOL}", headers=client.key).text
-    assert f'href="/places/{LIVERPOOL}/profile.docx"' in place and f'href="/places/{LIVERPOOL}/profile.pdf"' in place
+    place = client.get(f"/dashboard/places/{LIVERPOOL}?as_at=2022-06-30&since=2021-07-01", headers=client.key).text
+    for fmt in ("docx", "pdf"):  # the paper of what the page shows: its as-at date, and what changed since its date
+        assert f'href="/places/{LIVERPOOL}/profile.{fmt}?as_at=2022-06-30&amp;since=2021-07-01"' in place
     assert "Download board paper" in place
     overview = client.get("/dashboard/overview", headers=client.key).text
     assert 'href="/ics/QYG/pack.docx"' in overview and 'href="/ics/QYG/pack.pdf"' in overview
