@@ -18,6 +18,11 @@ from icpmap.visualise.names import file_name, slug
 
 from .conftest import run_cli
 
+# The module's fixture runs the whole demo twice (every report, diagram, map, chart and both board
+# papers, the ICS pack drawing 9 Places); on a shared 2-core machine under load that outlasts the
+# suite's 300 s per test, which is meant for one test, not two whole demos.
+pytestmark = pytest.mark.timeout(1200)
+
 # what is not the network: local files, inline data, and Chromium's own resources (its PDF
 # viewer, which opens the board papers, loads chrome:// and chrome-extension:// pages)
 LOCAL = ("file:", "data:", "blob:", "about:", "chrome:", "chrome-extension:")
