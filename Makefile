@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint docs screenshots fuzz bench mutation clean install neo4j-up neo4j-down
+.PHONY: demo test lint docs screenshots fuzz bench mutation clean install neo4j-up neo4j-down paper-images
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# The pictures of a board paper in docs/concepts/papers.md: `icpmap profile` on the bundled sample, its first
+# three pages drawn by poppler's pdftoppm (Debian poppler-utils).
+paper-images: $(STAMP)
+	rm -rf build/readme && mkdir -p build/readme docs/images
+	$(BIN)/icpmap --db build/readme/store load -q sample
+	$(BIN)/icpmap --db build/readme/store profile --place E08000012 --as-at 2025-06-30 -o build/readme/profile.pdf
+	pdftoppm -r 48 -f 1 -l 3 -png build/readme/profile.pdf docs/images/profile-page
 
 # Mutation testing of the core (about an hour on 2 cores; results kept in .mutation/ between runs).
 # MUTATION_ARGS="--area api --no-python" narrows a run; see docs/mutation.md.

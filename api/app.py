@@ -116,11 +116,12 @@ def create_app(
     app.state.cache = Cache(settings.cache_ttl_s, enabled=cache)
 
     errors.install(app)
-    from . import pages, routes_api, routes_loads, routes_maps, routes_reports
+    from . import pages, routes_api, routes_loads, routes_maps, routes_papers, routes_reports
 
     app.include_router(routes_api.router)
     app.include_router(routes_reports.router)
     app.include_router(routes_maps.router)
+    app.include_router(routes_papers.router)
     app.include_router(routes_loads.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -89,6 +89,13 @@ def places(store: Store, ics: str | None = None) -> list[dict[str, Any]]:
     return [p for p in found if str(p.get("ics_code") or "").upper() == ics.upper()]
 
 
+def ics_list(store: Store) -> list[dict[str, Any]]:
+    """Every ICS that has Places, with its name (the ICS packs the overview offers)."""
+    return records(store, """
+        MATCH (p:Place)-[:PART_OF]->(i:ICS)
+        RETURN i.code AS code, i.name AS name, count(p) AS places ORDER BY code""")
+
+
 def place_exists(store: Store, code: str) -> dict[str, Any] | None:
     rows = records(store, "MATCH (p:Place {code: $code}) RETURN p.code AS code, p.name AS name", {"code": code})
     return rows[0] if rows else None

@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from ..errors import UserError
 from ..graph import Store
 from ..reports import tabular
+from ..reports.changes import LABELS as CHANGE_LABELS
 from . import data, reporting
 from .auth import Principal
 from .crosssite import UNKNOWN, source_matches
@@ -35,18 +36,7 @@ templates.env.filters["cell"] = tabular.cell_text
 templates.env.globals["today"] = dt.date.today
 
 router = APIRouter(include_in_schema=False)
-CHANGE_KIND_LABELS = {
-    "joined_board": "Joined a board", "board_role_changed": "Role on a board changed", "left_board": "Left a board",
-    "practice_joined_pcn": "Practice joined a PCN", "practice_left_pcn": "Practice left a PCN",
-    "practice_seen_in_pcn": "Practice seen in a PCN (extract)",
-    "practice_no_longer_seen_in_pcn": "Practice seen elsewhere (extract)",
-    "pcn_opened": "PCN opened", "pcn_closed": "PCN closed", "party_added": "Expected to sign",
-    "signature_added": "Signed", "place_lead_appointed": "Place lead appointed", "place_lead_ended": "Place lead ended",
-    "endorsement": "Endorsed the place lead", "plan_approved": "Plan approved",
-    "commissioning_started": "Commissioning started", "commissioning_ended": "Commissioning ended",
-    "neighbourhood_added": "Neighbourhood set up", "missing_link_closed": "Missing link closed",
-    "missing_link_opened": "Link now missing",
-}
+CHANGE_KIND_LABELS = CHANGE_LABELS  # the changes report's own words for its kinds
 STATUS_ORDER = ("met", "partial", "not_met")
 
 

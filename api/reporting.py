@@ -98,6 +98,7 @@ def overview(store: Store) -> dict[str, Any]:
         agreements_by_place[a["place_code"]].append(a)
     return {
         "places": places,
+        "ics": data.ics_list(store),
         "matrix": matrix,
         "unsigned": unsigned_by_place,
         "agreements": agreements_by_place,

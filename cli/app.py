@@ -49,6 +49,8 @@ COMMANDS: dict[str, Lazy] = {
                                   "subgraph (gexf, graphml, json)."),
     "map": Lazy("map_cmd", "Draw a Place, ICS or PCN on a map: boundaries, neighbourhoods, practices by PCN, a "
                            "PCN's footprint."),
+    "profile": Lazy("paper_cmd", "Write a board paper: a Place partnership profile (--place) or an ICS pack (--ics), as "
+                                 "Word or PDF."),
     "report": Lazy("report_cmds", "Run a report. `icpmap report all --format xlsx --output pack.xlsx` writes every "
                                   "report into one workbook."),
     "reports": Lazy("report_cmds", "List the reports with their options."),

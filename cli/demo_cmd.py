@@ -24,6 +24,7 @@ PRODUCERS: tuple[tuple[str, str, str, str], ...] = (
     ("reports", "reports", "icpmap.reports", "write_report_pack"),
     ("changes in the last year", "reports", "icpmap.reports", "write_recent_changes"),
     ("diagrams, maps and charts", "", "icpmap.visualise", "write_all"),
+    ("board papers", "papers", "icpmap.papers", "write_demo"),
 )
 TITLE = "Cheshire and Merseyside: the icpmap demo"
 NOTE = ("The bundled sample is illustrative, not a record of real agreements: Place names, ONS codes and public "
@@ -116,6 +117,7 @@ def demo(
     """Load the bundled Cheshire and Merseyside sample, write every output into OUT, and index it."""
     from ..loaders import load_paths
     from ..reports.findings import findings
+    from ..safety import audit
     from ..sample import SAMPLE_DIR
     from ..visualise.index_page import write_index
 
@@ -123,8 +125,10 @@ def demo(
     out.mkdir(parents=True, exist_ok=True)
     with state.store() as store:
         console.print(f"Loading the bundled sample into {store_label(store)} ...", highlight=False)
-        load_paths(store, [SAMPLE_DIR])
-        console.print(f"Writing reports, diagrams, charts and query results into {out} ...", highlight=False)
+        report = load_paths(store, [SAMPLE_DIR])
+        audit.record_load(audit.default_path(store.location), [SAMPLE_DIR], via="demo", report=report)
+        console.print(f"Writing reports, diagrams, charts, board papers and query results into {out} ...",
+                      highlight=False)
         outputs: dict[str, list[Path]] = {"queries": write_queries(store, out)}
         for label, folder, module, attr in PRODUCERS:
             producer = _producer(module, attr)

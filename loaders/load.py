@@ -66,13 +66,21 @@ def read_tables(paths: Sequence[Path | str], problems: Problems, report: LoadRep
     lookups: list[PostcodeLookup] = []
     for what, sha256 in found:
         rows = len(what.raw.frame) + left_out.get(id(what), 0)
-        report.files.append(FileReport(what.raw.display, what.format, rows, sha256, left_out.get(id(what), 0)))
         got, lookup = what.tables(problems)
+        report.files.append(FileReport(what.raw.display, what.format, rows, sha256, left_out.get(id(what), 0),
+                                       _extract(got, lookup)))
         tables.extend(got)
         for lk in lookup:
             lk.number = len(lookups)
             lookups.append(lk)
     return tables, lookups
+
+
+def _extract(tables: list[Table], lookups: list[PostcodeLookup]) -> str | None:
+    """A published file's edition as its mapping dated it (ISO), for the load report and the audit."""
+    dates = [t.published.as_of for t in tables if t.published is not None and t.published.as_of is not None]
+    dates += [lk.as_of for lk in lookups if lk.as_of is not None]
+    return max(dates).isoformat() if dates else None
 
 
 def _scope(found: list[tuple[formats.Recognised, str]], ics: str, store: Store | None,

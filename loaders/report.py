@@ -12,6 +12,7 @@ class FileReport:
     rows_read: int
     sha256: str
     left_out: int = 0  # rows of a national file not in the ICS of `load --ics`
+    extract: str | None = None  # a published file's edition (extract date, ISO); None for the partnership's own
 
 
 @dataclass

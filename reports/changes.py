@@ -52,6 +52,19 @@ KINDS: dict[str, str] = {
     "missing_link_closed": "an ICP board gained its first current link with an expected kind of board",
     "missing_link_opened": "an ICP board lost its last current link with an expected kind of board",
 }
+# Each kind in a few words, for a table's "what" column (the dashboard, board papers).
+LABELS: dict[str, str] = {
+    "joined_board": "Joined a board", "board_role_changed": "Role on a board changed", "left_board": "Left a board",
+    "practice_joined_pcn": "Practice joined a PCN", "practice_left_pcn": "Practice left a PCN",
+    "practice_seen_in_pcn": "Practice seen in a PCN (extract)",
+    "practice_no_longer_seen_in_pcn": "Practice seen elsewhere (extract)",
+    "pcn_opened": "PCN opened", "pcn_closed": "PCN closed", "party_added": "Expected to sign",
+    "signature_added": "Signed", "place_lead_appointed": "Place lead appointed", "place_lead_ended": "Place lead ended",
+    "endorsement": "Endorsed the place lead", "plan_approved": "Plan approved",
+    "commissioning_started": "Commissioning started", "commissioning_ended": "Commissioning ended",
+    "neighbourhood_added": "Neighbourhood set up", "missing_link_closed": "Missing link closed",
+    "missing_link_opened": "Link now missing",
+}
 ORDER = {kind: i for i, kind in enumerate(KINDS)}
 DATED, EXTRACT = "dated", "extract"
 PARTNERSHIP_BOARDS = ("place_partnership_board", "health_and_wellbeing_board")
@@ -430,4 +443,4 @@ CHANGES = Report(
     options=(PLACE, ICS, FROM, TO),
 )
 
-__all__ = ["CHANGES", "COLUMNS", "KINDS", "Change", "changes", "latest_change", "year_to"]
+__all__ = ["CHANGES", "COLUMNS", "KINDS", "LABELS", "Change", "changes", "latest_change", "year_to"]

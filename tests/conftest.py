@@ -8,11 +8,12 @@ and within each module the Neo4j tests run after the embedded ones, those holdin
 module-wide Neo4j store last (`pytest_collection_modifyitems`).
 
 A test that needs something this machine may lack (Chromium, a Neo4j server, the shared
-NHS files) skips with a reason through `require(kind, reason)`. Where the environment says
-the thing is there — `ICPMAP_REQUIRE_BROWSER=1`, `ICPMAP_REQUIRE_NEO4J=1`,
-`ICPMAP_REQUIRE_SHARED_DATA=1` (CI sets them) — that skip is a failure instead, and so is
-any skip of a test marked `browser`, `neo4j` or `shared_data` (every test that reaches
-Neo4j is marked `neo4j`): CI cannot pass with the browser or Neo4j checks silently not run.
+NHS files, LibreOffice and poppler) skips with a reason through `require(kind, reason)`.
+Where the environment says the thing is there — `ICPMAP_REQUIRE_BROWSER=1`,
+`ICPMAP_REQUIRE_NEO4J=1`, `ICPMAP_REQUIRE_SHARED_DATA=1`, `ICPMAP_REQUIRE_OFFICE=1` (CI sets
+them) — that skip is a failure instead, and so is any skip of a test marked `browser`,
+`neo4j`, `shared_data` or `office`: CI cannot pass with the browser, Neo4j or office checks silently not run (every test that
+reaches Neo4j is marked `neo4j`).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ NO_NEO4J = "needs a Neo4j server: set ICPMAP_NEO4J_URI (make neo4j-up starts one
 neo4j_only = pytest.mark.skipif(not NEO4J, reason=NO_NEO4J)
 
 
-REQUIRABLE = ("browser", "neo4j", "shared_data")
+REQUIRABLE = ("browser", "neo4j", "shared_data", "office")
 
 
 def required(kind: str) -> bool:

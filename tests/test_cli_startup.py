@@ -15,7 +15,7 @@ import pytest
 # (pydantic too: Typer 0.29 reads every option through it, hence pyproject's `typer<0.29`.)
 HEAVY = (
     "pandas", "numpy", "fastapi", "starlette", "uvicorn", "matplotlib", "pyvis", "networkx", "openpyxl",
-    "ladybug", "neo4j", "jinja2", "pydantic",
+    "ladybug", "neo4j", "jinja2", "pydantic", "docx", "fpdf", "PIL",
 )
 
 CHILD = """
@@ -47,7 +47,8 @@ def test_importing_the_cli_loads_nothing_heavy():
 
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["queries"], ["reports"], ["schema", "--markdown"],
-                                  ["report", "--help"], ["load", "--help"], ["synth", "--help"]])
+                                  ["report", "--help"], ["load", "--help"], ["synth", "--help"],
+                                  ["profile", "--help"]])
 def test_light_commands_load_nothing_heavy(args):
     found = _child(CHILD.format(heavy=HEAVY, commands=[args]))
     assert found[" ".join(args)] == [], found

@@ -18,7 +18,14 @@ from icpmap.visualise.names import file_name, slug
 
 from .conftest import run_cli
 
-LOCAL = ("file:", "data:", "blob:", "about:")
+# The module's fixture runs the whole demo twice (every report, diagram, map, chart and both board
+# papers, the ICS pack drawing 9 Places); on a shared 2-core machine under load that outlasts the
+# suite's 300 s per test, which is meant for one test, not two whole demos.
+pytestmark = pytest.mark.timeout(1200)
+
+# what is not the network: local files, inline data, and Chromium's own resources (its PDF
+# viewer, which opens the board papers, loads chrome:// and chrome-extension:// pages)
+LOCAL = ("file:", "data:", "blob:", "about:", "chrome:", "chrome-extension:")
 
 
 class Links(HTMLParser):
@@ -95,6 +102,9 @@ def test_file_names_carry_the_places_name_and_code(demo):
         assert f"diagrams/place-{name}-{code}.html" in files
         assert f"queries/place-members-{name}-{code}.csv" in files
     assert "diagrams/ics-nhs-cheshire-and-merseyside-QYG.html" in files
+    for fmt in ("docx", "pdf"):  # the board papers too
+        assert f"papers/profile-liverpool-E08000012.{fmt}" in files
+        assert f"papers/pack-nhs-cheshire-and-merseyside-QYG.{fmt}" in files
     assert not [f for f in files if re.search(r"/place-E\d+\.", f)], "a file named by its code alone"
 
 

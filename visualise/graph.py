@@ -184,12 +184,15 @@ def build_graph(
     as_at: dt.date | None = None,
     practices: bool | None = None,
     people_names: bool = True,
+    cache: dict[tuple[Any, ...], Any] | None = None,
     history: bool = False,
 ) -> DiagramGraph:
     """The diagram graph of one Place, board, PCN or ICS (exactly one of them).
 
     `practices` adds each PCN's current practices (default: only in a PCN diagram).
     `people_names=False` labels people by role and id (for viewers without the right).
+    `cache`: the report runner's query cache, to share with reports already run on this
+    unchanged store (a board paper runs them too).
     `history=True` adds what the scope had on other days, each node and link with the days
     it is drawn on (`Node.when`, `Edge.when`), and the dates of the page's time slider (`stops`).
     """
@@ -200,7 +203,7 @@ def build_graph(
     code = str(code).strip()
     as_at = as_at or dt.date.today()
     with store.reading() as view:  # every read of one diagram in one read transaction
-        builder = _Builder(view, as_at, people_names)  # type: ignore[arg-type]
+        builder = _Builder(view, as_at, people_names, cache)  # type: ignore[arg-type]
         if scope == "pcn":
             g = builder.pcn(code, True if practices is None else practices)
         elif scope == "board":
@@ -220,11 +223,12 @@ def build_graph(
 
 
 class _Builder:
-    def __init__(self, store: Store, as_at: dt.date, people_names: bool) -> None:
+    def __init__(self, store: Store, as_at: dt.date, people_names: bool,
+                 cache: dict[tuple[Any, ...], Any] | None = None) -> None:
         self.store = store
         self.as_at = as_at
         self.people_names = people_names
-        self.cache: dict[tuple[Any, ...], Any] = {}  # shared by the report runs of one diagram
+        self.cache: dict[tuple[Any, ...], Any] = {} if cache is None else cache  # shared by the report runs
         self.g: DiagramGraph
 
     # -- scopes -------------------------------------------------------------------------

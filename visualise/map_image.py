@@ -50,8 +50,15 @@ def _paths(proj: geo.Projection, shapes: list[Any]) -> list[Any]:
     return out
 
 
-def map_figure(data: MapData, width: float = 11.7, height: float = 8.3, dpi: int = 150) -> Any:
-    """The map as a matplotlib Figure: A4 landscape by default, the legend on the right."""
+def map_figure(data: MapData, width: float = 11.7, height: float = 8.3, dpi: int = 150,
+               legend: str = "right") -> Any:
+    """The map as a matplotlib Figure: A4 landscape by default, the legend on the right.
+
+    `legend="below"` lays it out for a portrait page's text width (a board paper): the map
+    across the whole `width`, the legend in two columns under it, the figure at most `height`
+    inches tall (the map's own aspect may make it shorter)."""
+    if legend not in ("right", "below"):
+        raise ValueError(f"legend is 'right' or 'below', not {legend!r}")
     from matplotlib.collections import PathCollection
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -125,10 +132,6 @@ def map_figure(data: MapData, width: float = 11.7, height: float = 8.3, dpi: int
         handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor=pcn.colour,
                               markeredgecolor=NOT_COTERMINOUS if pcn.code in not_cot else "#ffffff",
                               markeredgewidth=1.4, label=_text(label)))
-    legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.68, 0.9), frameon=False,
-                        fontsize=7.2 if len(pcns) > 14 else 8.2, handlelength=1.8, borderaxespad=0)
-    legend.set_title("Legend", prop={"size": 9, "weight": "bold"})
-    legend._legend_box.align = "left"  # matplotlib's documented way to left-align the title
     foot = []
     if len(pcns) > LEGEND_PCNS:
         foot.append(f"and {len(pcns) - LEGEND_PCNS} more PCNs (see the interactive map)")
@@ -138,8 +141,47 @@ def map_figure(data: MapData, width: float = 11.7, height: float = 8.3, dpi: int
     elif data.scope == "pcn" and data.code in data.pcns:
         foot.append(short_verdict(data.pcns[data.code]))
     foot += data.attribution
+    if legend == "below":
+        _below(fig, ax, handles, foot, width, height)
+        return fig
+    box = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.68, 0.9), frameon=False,
+                     fontsize=7.2 if len(pcns) > 14 else 8.2, handlelength=1.8, borderaxespad=0)
+    box.set_title("Legend", prop={"size": 9, "weight": "bold"})
+    box._legend_box.align = "left"  # matplotlib's documented way to left-align the title
     fig.text(0.01, 0.015, _text("\n".join(foot)), fontsize=6.5, color="#425563", va="bottom", wrap=True)
     return fig
+
+
+def _below(fig: Any, ax: Any, handles: list[Any], foot: list[str], width: float, most: float) -> None:
+    """Lay the figure out top to bottom in inches: title, map (its own aspect, in what the rest
+    leaves of `most`), legend in two columns, notes; then size the figure to fit."""
+    import math
+
+    x0, x1 = ax.get_xlim()
+    y1, y0 = ax.get_ylim()
+    aspect = abs(y1 - y0) / abs(x1 - x0) if x1 != x0 else 1.0
+    rows = math.ceil(len(handles) / 2)
+    font = 7.5
+    legend_h = 0.3 + rows * font * 1.5 / 72
+    chars = max(40, int((width - 0.2) * 72 / (6.5 * 0.55)))
+    lines = sum(max(1, math.ceil(len(line) / chars)) for line in foot)
+    foot_h = 0.1 + lines * 6.5 * 1.3 / 72
+    top_h = 0.55
+    map_h = max(1.5, min(most - top_h - legend_h - foot_h, (width - 0.2) * aspect))
+    total = top_h + map_h + legend_h + foot_h
+    fig.set_size_inches(width, total)
+    title, subtitle = fig.texts[:2]  # set as fractions of the old height, the title for a wider page
+    title.set_fontsize(12)
+    title.set_y(1 - 0.08 / total)
+    subtitle.set_fontsize(8.5)
+    subtitle.set_y(1 - 0.33 / total)
+    ax.set_position((0.1 / width, (legend_h + foot_h) / total, (width - 0.2) / width, map_h / total))
+    box = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.1 / width, (legend_h + foot_h) / total),
+                     ncols=2, frameon=False, fontsize=font, handlelength=1.8, borderaxespad=0.3, columnspacing=1.5)
+    box.set_title("Legend", prop={"size": 8.5, "weight": "bold"})
+    box._legend_box.align = "left"
+    fig.text(0.1 / width, 0.05 / total, _text("\n".join(foot)), fontsize=6.5, color="#425563", va="bottom",
+             wrap=True)
 
 
 def write_map_image(data: MapData, path: str | Path, fmt: str | None = None, dpi: int = 150) -> Path:
