@@ -23,15 +23,13 @@ import argparse
 import asyncio
 import os
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
+
+from .child_server import ChildServer
 
 PLACES = ["E06000049", "E06000050", "E06000006", "E06000007", "E08000011", "E08000012", "E08000013",
           "E08000014", "E08000015"]
@@ -47,12 +45,6 @@ db, keys, audit, port, cache = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.ar
 app = create_app(db=db, keys_path=keys, audit=audit, cache=cache)
 uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _prepare(root: Path, engine: str = "ladybug") -> tuple[Path, Path, str]:
@@ -74,41 +66,9 @@ def _prepare(root: Path, engine: str = "ladybug") -> tuple[Path, Path, str]:
     return db, keys, key
 
 
-class Server:
+class Server(ChildServer):
     def __init__(self, db: Path, keys: Path, audit: Path, cache: bool, engine: str = "ladybug") -> None:
-        self.port = _free_port()
-        env = {k: v for k, v in os.environ.items() if engine == "neo4j" or not k.startswith("ICPMAP_NEO4J")}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", SERVER, str(db), str(keys), str(audit), str(self.port), "1" if cache else "0"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                err = self.proc.stderr.read().decode() if self.proc.stderr else ""
-                self.stop()
-                raise RuntimeError(f"the API server did not start: {err[-2000:]}")
-            time.sleep(0.1)
-
-    def cpu_seconds(self) -> float:
-        """CPU time the server process has used so far (user + system, every thread): a loaded
-        machine slows a request's wall time, much less the work it does."""
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        super().__init__(SERVER, [str(db), str(keys), str(audit), "{port}", "1" if cache else "0"], engine, 60)
 
 
 async def _client(port: int, paths: list[str], key: str, stop_at: float, offset: int,

@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -30,7 +27,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from .bench_api import _free_port
+from .child_server import ChildServer
 
 QUERY = "MATCH (o:Organisation)-[m:MEMBER_OF]->(b:Board) RETURN o.code AS code, b.code AS board ORDER BY code LIMIT 50"
 WORST = "RETURN size(lpad('a', 1000000000, 'x')) AS n"
@@ -63,22 +60,9 @@ def _prepare(root: Path) -> tuple[Path, Path, str]:
     return db, keys, KeyFile(keys).create("bench", "analyst")[1]
 
 
-class Service:
+class Service(ChildServer):
     def __init__(self, db: Path, keys: Path, audit: Path, mode: str) -> None:
-        self.port = _free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ICPMAP_NEO4J")}
-        self.proc = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(keys), str(audit), str(self.port),
-                                      mode], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=1):
-                    break
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError("the service did not start") from None
-                time.sleep(0.1)
+        super().__init__(SERVER, [str(db), str(keys), str(audit), "{port}", mode])
 
     def post(self, key: str, body: dict[str, Any]) -> tuple[int, float, bytes]:
         request = urllib.request.Request(f"http://127.0.0.1:{self.port}/query", data=json.dumps(body).encode(),
@@ -90,15 +74,6 @@ class Service:
                 return response.status, time.perf_counter() - started, response.read()
         except urllib.error.HTTPError as exc:
             return exc.code, time.perf_counter() - started, exc.read()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 def latency(service: Service, key: str, clients: int, seconds: float, fresh: bool = False) -> dict[str, float]:

@@ -25,16 +25,14 @@ import http.client
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .child_server import ChildServer
 
 SERVER = """
 import sys, uvicorn
@@ -70,12 +68,6 @@ def calls() -> list[Call]:
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wipe_neo4j(store: Any) -> None:
     """Delete every node of the Neo4j database, in batches (but icpmap's write lock, which each
     write makes again)."""
@@ -106,44 +98,9 @@ def prepare(root: Path, engine: str = "ladybug") -> dict[str, Any]:
             "analyst": keys.create("soak reader", "analyst")[1], "admin": keys.create("soak loader", "admin")[1]}
 
 
-class Server:
-    """`icpmap`'s service under uvicorn in a child process, on a free loopback port."""
-
+class Server(ChildServer):
     def __init__(self, db: Path, keys: Path, audit: Path, engine: str = "ladybug") -> None:
-        self.port = _free_port()
-        env = {k: v for k, v in os.environ.items() if engine == "neo4j" or not k.startswith("ICPMAP_NEO4J")}
-        self.proc = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(keys), str(audit), str(self.port)],
-                                     env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                err = self.proc.stderr.read().decode() if self.proc.stderr else ""
-                self.stop()
-                raise RuntimeError(f"the API server did not start: {err[-2000:]}")
-            time.sleep(0.1)
-
-    def stop(self) -> str:
-        """Stop the server; returns what it wrote on stderr (tracebacks would be there)."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.stderr.read().decode("utf-8", "replace") if self.proc.stderr else ""
-
-    def __enter__(self) -> Server:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().__init__(SERVER, [str(db), str(keys), str(audit), "{port}"], engine, 60)
 
 
 def request(port: int, call: Call, key: str, timeout: float = 60) -> tuple[int, bytes]:
