@@ -101,7 +101,8 @@ def test_the_service_answers_others_while_a_bad_query_is_stopped(store, tmp_path
     app = create_app(store, keys_path=keys.path, audit=tmp_path / "a.jsonl", cache=False)
     auth = {"Authorization": f"Bearer {key}"}
     with serving(app) as base:
-        server_process = psutil.Process()
+        server_process = psutil.Process()  # the service runs in this process (a thread): what it holds now
+        before = server_process.memory_info().rss
         bad: dict[str, object] = {}
 
         def run_bad() -> None:
@@ -124,7 +125,8 @@ def test_the_service_answers_others_while_a_bad_query_is_stopped(store, tmp_path
         assert bad["status"] == 400 and "stopped" in str(bad["text"]), bad
         assert float(bad["seconds"]) < 6.0  # within 2x of its 3 s
         assert answered and all(code == 200 for code, _ in answered), answered
-        assert server_process.memory_info().rss < 1500 * 1024 * 1024
+        # the expression ran in a worker: the service itself did not grow (it took 5.7 GB when it ran inside)
+        assert server_process.memory_info().rss - before < 300 * 1024 * 1024
 
 
 def test_icpmap_query_has_a_timeout(tmp_path: Path) -> None:
