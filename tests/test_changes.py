@@ -7,11 +7,7 @@ Runs on each engine (the Neo4j run WIPES the database of ICPMAP_NEO4J_URI).
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
-import os
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -19,20 +15,9 @@ from icpmap.loaders import load_paths
 from icpmap.reports import REPORTS, ReportError, ReportSettings, run_report
 from icpmap.reports.changes import COLUMNS, DEFAULT_DAYS, KINDS
 
-ENGINES = ["ladybug", "neo4j"] if os.environ.get("ICPMAP_NEO4J_URI") else ["ladybug"]
+from . import fixtures_changes as fx
+from .conftest import ENGINES
 
-
-def _fixture_module():
-    name = "icpmap_tests_fixtures_changes"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("fixtures_changes.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-fx = _fixture_module()
 ONE = dt.timedelta(days=1)
 
 

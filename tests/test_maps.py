@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import html as html_lib
 import json
-import os
 import re
 from pathlib import Path
 
@@ -26,9 +25,10 @@ from icpmap.sample import SAMPLE_DIR
 from icpmap.visualise import build_map, write_map
 from icpmap.visualise.map_page import render_map_html
 
+from .conftest import ENGINES
+
 AS_AT = dt.date(2025, 1, 1)
 LIVERPOOL, HALTON, WARRINGTON = "E08000012", "E06000006", "E06000007"
-ENGINES = ["ladybug", "neo4j"] if os.environ.get("ICPMAP_NEO4J_URI") else ["ladybug"]
 
 
 def square(x: float, y: float, size: float = 0.01) -> dict:

@@ -9,7 +9,6 @@ keeps and the map draws with the files themselves, read here with json and shape
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -23,8 +22,9 @@ from icpmap.loaders import load_paths
 from icpmap.visualise import build_map
 from icpmap.visualise.map_page import render_map_html
 
+from .conftest import ENGINES
+
 pytestmark = pytest.mark.shared_data
-ENGINES = ["ladybug", "neo4j"] if os.environ.get("ICPMAP_NEO4J_URI") else ["ladybug"]
 BUC_GENERALISATION_M = 500  # the ONS "ultra generalised" boundaries are generalised to 500 m
 METRES = 111_320  # per degree of latitude
 

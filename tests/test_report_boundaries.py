@@ -9,10 +9,7 @@ blank end open); a role holds from its `from` on.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import random
-import sys
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -22,6 +19,7 @@ from icpmap.reports import ReportSettings, assurance, run_report
 from icpmap.reports.base import Context
 from icpmap.reports.brokers import betweenness
 
+from . import fixtures_reports as fx
 from .conftest import ENGINES
 
 D = dt.date(2024, 6, 1)
@@ -29,17 +27,6 @@ BEFORE, AFTER = D - dt.timedelta(days=1), D + dt.timedelta(days=1)
 Z = "E09000026"
 
 
-def _fixture_module():
-    name = "icpmap_tests_fixtures_reports"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("fixtures_reports.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-fx = _fixture_module()
 
 # One Place, Zed, around D = 2024-06-01. Its ICP boards are PPB-Z and HWB-Z (SAB-Z is not one).
 BOUNDARY = {

@@ -7,9 +7,6 @@ run against Neo4j when `ICPMAP_NEO4J_URI` is set (that run WIPES the database).
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -20,20 +17,9 @@ from icpmap.reports import REPORTS, ReportError, ReportSettings, SettingsError, 
 from icpmap.reports.brokers import betweenness
 from icpmap.reports.coterminosity import main_footprint
 
+from . import fixtures_reports as fx
 from .conftest import ENGINES
 
-
-def _load_fixture_module():
-    name = "icpmap_tests_fixtures_reports"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("fixtures_reports.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-fx = _load_fixture_module()
 AS_AT = fx.AS_AT
 
 

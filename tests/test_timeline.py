@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 
 import pytest
 
@@ -21,10 +20,7 @@ from icpmap.visualise.page import page_data, render_html
 
 from . import fixtures_changes as changes_fx
 from . import fixtures_reports as reports_fx
-
-ENGINES = ["ladybug", "neo4j"] if os.environ.get("ICPMAP_NEO4J_URI") else ["ladybug"]
-
-
+from .conftest import ENGINES
 
 
 @pytest.fixture(scope="module", params=ENGINES)
