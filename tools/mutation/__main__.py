@@ -85,9 +85,12 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
     print(f"== Text mutants in {', '.join(chosen)}: {len(mutants)}", flush=True)
     # the browser tests only when a mutant is in a page (template or script): they are slow
     pages = any(m.file.endswith((".html", ".j2", ".js")) for m in mutants)
-    browser = set(settings.get("browser_tests", [])) if pages else set()
-    # an area's `text_skip_tests` (slow end-to-end files) are not run for its text mutants
+    browser = {t for a in chosen for t in areas[a].get("browser_tests", settings.get("browser_tests", []))}
+    browser = browser if pages else set()
+    # an area's `text_skip_tests` (slow end-to-end files) are not run for its text mutants,
+    # nor its `deselect` tests (single slow tests) for any of its mutants
     skip = {t for a in chosen for t in areas[a].get("text_skip_tests", [])}
+    deselect = [t for a in chosen for t in areas[a].get("deselect", [])]
     tests = existing(sorted(({t for a in chosen for t in areas[a]["tests"]} | browser) - skip))
     cov_file = STAGE / "text" / "coverage.json"
     cov_file.parent.mkdir(parents=True, exist_ok=True)
@@ -95,7 +98,7 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
     if all(m.file.endswith(".py") for m in mutants):  # their tests come from mutmut's stats or the area
         cov = {"reads": {}, "durations": {}}
     else:
-        cov = textrun.coverage(tests, cov_file)
+        cov = textrun.coverage(tests, cov_file, deselect)
         print(f"   coverage run: {len(cov['reads'])} tests in {time.monotonic() - started:.0f}s", flush=True)
     durations: dict[str, float] = cov["durations"]
     readers: dict[str, set[str]] = {}
@@ -111,7 +114,7 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
                 areas[f].get("tests", []))}
         else:
             covering = readers.get(m.file, set())
-        covering = {t for t in covering if t.split("::")[0] not in skip}
+        covering = {t for t in covering if t.split("::")[0] not in skip and not _deselected(t, deselect)}
         # the area's own test files first (in the order areas.toml lists them), fastest first within one
         order = [t for a in areas_of(areas, m.file) for t in areas[a].get("tests", [])]
         ordered = sorted(covering, key=lambda t: (_rank(t, order), durations.get(t, 1.0)))
@@ -146,6 +149,11 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
     TEXT_RESULTS.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
 
 
+def _deselected(test: str, deselect: list[str]) -> bool:
+    """Whether pytest's `--deselect` would drop this node id (an id, or the id's prefix up to `[`/`::`)."""
+    return any(test == d or test.startswith((d + "[", d + "::")) for d in deselect)
+
+
 def mutant_key(m: textmut.Mutant) -> str:
     """The mutant and the whole text of its file: what a kill depends on besides the tests."""
     text = (ROOT / m.file).read_bytes()
@@ -174,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("ICPMAP_MUTATION_WORKERS", "2")))
     args = parser.parse_args(argv)
     settings, areas = load_areas()
+    # each test's wall-clock limit in mutation runs (tools/mutation/testlimit.py); 0 turns it off
+    os.environ.setdefault("ICPMAP_MUTATION_TEST_TIMEOUT", str(settings.get("test_timeout", 0)))
     chosen = args.area or list(areas)
     unknown = [a for a in chosen if a not in areas]
     if unknown:

@@ -28,12 +28,14 @@ STATUS = {
 def mutmut_toml(spec: dict) -> str:
     files = sorted(f"src/icpmap/{p}" for p in spec.get("python", []))
     tests = [t for t in spec["tests"] if (Path(__file__).resolve().parents[2] / t).exists()]
+    # the area's slow end-to-end tests are left out of its selection (`deselect` in areas.toml)
+    tests += [arg for test in spec.get("deselect", []) for arg in ("--deselect", test)]
     return toml_table("tool.mutmut", {
         "source_paths": ["src"],
         "only_mutate": files,
         "pytest_add_cli_args_test_selection": tests,
         "pytest_add_cli_args": ["-m", "not browser and not slow and not neo4j and not shared_data",
-                                "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"],
+                                "-p", "no:cacheprovider", "-p", "testlimit", "-W", "ignore::DeprecationWarning"],
         "process_isolation": "forkserver",
         "timeout_multiplier": 20.0,  # CPU time: generous, shared machines are slow
         "timeout_constant": 30.0,
@@ -44,7 +46,8 @@ def mutmut_toml(spec: dict) -> str:
 
 def env(stage_dir: Path) -> dict[str, str]:
     e = {k: v for k, v in os.environ.items() if not k.startswith(("ICPMAP_NEO4J", "ICPMAP_REQUIRE"))}
-    e["PYTHONPATH"] = str(stage_dir / "mutants" / "src")
+    # the package's copy, and tools/mutation for the per-test time limit plugin (testlimit)
+    e["PYTHONPATH"] = os.pathsep.join([str(stage_dir / "mutants" / "src"), str(Path(__file__).parent)])
     e["PYTHONDONTWRITEBYTECODE"] = "1"
     e["ICPMAP_SHARED_DATA"] = "/nonexistent"  # the shared NHS files are not for mutation runs
     e.setdefault("ICPMAP_FUZZ_EXAMPLES", "25")

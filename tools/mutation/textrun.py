@@ -21,7 +21,7 @@ from pathlib import Path
 from .stage import STAGE, stage
 
 TEXT_STAGE = STAGE / "text"
-PYTEST_ARGS = ["-x", "-q", "-p", "no:cacheprovider", "--no-header", "-W", "ignore::DeprecationWarning",
+PYTEST_ARGS = ["-x", "-q", "-p", "no:cacheprovider", "-p", "testlimit", "--no-header", "-W", "ignore::DeprecationWarning",
                "-m", "not slow and not neo4j and not shared_data"]
 
 
@@ -34,14 +34,15 @@ def env(workdir: Path) -> dict[str, str]:
     return e
 
 
-def coverage(tests: list[str], out: Path) -> dict:
+def coverage(tests: list[str], out: Path, deselect: list[str] = ()) -> dict:
     """Run `tests` once in a clean copy with the file-reading recorder; returns its record."""
     workdir = stage(TEXT_STAGE / "coverage")
     e = env(workdir)
     e["ICPMAP_FILECOV_OUT"] = str(out)
     e["ICPMAP_FILECOV_PKG"] = str(workdir / "icpmap")
     argv = [sys.executable, "-m", "pytest", "-q", "-p", "filecov", "-p", "no:cacheprovider", "--no-header",
-            "-m", "not slow and not neo4j and not shared_data", *tests]
+            "-m", "not slow and not neo4j and not shared_data", *tests,
+            *(arg for test in deselect for arg in ("--deselect", test))]
     code = subprocess.call(argv, cwd=workdir, env=e, stdout=subprocess.DEVNULL)
     if code not in (0, 1):
         raise SystemExit(f"the coverage run failed to run (pytest exit {code})")
@@ -107,7 +108,9 @@ def _run_one(workdir: Path, job: dict) -> tuple[str, float]:
         path.write_text(original, encoding="utf-8")
     if code == "timeout":
         return "timeout", time.monotonic() - started
-    status = {0: "survived", 1: "killed", 2: "killed", 3: "killed", 5: "no tests"}.get(code, f"error {code}")
+    # 36: a test ran past the per-test limit (tools/mutation/testlimit.py): undecided, not a kill
+    status = {0: "survived", 1: "killed", 2: "killed", 3: "killed", 5: "no tests", 36: "timeout"}.get(
+        code, f"error {code}")
     return status, time.monotonic() - started
 
 
