@@ -1,0 +1,200 @@
+"""The load audit and the erasure, in process: each helper's exact output on hand-made input.
+
+tests/test_forget_audit.py drives them end to end through the CLI (child processes); these
+tests pin what each part does so a small change in one (an entry's field, the newest-first
+order, a workbook's rows, the fallback user, a wrong count of relationships) fails here.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import re
+import stat
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from icpmap.errors import UserError
+from icpmap.graph import Store, open_store
+from icpmap.loaders import LoadError, load_paths
+from icpmap.loaders.export import checksum, read_graph
+from icpmap.safety import audit, erasure
+from icpmap.sample import SAMPLE_DIR
+
+PERSON = "PER-002"  # Gareth Lloyd: works for one organisation, holds three roles, endorsed by seven
+
+
+def test_ids_are_twelve_hex_digits_and_differ() -> None:
+    ids = {audit.new_id() for _ in range(50)}
+    assert len(ids) == 50 and all(re.fullmatch(r"[0-9a-f]{12}", i) for i in ids)
+
+
+def test_now_is_utc_to_the_second() -> None:
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", audit.now())
+
+
+def test_the_os_user_and_its_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert audit.os_user() == getpass.getuser()
+
+    def no_login() -> str:
+        raise KeyError("no such user")
+
+    monkeypatch.setattr(getpass, "getuser", no_login)
+    assert audit.os_user() == f"uid {os.getuid()}"
+
+
+def test_the_audit_file_is_the_variable_else_beside_the_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("ICPMAP_NEO4J_URI", raising=False)
+    monkeypatch.setenv("ICPMAP_AUDIT", "  ~/audit/loads.jsonl  ")
+    assert audit.default_path(str(tmp_path / "db")) == Path("~/audit/loads.jsonl").expanduser()
+    monkeypatch.setenv("ICPMAP_AUDIT", "   ")
+    assert audit.default_path(str(tmp_path / "db")) == tmp_path / "db.loads.jsonl"
+    monkeypatch.delenv("ICPMAP_AUDIT")
+    assert audit.default_path(str(tmp_path / "store")) == tmp_path / "store.loads.jsonl"
+    assert audit.default_path(db=tmp_path / "other") == (tmp_path / "other.loads.jsonl").resolve()
+    assert audit.SUFFIX == ".loads.jsonl"
+
+
+def test_record_appends_one_compact_line_private_to_the_owner(tmp_path: Path) -> None:
+    log = tmp_path / "new" / "dir" / "loads.jsonl"
+    audit.record(log, {"by": "Zoë", "n": 1})
+    audit.record(log, {"by": "Ann", "at": Path("x")})
+    assert log.read_bytes() == '{"by":"Zoë","n":1}\n{"by":"Ann","at":"x"}\n'.encode()
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+
+
+def test_entries_are_newest_first_limited_and_skip_junk(tmp_path: Path) -> None:
+    log = tmp_path / "loads.jsonl"
+    for n in range(5):
+        audit.record(log, {"n": n})
+    with log.open("ab") as f:
+        f.write(b"not json\n[1, 2]\n\"text\"\n\xff\xfe broken bytes\n")
+    audit.record(log, {"n": 5})
+    assert [e["n"] for e in audit.entries(log)] == [5, 4, 3, 2, 1, 0]
+    assert [e["n"] for e in audit.entries(log, limit=2)] == [5, 4]
+    assert [e["n"] for e in audit.entries(log, limit=6)] == [5, 4, 3, 2, 1, 0]
+    assert [e["n"] for e in audit.entries(log, limit=100)] == [5, 4, 3, 2, 1, 0]
+    assert audit.entries(tmp_path / "missing.jsonl") == []
+
+
+def test_file_entries_hash_each_file_whole(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    big = os.urandom(1024 * 1024 + 7)  # more than one read of 1 MB
+    (folder / "a.csv").write_bytes(big)
+    (folder / "b.csv").write_bytes(b"")
+    (folder / "notes.txt").write_text("not read")
+    single = tmp_path / "places.csv"
+    single.write_text("code\n")
+    got = audit.file_entries([folder, single, folder / "a.csv"])  # a file named twice is listed once
+    assert got == [
+        {"name": str(folder / "a.csv"), "bytes": len(big), "sha256": hashlib.sha256(big).hexdigest(), "rows": None},
+        {"name": str(folder / "b.csv"), "bytes": 0, "sha256": hashlib.sha256(b"").hexdigest(), "rows": None},
+        {"name": str(single), "bytes": 5, "sha256": hashlib.sha256(b"code\n").hexdigest(), "rows": None},
+    ]
+
+
+def test_rows_per_file_add_up_a_workbooks_sheets() -> None:
+    report = SimpleNamespace(files=[
+        SimpleNamespace(path="/in/book.xlsx [places]", rows_read=2, sha256="s1"),
+        SimpleNamespace(path="/in/book.xlsx [ics]", rows_read=1, sha256="s1"),
+        SimpleNamespace(path="/in/people.csv", rows_read=4, sha256="s2"),
+        SimpleNamespace(path="/in/odd [name].csv", rows_read=3, sha256="s3"),
+    ])
+    assert audit._by_file(report) == {"/in/book.xlsx": (3, "s1"), "/in/people.csv": (4, "s2"),
+                                      "/in/odd [name].csv": (3, "s3")}
+    assert audit._by_file(SimpleNamespace(files=None)) == {} == audit._by_file(object())
+
+
+def test_load_entries_for_a_load_and_a_refusal(tmp_path: Path) -> None:
+    orgs = tmp_path / "organisations.csv"
+    orgs.write_text("code,name,sector\nO1,Org,voluntary\nO2,Other,voluntary\n", encoding="utf-8")
+    with open_store(tmp_path / "db", engine="ladybug") as store:
+        report = load_paths(store, [orgs])
+        entry = audit.load_entry([orgs], by="tester", via="api", report=report, key_id="k1")
+        assert set(entry) == {"id", "at", "by", "via", "key_id", "files", "status", "report"}
+        assert (entry["by"], entry["via"], entry["key_id"], entry["status"]) == ("tester", "api", "k1", "loaded")
+        assert entry["files"] == [{"name": str(orgs), "bytes": orgs.stat().st_size,
+                                   "sha256": hashlib.sha256(orgs.read_bytes()).hexdigest(), "rows": 2}]
+        assert entry["report"] == json.loads(json.dumps(report.as_dict(), default=str))
+        orgs.write_text("code,name,sector\nO1,Org,nope\nO2,Other,nope\n", encoding="utf-8")
+        with pytest.raises(LoadError) as refused:
+            load_paths(store, [orgs])
+    entry = audit.load_entry([orgs], by="tester", via="cli", error=refused.value)
+    assert set(entry) == {"id", "at", "by", "via", "key_id", "files", "status", "problems"}
+    assert (entry["status"], entry["problems"], entry["key_id"], entry["via"]) == ("refused", 2, None, "cli")
+    assert entry["files"][0]["rows"] is None
+    assert audit.load_entry([orgs], by="x", via="cli", error=SimpleNamespace(total="2"))["problems"] is None
+    given = [{"name": "upload.csv", "bytes": 3, "sha256": "abc", "rows": None}]
+    assert audit.load_entry([orgs], by="x", via="api", error=refused.value, files=given)["files"] == given
+
+
+def test_record_load_defaults_to_the_os_user_and_says_when_it_cannot_write(tmp_path: Path) -> None:
+    orgs = tmp_path / "organisations.csv"
+    orgs.write_text("code,name,sector\nO1,Org,voluntary\n", encoding="utf-8")
+    log = tmp_path / "loads.jsonl"
+    error = SimpleNamespace(total=1)
+    entry = audit.record_load(log, [orgs], error=error)
+    assert (entry["by"], entry["via"], entry["status"]) == (getpass.getuser(), "cli", "refused")
+    assert audit.entries(log) == [entry]
+    assert audit.record_load(log, [orgs], by="Someone", via="copy", error=error)["by"] == "Someone"
+    assert [e["via"] for e in audit.entries(log)] == ["copy", "cli"]
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    with pytest.raises(UserError, match=r"^The load was refused, but it could not be recorded in the load audit at "):
+        audit.record_load(blocked / "loads.jsonl", [orgs], error=error)
+    with pytest.raises(UserError, match=r"^The load was made, but it could not be recorded"):
+        audit.record_load(blocked / "loads.jsonl", [orgs], report={"tables": []})
+
+
+# -- erasure ---------------------------------------------------------------------------------------
+
+
+def test_the_relationships_a_person_can_have() -> None:
+    assert sorted(erasure.person_rels()) == ["ENDORSED", "HOLDS", "WORKS_FOR"]
+
+
+def test_forget_counts_each_relationship_and_removes_only_the_person(sample_store: Store) -> None:
+    sample = sample_store
+    people = sample.read("MATCH (p:Person) RETURN count(p)").scalar()
+    done = erasure.forget(sample, f"  {PERSON}\t")
+    assert done.person_id == PERSON and done.rebuilt is False
+    assert done.relationships == {"WORKS_FOR": 1, "HOLDS": 3, "ENDORSED": 7} and done.total == 11
+    assert sample.read("MATCH (p:Person {id: $id}) RETURN count(p)", {"id": PERSON}).scalar() == 0
+    assert sample.read("MATCH (p:Person) RETURN count(p)").scalar() == people - 1
+
+
+def test_forget_refuses_a_blank_or_unknown_id_and_changes_nothing(sample_store: Store) -> None:
+    sample = sample_store
+    before = checksum(read_graph(sample))
+    with pytest.raises(UserError, match=r"^Give the id of the person to forget"):
+        erasure.forget(sample, "  ")
+    with pytest.raises(UserError, match=r"^No person has the id 'PER-999'; nothing was changed\.$"):
+        erasure.forget(sample, "PER-999")
+    assert checksum(read_graph(sample)) == before
+
+
+def test_a_person_without_relationships_is_forgotten_with_none(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "people.csv").write_text("id,name,role_title\nP1,Alone,Clerk\n", encoding="utf-8")
+    load_paths(store, [tmp_path / "in"])
+    done = erasure.forget(store, "P1")
+    assert done.relationships == {} and done.total == 0
+    assert store.read("MATCH (p:Person) RETURN count(p)").scalar() == 0
+
+
+def test_rebuilding_leaves_the_same_graph_and_no_forgotten_bytes(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    with open_store(db, engine="ladybug") as store:
+        load_paths(store, [SAMPLE_DIR])
+        erasure.forget(store, PERSON)
+        want = checksum(read_graph(store))
+    erasure.rebuild_embedded(db)
+    assert b"Gareth Lloyd" not in db.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no leftovers
+    with open_store(db, engine="ladybug") as store:
+        assert checksum(read_graph(store)) == want
