@@ -141,7 +141,7 @@ def test_data_csv_bytes(tmp_path: Path) -> None:
 
 
 def test_data_workbook_cells_read_back_exactly(tmp_path: Path) -> None:
-    values = [None, True, 2**53 - 1, 2**53, 0.1, 0.1 + 0.2, -0.0, math.inf, math.nan,
+    values = [None, True, 2**53 - 1, 2**53, 0.1, 0.1 + 0.2, -0.0, 0.0, -1.5, math.inf, math.nan,
               dt.date(1900, 3, 1), dt.date(1900, 2, 28), MOMENT, "=1+1", "x", "\tx"]
     path = tmp_path / "d.xlsx"
     tabular.write_data_xlsx(path, [("a:b", ["v"], [[v] for v in values]), ("two", ["w"], [])])
@@ -152,11 +152,11 @@ def test_data_workbook_cells_read_back_exactly(tmp_path: Path) -> None:
     got = [(c.value, c.data_type, bool(c.quotePrefix)) for c in cells[1:]]
     assert got == [
         (None, "n", False), (True, "b", False), (2**53 - 1, "n", False), (str(2**53), "s", False),
-        (0.1, "n", False), ("0.30000000000000004", "s", False), ("-0.0", "s", True), ("inf", "s", False),
+        (0.1, "n", False), ("0.30000000000000004", "s", False), ("-0.0", "s", True), (0, "n", False), (-1.5, "n", False), ("inf", "s", False),
         ("nan", "s", False), (dt.datetime(1900, 3, 1), "d", False), ("1900-02-28", "s", False),
         ("2024-06-01T12:30:00", "s", False), ("=1+1", "s", True), ("x", "s", False), ("\tx", "s", True),
     ]
-    assert cells[10].number_format == "yyyy-mm-dd"
+    assert cells[12].number_format == "yyyy-mm-dd"
     assert [c.value for c in book["two"][1]] == ["w"]
 
 
@@ -178,7 +178,7 @@ def test_json_bytes_are_compact_utf8() -> None:
 
 @pytest.mark.parametrize(("name", "file"), [
     ("a b/c", "a_b_c"), ("..x..", "x"), ("", "result"), ("///", "result"), ("._.", "result"),
-    ("réport 2024.csv", "r_port_2024.csv"), ("A-z_0.9", "A-z_0.9"),
+    ("réport 2024.csv", "r_port_2024.csv"), ("A-z_0.9", "A-z_0.9"), ("Xmas X", "Xmas_X"),
 ])
 def test_safe_filename(name: str, file: str) -> None:
     assert render.safe_filename(name) == file
