@@ -55,14 +55,15 @@ def _only(files: list[str], only: list[str] | None) -> list[str]:
     return [f for f in files if not only or any(fnmatch.fnmatch(f, o) for o in only)]
 
 
-def run_python(areas: dict, chosen: list[str], workers: int, only: list[str] | None = None) -> None:
+def run_python(areas: dict, chosen: list[str], workers: int, only: list[str] | None = None,
+               mutants: list[str] | None = None) -> None:
     for area in chosen:
         files = _only(areas[area].get("python", []), only)
         if files:
             print(f"== Python mutants (mutmut) in {area}: {', '.join(files)}", flush=True)
             # mutmut keeps generating the whole area (its copy and stats stay valid) but runs,
-            # and runs the clean tests for, only the chosen modules' mutants
-            names = None if not only else [pymut.module_glob(f) for f in files]
+            # and runs the clean tests for, only the chosen modules' mutants (or the named ones)
+            names = mutants or (None if not only else [pymut.module_glob(f) for f in files])
             pymut.run(area, areas[area], workers, names)
 
 
@@ -179,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="forget cached text results")
     parser.add_argument("--report-only", action="store_true")
     parser.add_argument("--only", action="append", help="only files matching this glob (repeatable), e.g. 'api/auth.py'")
+    parser.add_argument("--mutant", action="append",
+                        help="re-run only this Python mutant (mutmut's name; repeatable), e.g. to prove a new test kills it")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("ICPMAP_MUTATION_WORKERS", "2")))
     args = parser.parse_args(argv)
     settings, areas = load_areas()
@@ -192,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.report_only:
         STAGE.mkdir(exist_ok=True)
         if not args.no_python:
-            run_python(areas, chosen, args.workers, args.only)
+            run_python(areas, chosen, args.workers, args.only, args.mutant)
         if not args.no_text:
             run_text(settings, areas, chosen, args.workers, args.fresh, args.only)
         runs = json.loads((STAGE / "runs.json").read_text()) if (STAGE / "runs.json").exists() else {}
@@ -200,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         for a in chosen:
             # what this run measured, per kind: the modules and files (a subset when --only narrowed it)
             entry = {k: v for k, v in runs.get(a, {}).items() if k in ("python", "text")}
-            if not args.no_python and areas[a].get("python"):
+            if not args.no_python and areas[a].get("python") and not args.mutant:
                 entry["python"] = {**now, "files": _only(areas[a]["python"], args.only),
                                    "of": len(areas[a]["python"])}
             if not args.no_text and areas[a].get("text"):

@@ -73,21 +73,24 @@ def run(area: str, spec: dict, max_children: int, names: list[str] | None = None
         import shutil
 
         shutil.copytree(where / "src", where / "mutants" / "src", copy_function=shutil.copy2)
-    recheck_survivors(where)
+    recheck_survivors(where, names)
     argv = [sys.executable, str(Path(__file__).with_name("mutmut_launch.py")), "run",
             "--max-children", str(max_children), *(names or [])]
     return subprocess.call(argv, cwd=where, env=env(where))
 
 
-def recheck_survivors(where: Path) -> int:
-    """Forget the verdict of every mutant that survived or had no test: tests may have been
-    added since (a killed mutant stays killed while its function is unchanged)."""
+def recheck_survivors(where: Path, names: list[str] | None = None) -> int:
+    """Forget the verdict of every mutant (of those `names`, globs, when given) that survived or
+    had no test: tests may have been added since (a killed mutant stays killed while its
+    function is unchanged)."""
+    import fnmatch
+
     forgotten = 0
     for meta in (where / "mutants").glob("src/icpmap/**/*.py.meta"):
         data = json.loads(meta.read_text(encoding="utf-8"))
         codes = data["exit_code_by_key"]
         for key, code in codes.items():
-            if code in (0, 5, 33):
+            if code in (0, 5, 33) and (not names or any(fnmatch.fnmatchcase(key, n) for n in names)):
                 codes[key] = None
                 forgotten += 1
         meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
