@@ -90,7 +90,7 @@ def test_sheet_titles() -> None:
 
 def test_report_workbook_layout(tmp_path: Path) -> None:
     long = "y" * 100
-    rows = [["x" * 20, 1, DAY], ["a", 2, None]] + [["b", 3, None]] * 498 + [[long, 4, None]]  # row 501 not measured
+    rows = [["x" * 20, 1, MOMENT], ["a", 2, DAY]] + [["b", 3, None]] * 498 + [[long, 4, None]]  # row 501 not measured
     data = tabular.xlsx_bytes([("report: one", ["name", "=n", "when"], rows), ("empty", [], []),
                                ("wide", ["w"], [[long]])])
     book = load_workbook(io.BytesIO(data))
@@ -102,8 +102,10 @@ def test_report_workbook_layout(tmp_path: Path) -> None:
         assert cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb == "00005EB8"
     assert sheet["A2"].font.b is not True
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:C502"
-    assert [sheet.column_dimensions[c].width for c in "ABC"] == [22, 10, 12]
-    assert sheet["C2"].value == dt.datetime(2024, 6, 1) and sheet["C2"].number_format == "yyyy-mm-dd"
+    assert [sheet.column_dimensions[c].width for c in "ABC"] == [22, 10, 21]
+    # a date-time in the first data row is shown as its date too (openpyxl alone would add the time)
+    assert sheet["C2"].value == MOMENT and sheet["C2"].number_format == "yyyy-mm-dd"
+    assert sheet["C3"].value == dt.datetime(2024, 6, 1) and sheet["C3"].number_format == "yyyy-mm-dd"
     assert sheet["B2"].number_format == "General"
     assert book["empty"].auto_filter.ref is None and book["empty"].max_row == 1
     assert book["wide"].column_dimensions["A"].width == 60
