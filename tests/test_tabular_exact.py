@@ -86,6 +86,7 @@ def test_sheet_titles() -> None:
     assert tabular._sheet_title("a[b]:c*d?e/f\\g") == "a_b__c_d_e_f_g"
     assert tabular._sheet_title("x" * 40) == "x" * 31
     assert tabular._sheet_title("") == "sheet"
+    assert tabular._sheet_title("Xmas X") == "Xmas X"  # only the characters a sheet name cannot hold
 
 
 def test_report_workbook_layout(tmp_path: Path) -> None:
