@@ -13,8 +13,17 @@ import pandas as pd
 import pytest
 
 from icpmap.loaders.parse import (
-    DATE_HELP, numeric_column, parse_bool, parse_bounded, parse_date, parse_distinct, parse_float, parse_int,
-    parse_series, parse_vocab, vocab_key,
+    DATE_HELP,
+    numeric_column,
+    parse_bool,
+    parse_bounded,
+    parse_date,
+    parse_distinct,
+    parse_float,
+    parse_int,
+    parse_series,
+    parse_vocab,
+    vocab_key,
 )
 
 MARCH_5 = dt.date(2021, 3, 5)
@@ -116,7 +125,7 @@ def test_bounds_are_inclusive() -> None:
         with pytest.raises(ValueError) as refused:
             parse_bounded(text, parse_float, -90, 90)
         assert str(refused.value) == "must be between -90 and 90"
-    with pytest.raises(ValueError, match="^must be between 0.5 and 1.5$"):
+    with pytest.raises(ValueError, match=r"^must be between 0\.5 and 1\.5$"):
         parse_bounded("2", parse_float, 0.5, 1.5)
 
 
