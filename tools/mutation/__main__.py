@@ -192,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown area(s) {unknown}; known: {', '.join(areas)}")
     started = time.monotonic()
+    # the commit and time a run starts at: tests written while it runs are not in it
+    commit, began = git_commit(), dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
     if not args.report_only:
         STAGE.mkdir(exist_ok=True)
         if not args.no_python:
@@ -199,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_text:
             run_text(settings, areas, chosen, args.workers, args.fresh, args.only)
         runs = json.loads((STAGE / "runs.json").read_text()) if (STAGE / "runs.json").exists() else {}
-        now = {"commit": git_commit(), "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")}
+        now = {"commit": commit, "date": f"{began}-{dt.datetime.now(dt.UTC):%H:%M} UTC"}
         for a in chosen:
             # what this run measured, per kind: the modules and files (a subset when --only narrowed it)
             entry = {k: v for k, v in runs.get(a, {}).items() if k in ("python", "text")}
