@@ -42,8 +42,9 @@ def existing(tests: list[str]) -> list[str]:
 def git_commit() -> str:
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                                ":!docs/mutation.md", ":!docs/mutation.json"],  # the report itself
+                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
         return head.strip() + ("+changes" if dirty else "")
     except OSError:
         return "unknown"
@@ -122,8 +123,8 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
         key = hashlib.sha256(json.dumps([m.as_dict(), ordered]).encode()).hexdigest()[:16]
         same = mutant_key(m)
         previous = cache.get(m.id, {})
-        if previous.get("key") == key:
-            continue
+        if previous.get("key") == key and previous.get("status") in ("killed", "survived", "no tests"):
+            continue  # the same mutant, file and tests: the same verdict (an error or a timeout is tried again)
         # a killed mutant stays killed while its file is unchanged; a survivor is re-run with the tests of now
         if previous.get("mutant") == same and previous.get("status") == "killed":
             continue
