@@ -45,6 +45,8 @@ def test_the_os_user_and_its_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(getpass, "getuser", no_login)
     assert audit.os_user() == f"uid {os.getuid()}"
+    monkeypatch.delattr(os, "getuid")  # a system without user ids
+    assert audit.os_user() == "unknown"
 
 
 def test_the_audit_file_is_the_variable_else_beside_the_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -139,14 +141,18 @@ def test_record_load_defaults_to_the_os_user_and_says_when_it_cannot_write(tmp_p
     log = tmp_path / "loads.jsonl"
     error = SimpleNamespace(total=1)
     entry = audit.record_load(log, [orgs], error=error)
-    assert (entry["by"], entry["via"], entry["status"]) == (getpass.getuser(), "cli", "refused")
+    assert (entry["by"], entry["via"], entry["status"], entry["problems"]) == (getpass.getuser(), "cli", "refused", 1)
     assert audit.entries(log) == [entry]
     assert audit.record_load(log, [orgs], by="Someone", via="copy", error=error)["by"] == "Someone"
-    assert [e["via"] for e in audit.entries(log)] == ["copy", "cli"]
+    loaded = audit.record_load(log, [orgs], report={"tables": [{"created": 1}]})
+    assert (loaded["status"], loaded["report"]) == ("loaded", {"tables": [{"created": 1}]})
+    assert [e["via"] for e in audit.entries(log)] == ["cli", "copy", "cli"]
     blocked = tmp_path / "a-file"
     blocked.write_text("")
-    with pytest.raises(UserError, match=r"^The load was refused, but it could not be recorded in the load audit at "):
+    with pytest.raises(UserError) as refused:
         audit.record_load(blocked / "loads.jsonl", [orgs], error=error)
+    assert str(refused.value) == ("The load was refused, but it could not be recorded in the load audit at "
+                                  f"{blocked / 'loads.jsonl'}: File exists.")
     with pytest.raises(UserError, match=r"^The load was made, but it could not be recorded"):
         audit.record_load(blocked / "loads.jsonl", [orgs], report={"tables": []})
 
