@@ -7,6 +7,7 @@ order, a workbook's rows, the fallback user, a wrong count of relationships) fai
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import hashlib
 import json
@@ -131,6 +132,9 @@ def test_load_entries_for_a_load_and_a_refusal(tmp_path: Path) -> None:
     assert (entry["status"], entry["problems"], entry["key_id"], entry["via"]) == ("refused", 2, None, "cli")
     assert entry["files"][0]["rows"] is None
     assert audit.load_entry([orgs], by="x", via="cli", error=SimpleNamespace(total="2"))["problems"] is None
+    assert audit.load_entry([orgs], by="x", via="cli", error=OSError("no total"))["problems"] is None
+    odd = audit.load_entry([orgs], by="x", via="cli", report={"on": dt.date(2024, 6, 1), "path": Path("/in")})
+    assert odd["report"] == {"on": "2024-06-01", "path": "/in"}  # what JSON cannot hold, as text
     given = [{"name": "upload.csv", "bytes": 3, "sha256": "abc", "rows": None}]
     assert audit.load_entry([orgs], by="x", via="api", error=refused.value, files=given)["files"] == given
 
