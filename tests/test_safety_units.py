@@ -93,6 +93,11 @@ def test_file_entries_hash_each_file_whole(tmp_path: Path) -> None:
     (folder / "notes.txt").write_text("not read")
     single = tmp_path / "places.csv"
     single.write_text("code\n")
+    assert audit.file_entries([tmp_path / "missing.csv", tmp_path / "in" / "notes.txt"]) == [
+        {"name": str(folder / "notes.txt"), "bytes": 8, "sha256": hashlib.sha256(b"not read").hexdigest(), "rows": None}]
+    # a file that cannot be read is left out, and the files after it are still listed
+    # (/proc/self/mem opens but cannot be read from its start)
+    assert [f["name"] for f in audit.file_entries([Path("/proc/self/mem"), single])] == [str(single)]
     got = audit.file_entries([folder, single, folder / "a.csv"])  # a file named twice is listed once
     assert got == [
         {"name": str(folder / "a.csv"), "bytes": len(big), "sha256": hashlib.sha256(big).hexdigest(), "rows": None},
@@ -107,9 +112,11 @@ def test_rows_per_file_add_up_a_workbooks_sheets() -> None:
         SimpleNamespace(path="/in/book.xlsx [ics]", rows_read=1, sha256="s1"),
         SimpleNamespace(path="/in/people.csv", rows_read=4, sha256="s2"),
         SimpleNamespace(path="/in/odd [name].csv", rows_read=3, sha256="s3"),
+        SimpleNamespace(path="/in/my plan [v2].xlsx [roles]", rows_read=5, sha256="s4"),
+        SimpleNamespace(path="/in/my plan [v2].xlsx [people]", rows_read=1, sha256="s4"),
     ])
     assert audit._by_file(report) == {"/in/book.xlsx": (3, "s1"), "/in/people.csv": (4, "s2"),
-                                      "/in/odd [name].csv": (3, "s3")}
+                                      "/in/odd [name].csv": (3, "s3"), "/in/my plan [v2].xlsx": (6, "s4")}
     assert audit._by_file(SimpleNamespace(files=None)) == {} == audit._by_file(object())
 
 
