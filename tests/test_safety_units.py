@@ -82,6 +82,9 @@ def test_entries_are_newest_first_limited_and_skip_junk(tmp_path: Path) -> None:
     assert [e["n"] for e in audit.entries(log, limit=6)] == [5, 4, 3, 2, 1, 0]
     assert [e["n"] for e in audit.entries(log, limit=100)] == [5, 4, 3, 2, 1, 0]
     assert audit.entries(tmp_path / "missing.jsonl") == []
+    many = tmp_path / "many.jsonl"
+    many.write_text("".join(f'{{"n":{n}}}\n' for n in range(101)), encoding="utf-8")
+    assert [e["n"] for e in audit.entries(many)] == list(range(100, 0, -1))  # the latest 100 by default
 
 
 def test_file_entries_hash_each_file_whole(tmp_path: Path) -> None:
