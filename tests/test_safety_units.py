@@ -14,6 +14,7 @@ import json
 import os
 import re
 import stat
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -216,5 +217,35 @@ def test_rebuilding_leaves_the_same_graph_and_no_forgotten_bytes(tmp_path: Path)
     erasure.rebuild_embedded(db)
     assert b"Gareth Lloyd" not in db.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no leftovers
+    with open_store(db, engine="ladybug") as store:
+        assert checksum(read_graph(store)) == want
+
+
+def test_a_rebuild_that_does_not_check_out_keeps_the_old_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rebuilt file is compared with the old graph; when they differ (here: the check is made
+    to see a difference) the old file itself is put back, and no temporary file is left."""
+    from icpmap.loaders import export
+
+    db = tmp_path / "db"
+    with open_store(db, engine="ladybug") as store:
+        load_paths(store, [SAMPLE_DIR])
+        want = checksum(read_graph(store))
+    before = db.stat().st_ino  # the old file itself (the rebuild keeps it as a hard link until checked)
+    real = export.checksum
+    calls: list[int] = []
+
+    def differs_for_the_rebuild(dump):  # type: ignore[no-untyped-def]
+        if sys._getframe(1).f_code.co_name != "rebuild_embedded":  # copy_graph's own checks stay true
+            return real(dump)
+        calls.append(1)
+        return real(dump) + "-changed"
+
+    monkeypatch.setattr(export, "checksum", differs_for_the_rebuild)
+    with pytest.raises(UserError) as refused:
+        erasure.rebuild_embedded(db)
+    assert str(refused.value) == f"Rebuilding the store at {db.resolve()} gave a different graph; the old store was kept."
+    assert len(calls) == 1 and db.stat().st_ino == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    monkeypatch.setattr(export, "checksum", real)
     with open_store(db, engine="ladybug") as store:
         assert checksum(read_graph(store)) == want
