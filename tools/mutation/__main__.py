@@ -123,8 +123,9 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
         key = hashlib.sha256(json.dumps([m.as_dict(), ordered]).encode()).hexdigest()[:16]
         same = mutant_key(m)
         previous = cache.get(m.id, {})
-        if previous.get("key") == key and previous.get("status") in ("killed", "survived", "no tests"):
-            continue  # the same mutant, file and tests: the same verdict (an error or a timeout is tried again)
+        if previous.get("key") == key and previous.get("status") in ("killed", "no tests"):
+            continue  # the same mutant, file and tests; a survivor, an error or a timeout is tried again
+            # (the key names test files, not their contents: a test added to a file must get its chance)
         # a killed mutant stays killed while its file is unchanged; a survivor is re-run with the tests of now
         if previous.get("mutant") == same and previous.get("status") == "killed":
             continue
