@@ -114,12 +114,13 @@ def test_rows_per_file_add_up_a_workbooks_sheets() -> None:
     report = SimpleNamespace(files=[
         SimpleNamespace(path="/in/book.xlsx [places]", rows_read=2, sha256="s1"),
         SimpleNamespace(path="/in/book.xlsx [ics]", rows_read=1, sha256="s1"),
+        SimpleNamespace(path="/in/book.xlsx [board members]", rows_read=4, sha256="s1"),  # a sheet name with a space
         SimpleNamespace(path="/in/people.csv", rows_read=4, sha256="s2"),
         SimpleNamespace(path="/in/odd [name].csv", rows_read=3, sha256="s3"),
         SimpleNamespace(path="/in/my plan [v2].xlsx [roles]", rows_read=5, sha256="s4"),
         SimpleNamespace(path="/in/my plan [v2].xlsx [people]", rows_read=1, sha256="s4"),
     ])
-    assert audit._by_file(report) == {"/in/book.xlsx": (3, "s1"), "/in/people.csv": (4, "s2"),
+    assert audit._by_file(report) == {"/in/book.xlsx": (7, "s1"), "/in/people.csv": (4, "s2"),
                                       "/in/odd [name].csv": (3, "s3"), "/in/my plan [v2].xlsx": (6, "s4")}
     assert audit._by_file(SimpleNamespace(files=None)) == {} == audit._by_file(object())
 
