@@ -30,8 +30,12 @@ docs: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python -m icpmap.docs.screenshots
 
+# Two pytest-xdist workers, each running whole modules (module fixtures are made once, and a
+# module's Neo4j tests keep their order on that worker's own server: tests/conftest.py);
+# TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 fuzz: $(STAMP)
 	ICPMAP_FUZZ_EXAMPLES=2000 ICPMAP_ATTACKS_FULL=1 $(BIN)/python -m pytest -m "not browser" tests -k "fuzz or hypothesis or property or attack"
