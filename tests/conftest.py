@@ -94,6 +94,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
+    servers = len(os.environ.get("ICPMAP_TEST_NEO4J_ENVS", "").split())
+    if NEO4J and workers > 1 and servers < workers:
+        raise pytest.UsageError(f"{workers} pytest workers but {servers or 'one'} Neo4j server(s): the workers would wipe "
+                                "each other's database. Run one process (TEST_WORKERS=0 make test, or pytest "
+                                "without -n), or start a server per worker and list them in ICPMAP_TEST_NEO4J_ENVS "
+                                "as .ci/run does")
     if required("neo4j") and not NEO4J:
         raise pytest.UsageError("ICPMAP_REQUIRE_NEO4J=1 but ICPMAP_NEO4J_URI is not set: no test would reach Neo4j "
                                 "(make neo4j-up starts one)")
