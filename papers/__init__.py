@@ -7,8 +7,8 @@
 
 Two steps, so that the store can be closed before the drawing starts: `prepare(store, ...)`
 reads everything from the reports (`facts.py`) and the load audit; `compose(prepared)`
-draws the pictures (`figures.py`; an ICS pack's Places in several processes with
-`workers`) and lays out the content (`content.py`) as format-free blocks (`model.py`),
+draws the pictures (`figures.py`; in processes started before the store is opened with
+`painter.Painter`, or an ICS pack's Places in forked processes with `workers`) and lays out the content (`content.py`) as format-free blocks (`model.py`),
 which python-docx (`docx_writer.py`) or fpdf2 (`pdf_writer.py`) then write. Heavy
 imports (matplotlib, python-docx, fpdf2, networkx) happen only when a paper is made.
 """
@@ -70,17 +70,32 @@ def prepare(store: Store, *, place: str | None = None, ics: str | None = None, a
     return Prepared("ics", facts, found, last, engine, facts.milestones, names, settings)
 
 
-def compose(prepared: Prepared, *, workers: int = 1) -> Document:
-    """Draw the pictures and lay out the paper. `workers` > 1 draws an ICS pack's Places in
-    forked processes: only when no store is open in this process."""
+def draw(prepared: Prepared, *, workers: int = 1) -> dict[str, Any]:
+    """Every picture of the paper: {"places": {code: {name: Figure | None}}, "ics": {...} | None}.
+    `workers` > 1 draws an ICS pack's Places in forked processes: only when no store is open in
+    this process (`painter.Painter` starts its processes before the store is opened instead)."""
+    from . import figures
+
+    expected = list(prepared.settings.expected_sectors)
+    if prepared.kind == "place":
+        return {"places": {prepared.facts.code: figures.place_pictures(prepared.facts, expected)}, "ics": None}
+    return {"places": figures.all_pictures(prepared.facts.places, expected, workers),
+            "ics": figures.ics_pictures(prepared.facts)}
+
+
+def compose(prepared: Prepared, *, workers: int = 1, drawn: dict[str, Any] | None = None) -> Document:
+    """Lay out the paper with its pictures: `drawn` (as `draw` or a `Painter` returns them), else
+    drawn here (`draw(prepared, workers=workers)`)."""
     from . import content
 
     p = prepared
+    drawn = drawn if drawn is not None else draw(p, workers=workers)
     common = {"sources": p.sources, "last_load": p.last_load, "engine": p.engine, "settings": p.settings,
               "names": p.names}
     if p.kind == "place":
-        return content.place_profile(p.facts, milestones=p.milestones, **common)
-    return content.ics_pack(p.facts, workers=workers, **common)
+        return content.place_profile(p.facts, milestones=p.milestones, pictures=drawn["places"][p.facts.code],
+                                     **common)
+    return content.ics_pack(p.facts, pictures=drawn["places"], ics_pictures=drawn["ics"], **common)
 
 
 def place_profile(store: Store, place: str, **options: Any) -> Document:
@@ -100,17 +115,22 @@ def format_of(path: str | os.PathLike[str]) -> str:
     return fmt
 
 
-def render(doc: Document, fmt: str) -> bytes:
-    """The paper as the bytes of a .docx or .pdf file."""
+def writer(fmt: str) -> Any:
+    """The function that writes a paper as `fmt` (its library imported: a painter's workers draw meanwhile)."""
     if fmt == "docx":
         from .docx_writer import render as render_docx
 
-        return render_docx(doc)
+        return render_docx
     if fmt == "pdf":
         from .pdf_writer import render as render_pdf
 
-        return render_pdf(doc)
+        return render_pdf
     raise UserError(f"A board paper is written as docx or pdf; got {fmt!r}.")
+
+
+def render(doc: Document, fmt: str) -> bytes:
+    """The paper as the bytes of a .docx or .pdf file."""
+    return writer(fmt)(doc)
 
 
 def write(doc: Document, path: str | os.PathLike[str]) -> Path:
@@ -151,5 +171,5 @@ def write_demo(store: Store, out_dir: str | os.PathLike[str]) -> list[Path]:
     return written
 
 
-__all__ = ["DEMO_PLACE", "FORMATS", "MEDIA_TYPES", "Prepared", "compose", "format_of", "ics_pack", "place_profile",
-           "prepare", "render", "write", "write_demo"]
+__all__ = ["DEMO_PLACE", "FORMATS", "MEDIA_TYPES", "Prepared", "compose", "draw", "format_of", "ics_pack",
+           "place_profile", "prepare", "render", "write", "write_demo", "writer"]

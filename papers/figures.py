@@ -271,12 +271,19 @@ def coterminosity_by_place(ics: IcsFacts) -> Figure:
     return _picture(fig, alt, f"Coterminous PCNs by Place, as at {ics.as_at.isoformat()}.")
 
 
+def ics_pictures(ics: IcsFacts) -> dict[str, Figure | None]:
+    """The pictures of an ICS pack's summary: the ICS's map, and two charts across its Places."""
+    return {"map": place_map(ics.map, ics.name), "outstanding": outstanding_by_place(ics),
+            "coterminosity": coterminosity_by_place(ics)}
+
+
 __all__ = [
     "all_pictures",
     "coterminosity",
     "coterminosity_by_place",
     "diagram",
     "has_geometry",
+    "ics_pictures",
     "map_alt",
     "outstanding_by_place",
     "place_map",
