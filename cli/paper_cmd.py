@@ -56,7 +56,7 @@ def profile(
     # while this process imports the writer: a Place's pictures in one, an ICS pack's in up to 4
     with Painter(workers=0 if cores < 2 else 1 if place else min(4, cores)) as painter:
         with state.store(read_only=True) as store:
-            prepared = prepare(store, place=place, ics=ics, as_at=when, since=before, names=names)
+            prepared = prepare(store, place=place, ics=ics, as_at=when, since=before, names=names, painter=painter)
         drawing = painter.draw(prepared)
         writer(format_of(output))  # imported meanwhile
         doc = compose(prepared, drawn=drawing.result())

@@ -51,9 +51,10 @@ class Prepared:
 
 def prepare(store: Store, *, place: str | None = None, ics: str | None = None, as_at: dt.date | None = None,
             since: dt.date | None = None, names: bool = True, audit_path: str | os.PathLike[str] | None = None,
-            settings: Any = None) -> Prepared:
+            settings: Any = None, painter: Any = None) -> Prepared:
     """Read a Place profile's (`place`) or an ICS pack's (`ics`) facts. `names=False` shows people by id only.
-    `since`: compare with that date (the headline figures' change, and what changed since: the changes report)."""
+    `since`: compare with that date (the headline figures' change, and what changed since: the changes report).
+    `painter` (`painter.Painter`): starts drawing each Place's diagram and map as soon as they are read."""
     from ..reports.settings import load_settings
     from ..safety.audit import default_path
     from .facts import gather, gather_ics, milestones, sources
@@ -63,10 +64,12 @@ def prepare(store: Store, *, place: str | None = None, ics: str | None = None, a
     settings = settings or load_settings()
     found, last = sources(Path(audit_path) if audit_path is not None else default_path(store.location))
     engine = {"ladybug": "embedded (LadybugDB)", "neo4j": "Neo4j"}.get(store.engine, store.engine)
+    on_graph = painter.early if painter is not None else None
     if place is not None:
-        facts: Any = gather(store, place=place, as_at=as_at, names=names, settings=settings, since=since)[0]
+        facts: Any = gather(store, place=place, as_at=as_at, names=names, settings=settings, since=since,
+                            on_graph=on_graph)[0]
         return Prepared("place", facts, found, last, engine, milestones(store), names, settings)
-    facts = gather_ics(store, ics or "", as_at=as_at, names=names, settings=settings, since=since)
+    facts = gather_ics(store, ics or "", as_at=as_at, names=names, settings=settings, since=since, on_graph=on_graph)
     return Prepared("ics", facts, found, last, engine, facts.milestones, names, settings)
 
 

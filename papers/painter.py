@@ -3,9 +3,11 @@
 A paper's time goes on reading the facts (the query engine), importing the drawing libraries
 (matplotlib, networkx: about a second), drawing, and writing the file. `Painter` forks its
 workers first: they import the drawing libraries while this process reads the facts, then
-draw the pictures from the facts they are sent while this process imports the writer; so a
-Place profile uses two cores instead of one. The workers are forked before any store is
-open and are sent nothing but facts (pickled), so no database handle crosses a fork.
+draw the pictures from the facts they are sent: each Place's diagram and map as soon as they
+are read (before the reports), the charts once the reports are read, while this process reads
+on and imports the writer; so a Place profile uses two cores instead of one. The workers are
+forked before any store is open and are sent nothing but facts (pickled), so no database
+handle crosses a fork.
 
 Linux only (fork); elsewhere, or when the workers fail, the pictures are drawn in this
 process, as `compose` does without a painter. The pictures are the same either way.
@@ -42,10 +44,16 @@ def _ready() -> int:
     return os.getpid()
 
 
-def _place(place: Any, expected: list[str]) -> dict[str, Any]:
-    from .figures import place_pictures
+def _graph(name: str, as_at: Any, graph: Any, map_data: Any) -> dict[str, Any]:
+    from .figures import graph_pictures
 
-    return place_pictures(place, expected)
+    return graph_pictures(name, as_at, graph, map_data)
+
+
+def _charts(place: Any, expected: list[str]) -> dict[str, Any]:
+    from .figures import chart_pictures
+
+    return chart_pictures(place, expected)
 
 
 def _ics(ics: Any) -> dict[str, Any]:
@@ -57,57 +65,69 @@ def _ics(ics: Any) -> dict[str, Any]:
 class Drawing:
     """The pictures being drawn for one paper: `result()` waits for them."""
 
-    def __init__(self, prepared: Prepared, places: dict[str, Future[Any]], ics: Future[Any] | None) -> None:
+    def __init__(self, prepared: Prepared, places: dict[str, list[Future[Any]]], ics: Future[Any] | None) -> None:
         self.prepared, self._places, self._ics = prepared, places, ics
 
     def result(self) -> dict[str, Any]:
         """{"places": {code: {name: Figure | None}}, "ics": {name: Figure | None} | None}"""
-        try:
-            return {"places": {code: f.result() for code, f in self._places.items()},
-                    "ics": self._ics.result() if self._ics is not None else None}
-        except BrokenProcessPool:  # a worker died (e.g. out of memory): draw here instead
-            from . import draw
+        from . import draw
 
+        try:
+            places = {}
+            for code, parts in self._places.items():
+                places[code] = {}
+                for part in parts:
+                    places[code].update(part.result())
+            return {"places": places, "ics": self._ics.result() if self._ics is not None else None}
+        except BrokenProcessPool:  # a worker died (e.g. out of memory): draw here instead
             return draw(self.prepared)
 
 
 class Painter:
     """Worker processes that draw a paper's pictures (see the module's docstring).
 
-        with Painter(workers=1) as painter:          # before the store is opened
+        with Painter(workers=1) as painter:           # before the store is opened
             with open_store(...) as store:
-                prepared = prepare(store, place=...)
-            drawing = painter.draw(prepared)          # the workers draw ...
-            ...                                       # ... while this process does something else
+                prepared = prepare(store, place=..., painter=painter)  # diagrams and maps start here
+            drawing = painter.draw(prepared)           # then the charts
+            ...                                        # this process does something else meanwhile
             doc = compose(prepared, drawn=drawing.result())
     """
 
     def __init__(self, workers: int = 1) -> None:
         self._pool: ProcessPoolExecutor | None = None
+        self._early: dict[tuple[str, Any], Future[Any]] = {}  # (Place, as-at date) -> its diagram and map
         if workers >= 1 and sys.platform.startswith("linux"):
             self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                              initializer=_preload)
             self._pool.submit(_ready)  # forks every worker now, so they import while the store is read
 
+    def early(self, code: str, name: str, as_at: Any, graph: Any, map_data: Any) -> None:
+        """Start drawing a Place's diagram and map (`facts.gather(on_graph=)` calls this as soon as they are read)."""
+        if self._pool is not None:
+            try:
+                self._early[(code, as_at)] = self._pool.submit(_graph, name, as_at, graph, map_data)
+            except BrokenProcessPool:
+                pass  # drawn with the rest
+
     def draw(self, prepared: Prepared) -> Drawing:
-        """Start drawing every picture of the paper; without workers, draw them now."""
-        expected = list(prepared.settings.expected_sectors)
+        """Start drawing every picture of the paper not started yet; without workers, draw them now."""
+        from . import draw
+
         if self._pool is None:
-            from . import draw
-
-            drawn = draw(prepared)
-            return _Done(prepared, drawn)
+            return _Done(prepared, draw(prepared))
+        expected = list(prepared.settings.expected_sectors)
+        places = [prepared.facts] if prepared.kind == "place" else prepared.facts.places
         try:
-            if prepared.kind == "place":
-                places = {prepared.facts.code: self._pool.submit(_place, prepared.facts, expected)}
-                return Drawing(prepared, places, None)
-            ics = prepared.facts
-            # the ICS's own pictures first (the map is the largest), then each Place's
-            whole = self._pool.submit(_ics, ics)
-            return Drawing(prepared, {p.code: self._pool.submit(_place, p, expected) for p in ics.places}, whole)
+            # the ICS's own pictures first (its map is the largest), then each Place's
+            whole = self._pool.submit(_ics, prepared.facts) if prepared.kind == "ics" else None
+            jobs = {}
+            for p in places:
+                graph = self._early.pop((p.code, p.as_at), None) or self._pool.submit(
+                    _graph, p.name, p.as_at, p.graph, p.map)
+                jobs[p.code] = [graph, self._pool.submit(_charts, p, expected)]
+            return Drawing(prepared, jobs, whole)
         except BrokenProcessPool:
-            from . import draw
-
             return _Done(prepared, draw(prepared))
 
     def close(self, cancel: bool = False) -> None:
