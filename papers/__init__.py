@@ -121,10 +121,14 @@ def format_of(path: str | os.PathLike[str]) -> str:
 def writer(fmt: str) -> Any:
     """The function that writes a paper as `fmt` (its library imported: a painter's workers draw meanwhile)."""
     if fmt == "docx":
+        import docx  # noqa: F401  (the writer imports its library when it runs: import it now)
+
         from .docx_writer import render as render_docx
 
         return render_docx
     if fmt == "pdf":
+        import fpdf  # noqa: F401
+
         from .pdf_writer import render as render_pdf
 
         return render_pdf

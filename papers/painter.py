@@ -20,6 +20,7 @@ import os
 import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -60,6 +61,11 @@ def _ics(ics: Any) -> dict[str, Any]:
     from .figures import ics_pictures
 
     return ics_pictures(ics)
+
+
+def _without_pictures(place: Any) -> Any:
+    """A Place's facts without its diagram graph and map (drawn by their own job)."""
+    return replace(place, graph=None, map=None)
 
 
 class Drawing:
@@ -120,12 +126,15 @@ class Painter:
         places = [prepared.facts] if prepared.kind == "place" else prepared.facts.places
         try:
             # the ICS's own pictures first (its map is the largest), then each Place's
-            whole = self._pool.submit(_ics, prepared.facts) if prepared.kind == "ics" else None
+            whole = None
+            if prepared.kind == "ics":  # its Places' diagrams and maps are not sent again
+                ics = prepared.facts
+                whole = self._pool.submit(_ics, replace(ics, places=[_without_pictures(p) for p in ics.places]))
             jobs = {}
             for p in places:
                 graph = self._early.pop((p.code, p.as_at), None) or self._pool.submit(
                     _graph, p.name, p.as_at, p.graph, p.map)
-                jobs[p.code] = [graph, self._pool.submit(_charts, p, expected)]
+                jobs[p.code] = [graph, self._pool.submit(_charts, _without_pictures(p), expected)]
             return Drawing(prepared, jobs, whole)
         except BrokenProcessPool:
             return _Done(prepared, draw(prepared))
