@@ -104,6 +104,13 @@ class Painter:
         self._pool: ProcessPoolExecutor | None = None
         self._early: dict[tuple[str, Any], Future[Any]] = {}  # (Place, as-at date) -> its diagram and map
         if workers >= 1 and sys.platform.startswith("linux"):
+            # what both processes need, imported once, before the fork: the workers inherit it
+            import numpy  # noqa: F401
+            from PIL import Image  # noqa: F401
+
+            from ..visualise import mapdata  # noqa: F401
+            from . import content, facts, figures  # noqa: F401
+
             self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                              initializer=_preload)
             self._pool.submit(_ready)  # forks every worker now, so they import while the store is read
