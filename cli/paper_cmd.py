@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import time
 from pathlib import Path
@@ -63,3 +64,6 @@ def profile(
     path = write(doc, output)
     console.print(Text(f"Wrote {doc.title} ({len(doc.figures())} pictures) to {path} "
                        f"in {time.perf_counter() - started:.1f}s"))
+    # the process ends now: its objects are left out of the garbage collector's passes at exit
+    # (the PDF library's font tables made those passes take longer than writing the PDF)
+    gc.freeze()
