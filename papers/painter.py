@@ -15,6 +15,7 @@ process, as `compose` does without a painter. The pictures are the same either w
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -39,6 +40,7 @@ def _preload() -> None:
     from . import figures  # noqa: F401
 
     get_font(fontManager._find_fonts_by_props(FontProperties()))  # the font file, opened once
+    gc.freeze()  # the libraries' objects live as long as the worker: the collector need not scan them
 
 
 def _ready() -> int:
@@ -111,6 +113,7 @@ class Painter:
             from ..visualise import mapdata  # noqa: F401
             from . import content, facts, figures  # noqa: F401
 
+            gc.freeze()  # as Python's docs advise before a fork: shared pages stay shared, fewer collector passes
             self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                              initializer=_preload)
             self._pool.submit(_ready)  # forks every worker now, so they import while the store is read
