@@ -171,7 +171,7 @@ def test_reads_come_back_as_one_record_in_order_or_record_by_record(neo: Neo4jSt
     with pytest.raises(ReadOnlyViolation):  # a write that returns rows is still refused
         neo.read("CREATE (n:ICS {code: 'QE9'}) RETURN n.code AS code")
     assert _count(neo, "ICS") == 0
-    with pytest.raises(StoreError, match="(?i)invalid input|syntax"):
+    with pytest.raises(StoreError, match=r"(?i)invalid input|syntax"):
         neo.read("MATCH (n RETURN n AS n")
 
 
