@@ -82,6 +82,7 @@ WRITE_TIMEOUT = float(os.environ.get("ICPMAP_NEO4J_WRITE_TIMEOUT") or 3600)
 # (`Neo4jStore._collectable`); up to this many texts.
 _SHAPES: dict[str, list[str] | None] = {}
 _SHAPES_KEPT = 1024
+_UNKNOWN: Any = object()
 # Query texts that cannot be wrapped in CALL { }: read record by record without asking.
 _UNWRAPPABLE = ("EXPLAIN", "PROFILE", "SHOW", "TERMINATE", "USE", "CYPHER")
 
@@ -470,8 +471,9 @@ class Neo4jStore(Store):
         per process."""
         if cypher.lstrip().upper().startswith(_UNWRAPPABLE):
             return None
-        if cypher in _SHAPES:
-            return _SHAPES[cypher]
+        known = _SHAPES.get(cypher, _UNKNOWN)  # one lookup: another thread may clear the dict
+        if known is not _UNKNOWN:
+            return known  # type: ignore[return-value]
         shape = None
         try:
             with self._session(read=True) as session:
