@@ -140,8 +140,10 @@ def milestones(store: Store) -> list[dict[str, Any]]:
 def _leads(store: Store, rows: list[dict[str, Any]], as_at: dt.date, names: bool) -> dict[str, Lead]:
     """Each Place's lead from the place-leads report, with the endorsements (and, for a caller who
     may see them, the name and role title)."""
+    from ..visualise.graph import people as read_people
+
     ids = sorted({r["lead_person_id"] for r in rows if r["lead_person_id"]})
-    people = {r["person_id"]: r for r in _query(store, "visual-people", people=ids)} if ids else {}
+    people = read_people(store, ids)
     links: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in _query(store, "visual-person-links", people=ids, as_at=as_at) if ids else []:
         if r["link"] == "endorsed_by":
