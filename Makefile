@@ -30,8 +30,18 @@ docs: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python -m icpmap.docs.screenshots
 
+# Two pytest-xdist workers, each running whole modules (module fixtures are made once, and a
+# module's Neo4j tests keep their order on that worker's own server: tests/conftest.py);
+# TEST_WORKERS=0 runs in one process.
+# One Neo4j server of yours (ICPMAP_NEO4J_URI) cannot be shared by two workers: one process then.
+ifneq ($(strip $(ICPMAP_NEO4J_URI)),)
+ifeq ($(strip $(ICPMAP_TEST_NEO4J_ENVS)),)
+TEST_WORKERS ?= 0
+endif
+endif
+TEST_WORKERS ?= 2
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 fuzz: $(STAMP)
 	ICPMAP_FUZZ_EXAMPLES=2000 ICPMAP_ATTACKS_FULL=1 $(BIN)/python -m pytest -m "not browser" tests -k "fuzz or hypothesis or property or attack"

@@ -15,7 +15,7 @@ from . import data, reporting
 from .auth import Principal
 from .deps import get_store, viewer
 from .errors import Problem
-from .render import XLSX, json_bytes, table_response
+from .render import XLSX, json_bytes, json_bytes_str_keys, table_response
 from .routes_api import ERRORS, NOT_FOUND, PLACE_CODE, PlaceCode
 
 ICS_CODE = r"^[A-Za-z0-9]{1,16}$"  # an ICB's ODS code, e.g. QYG
@@ -206,7 +206,7 @@ async def get_network(code: PlaceCode, request: Request, as_at: dt.date | None =
         from ..visualise.graph import UnknownScope
 
         try:
-            return json_bytes(_graph(store, code, as_at).to_dict())
+            return json_bytes_str_keys(_graph(store, code, as_at).to_dict())
         except UnknownScope:
             return None
 
@@ -265,7 +265,7 @@ async def get_ics_network(request: Request, code: str = Path(..., pattern=ICS_CO
                           as_at: dt.date | None = Query(None),
                           _: Principal = Depends(viewer), store: Store = Depends(get_store)) -> Response:
     body = await _cache(request).aget(("ics-network", code, as_at or dt.date.today()),
-                                      lambda: json_bytes(_ics_graph(store, code, as_at).to_dict()))
+                                      lambda: json_bytes_str_keys(_ics_graph(store, code, as_at).to_dict()))
     return Response(body, media_type="application/json")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import time
 from pathlib import Path
@@ -47,13 +48,22 @@ def profile(
     when, before = _day(as_at, "--as-at"), _day(since, "--since")
     if when and before and before > when:
         fail(f"--since ({before}) is after the as-at date ({when}).")
-    from ..papers import compose, prepare, write
+    from ..papers import compose, prepare, write, writer
+    from ..papers.painter import Painter
 
     started = time.perf_counter()
-    with state.store(read_only=True) as store:
-        prepared = prepare(store, place=place, ics=ics, as_at=when, since=before, names=names)
-    # the store is closed: the pictures of an ICS pack's Places can be drawn in parallel
-    doc = compose(prepared, workers=min(4, os.cpu_count() or 1))
+    cores = os.cpu_count() or 1
+    # the painter's processes import the drawing libraries while the store is read, then draw
+    # while this process imports the writer: a Place's pictures in one, an ICS pack's in up to 4
+    with Painter(workers=0 if cores < 2 else 1 if place else min(4, cores)) as painter:
+        with state.store(read_only=True) as store:
+            prepared = prepare(store, place=place, ics=ics, as_at=when, since=before, names=names, painter=painter)
+        drawing = painter.draw(prepared)
+        writer(format_of(output))  # imported meanwhile
+        doc = compose(prepared, drawn=drawing.result())
     path = write(doc, output)
     console.print(Text(f"Wrote {doc.title} ({len(doc.figures())} pictures) to {path} "
                        f"in {time.perf_counter() - started:.1f}s"))
+    # the process ends now: its objects are left out of the garbage collector's passes at exit
+    # (the PDF library's font tables made those passes take longer than writing the PDF)
+    gc.freeze()

@@ -7,8 +7,8 @@
 
 Two steps, so that the store can be closed before the drawing starts: `prepare(store, ...)`
 reads everything from the reports (`facts.py`) and the load audit; `compose(prepared)`
-draws the pictures (`figures.py`; an ICS pack's Places in several processes with
-`workers`) and lays out the content (`content.py`) as format-free blocks (`model.py`),
+draws the pictures (`figures.py`; in processes started before the store is opened with
+`painter.Painter`, or an ICS pack's Places in forked processes with `workers`) and lays out the content (`content.py`) as format-free blocks (`model.py`),
 which python-docx (`docx_writer.py`) or fpdf2 (`pdf_writer.py`) then write. Heavy
 imports (matplotlib, python-docx, fpdf2, networkx) happen only when a paper is made.
 """
@@ -51,9 +51,10 @@ class Prepared:
 
 def prepare(store: Store, *, place: str | None = None, ics: str | None = None, as_at: dt.date | None = None,
             since: dt.date | None = None, names: bool = True, audit_path: str | os.PathLike[str] | None = None,
-            settings: Any = None) -> Prepared:
+            settings: Any = None, painter: Any = None) -> Prepared:
     """Read a Place profile's (`place`) or an ICS pack's (`ics`) facts. `names=False` shows people by id only.
-    `since`: compare with that date (the headline figures' change, and what changed since: the changes report)."""
+    `since`: compare with that date (the headline figures' change, and what changed since: the changes report).
+    `painter` (`painter.Painter`): starts drawing each Place's diagram and map as soon as they are read."""
     from ..reports.settings import load_settings
     from ..safety.audit import default_path
     from .facts import gather, gather_ics, milestones, sources
@@ -63,24 +64,41 @@ def prepare(store: Store, *, place: str | None = None, ics: str | None = None, a
     settings = settings or load_settings()
     found, last = sources(Path(audit_path) if audit_path is not None else default_path(store.location))
     engine = {"ladybug": "embedded (LadybugDB)", "neo4j": "Neo4j"}.get(store.engine, store.engine)
+    on_graph = painter.early if painter is not None else None
     if place is not None:
-        facts: Any = gather(store, place=place, as_at=as_at, names=names, settings=settings, since=since)[0]
+        facts: Any = gather(store, place=place, as_at=as_at, names=names, settings=settings, since=since,
+                            on_graph=on_graph)[0]
         return Prepared("place", facts, found, last, engine, milestones(store), names, settings)
-    facts = gather_ics(store, ics or "", as_at=as_at, names=names, settings=settings, since=since)
+    facts = gather_ics(store, ics or "", as_at=as_at, names=names, settings=settings, since=since, on_graph=on_graph)
     return Prepared("ics", facts, found, last, engine, facts.milestones, names, settings)
 
 
-def compose(prepared: Prepared, *, workers: int = 1) -> Document:
-    """Draw the pictures and lay out the paper. `workers` > 1 draws an ICS pack's Places in
-    forked processes: only when no store is open in this process."""
+def draw(prepared: Prepared, *, workers: int = 1) -> dict[str, Any]:
+    """Every picture of the paper: {"places": {code: {name: Figure | None}}, "ics": {...} | None}.
+    `workers` > 1 draws an ICS pack's Places in forked processes: only when no store is open in
+    this process (`painter.Painter` starts its processes before the store is opened instead)."""
+    from . import figures
+
+    expected = list(prepared.settings.expected_sectors)
+    if prepared.kind == "place":
+        return {"places": {prepared.facts.code: figures.place_pictures(prepared.facts, expected)}, "ics": None}
+    return {"places": figures.all_pictures(prepared.facts.places, expected, workers),
+            "ics": figures.ics_pictures(prepared.facts)}
+
+
+def compose(prepared: Prepared, *, workers: int = 1, drawn: dict[str, Any] | None = None) -> Document:
+    """Lay out the paper with its pictures: `drawn` (as `draw` or a `Painter` returns them), else
+    drawn here (`draw(prepared, workers=workers)`)."""
     from . import content
 
     p = prepared
+    drawn = drawn if drawn is not None else draw(p, workers=workers)
     common = {"sources": p.sources, "last_load": p.last_load, "engine": p.engine, "settings": p.settings,
               "names": p.names}
     if p.kind == "place":
-        return content.place_profile(p.facts, milestones=p.milestones, **common)
-    return content.ics_pack(p.facts, workers=workers, **common)
+        return content.place_profile(p.facts, milestones=p.milestones, pictures=drawn["places"][p.facts.code],
+                                     **common)
+    return content.ics_pack(p.facts, pictures=drawn["places"], ics_pictures=drawn["ics"], **common)
 
 
 def place_profile(store: Store, place: str, **options: Any) -> Document:
@@ -100,17 +118,26 @@ def format_of(path: str | os.PathLike[str]) -> str:
     return fmt
 
 
-def render(doc: Document, fmt: str) -> bytes:
-    """The paper as the bytes of a .docx or .pdf file."""
+def writer(fmt: str) -> Any:
+    """The function that writes a paper as `fmt` (its library imported: a painter's workers draw meanwhile)."""
     if fmt == "docx":
+        import docx  # noqa: F401  (the writer imports its library when it runs: import it now)
+
         from .docx_writer import render as render_docx
 
-        return render_docx(doc)
+        return render_docx
     if fmt == "pdf":
+        import fpdf  # noqa: F401
+
         from .pdf_writer import render as render_pdf
 
-        return render_pdf(doc)
+        return render_pdf
     raise UserError(f"A board paper is written as docx or pdf; got {fmt!r}.")
+
+
+def render(doc: Document, fmt: str) -> bytes:
+    """The paper as the bytes of a .docx or .pdf file."""
+    return writer(fmt)(doc)
 
 
 def write(doc: Document, path: str | os.PathLike[str]) -> Path:
@@ -151,5 +178,5 @@ def write_demo(store: Store, out_dir: str | os.PathLike[str]) -> list[Path]:
     return written
 
 
-__all__ = ["DEMO_PLACE", "FORMATS", "MEDIA_TYPES", "Prepared", "compose", "format_of", "ics_pack", "place_profile",
-           "prepare", "render", "write", "write_demo"]
+__all__ = ["DEMO_PLACE", "FORMATS", "MEDIA_TYPES", "Prepared", "compose", "draw", "format_of", "ics_pack",
+           "place_profile", "prepare", "render", "write", "write_demo", "writer"]

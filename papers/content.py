@@ -359,9 +359,11 @@ def _unchecked(milestones: list[dict[str, Any]], places: list[PlaceFacts]) -> li
 
 def place_profile(place: PlaceFacts, *, sources: list[Source], last_load: str | None, engine: str,
                   milestones: list[dict[str, Any]], settings: ReportSettings | None = None,
-                  names: bool = True) -> Document:
+                  names: bool = True, pictures: dict[str, Figure | None] | None = None) -> Document:
+    """A Place profile; `pictures`: the Place's, already drawn (`figures.place_pictures`), else drawn here."""
     settings = settings or load_settings()
-    pictures = figures.place_pictures(place, list(settings.expected_sectors))
+    if pictures is None:
+        pictures = figures.place_pictures(place, list(settings.expected_sectors))
     title = f"{place.name} place partnership profile"
     doc = Document(title=title, subject=f"Integrated care partnership profile of {place.title}, as at "
                    f"{place.as_at.isoformat()}", footer=f"{title} · as at {place.as_at.isoformat()}")
@@ -398,9 +400,16 @@ def _produced(engine: str, names: bool) -> list[tuple[str, str]]:
 
 
 def ics_pack(ics: IcsFacts, *, sources: list[Source], last_load: str | None, engine: str,
-             settings: ReportSettings | None = None, names: bool = True, workers: int = 1) -> Document:
+             settings: ReportSettings | None = None, names: bool = True, workers: int = 1,
+             pictures: dict[str, dict[str, Figure | None]] | None = None,
+             ics_pictures: dict[str, Figure | None] | None = None) -> Document:
+    """An ICS pack; `pictures` (each Place's) and `ics_pictures` (`figures.ics_pictures`) already
+    drawn, else drawn here (the Places' with `workers` forked processes)."""
     settings = settings or load_settings()
-    pictures = figures.all_pictures(ics.places, list(settings.expected_sectors), workers)
+    if pictures is None:
+        pictures = figures.all_pictures(ics.places, list(settings.expected_sectors), workers)
+    if ics_pictures is None:
+        ics_pictures = figures.ics_pictures(ics)
     title = f"{ics.name} place partnerships pack"
     doc = Document(title=title, subject=f"Integrated care partnerships of the Places of {ics.title}, as at "
                    f"{ics.as_at.isoformat()}", footer=f"{title} · as at {ics.as_at.isoformat()}")
@@ -416,7 +425,7 @@ def ics_pack(ics: IcsFacts, *, sources: list[Source], last_load: str | None, eng
     title_block(doc, rows, sources, last_load, engine)
 
     doc.add(PageBreak(), Heading("Summary across Places", 1))
-    map_section(doc, "Map of the ICS", 2, figures.place_map(ics.map, ics.name), ics.name)
+    map_section(doc, "Map of the ICS", 2, ics_pictures["map"], ics.name)
     if ics.changes is not None:
         ics_changes_section(doc, ics)
     doc.add(Heading("Assurance matrix", 2))
@@ -439,7 +448,7 @@ def ics_pack(ics: IcsFacts, *, sources: list[Source], last_load: str | None, eng
                        Cell(str(len(p.unsigned)), fill=LIGHT[RED] if p.unsigned else LIGHT[GREEN], align="right"),
                        p.lead.label if p.lead else "none recorded"] for p in ics.places],
                      [1.6, 0.9, 0.9, 0.7, 0.9, 2.0], caption="Signatures outstanding by Place"))
-    doc.add(figures.outstanding_by_place(ics))
+    doc.add(ics_pictures["outstanding"])
 
     doc.add(Heading("Coterminosity by Place", 2))
     doc.add(Paragraph.of("PCNs with a current practice in each Place, and how many are coterminous (the coterminosity "
@@ -449,7 +458,7 @@ def ics_pack(ics: IcsFacts, *, sources: list[Source], last_load: str | None, eng
                        Cell(f"{h['coterminous_pcns'] / h['pcns']:.0%}" if h["pcns"] else "", align="right")]
                       for p, h in ((p, p.headline()) for p in ics.places)],
                      [2.0, 0.8, 1.0, 1.2, 1.2], caption="Coterminosity by Place"))
-    doc.add(figures.coterminosity_by_place(ics))
+    doc.add(ics_pictures["coterminosity"])
 
     doc.add(PageBreak(), Heading("Chase list: parties that have not signed", 1))
     chase = [(p, r) for p in ics.places for r in p.unsigned]

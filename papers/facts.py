@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,9 @@ from ..errors import UserError
 from ..graph import Store
 from ..reports import run_report
 from ..reports.settings import ReportSettings, load_settings
+
+# called with a Place's code, name, as-at date, diagram graph and map as soon as they are read
+OnGraph = Callable[[str, str, dt.date, Any, Any], None]
 
 FEATURES = ("Governance", "Place lead", "Shared vision and plan", "Development plan", "Defined footprints",
             "Engagement", "Integrated commissioning")
@@ -136,8 +140,10 @@ def milestones(store: Store) -> list[dict[str, Any]]:
 def _leads(store: Store, rows: list[dict[str, Any]], as_at: dt.date, names: bool) -> dict[str, Lead]:
     """Each Place's lead from the place-leads report, with the endorsements (and, for a caller who
     may see them, the name and role title)."""
+    from ..visualise.graph import people as read_people
+
     ids = sorted({r["lead_person_id"] for r in rows if r["lead_person_id"]})
-    people = {r["person_id"]: r for r in _query(store, "visual-people", people=ids)} if ids else {}
+    people = read_people(store, ids)
     links: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in _query(store, "visual-person-links", people=ids, as_at=as_at) if ids else []:
         if r["link"] == "endorsed_by":
@@ -198,18 +204,20 @@ def gather(
     settings: ReportSettings | None = None,
     diagrams: bool = True,
     since: dt.date | None = None,
+    on_graph: OnGraph | None = None,
 ) -> list[PlaceFacts]:
     """The facts of one Place (`place`) or of every Place of an ICS (`ics`), as at `as_at`: every
     read in one read transaction (one state of the store), reports and diagrams sharing one cache.
     With `since`, each Place's facts as at that date too (`before`) and the changes report from
-    it to `as_at` (`changes`)."""
+    it to `as_at` (`changes`). `on_graph(code, name, as_at, graph, map)` is called with each Place's
+    diagram graph and map as soon as they are read, before the reports (a painter draws them meanwhile)."""
     with store.reading() as view:
-        return _gather_all(view, place, ics, as_at, names, settings, diagrams, since)[0]
+        return _gather_all(view, place, ics, as_at, names, settings, diagrams, since, on_graph)[0]
 
 
 def _gather_all(view: Any, place: str | None, ics: str | None, as_at: dt.date | None, names: bool,
                 settings: ReportSettings | None, diagrams: bool, since: dt.date | None,
-                ) -> tuple[list[PlaceFacts], list[dict[str, Any]] | None]:
+                on_graph: OnGraph | None = None) -> tuple[list[PlaceFacts], list[dict[str, Any]] | None]:
     """`gather`'s work in a read transaction that is open; also the changes report's rows for the scope."""
     if (place is None) == (ics is None):
         raise UserError("Give a Place (--place CODE) or an ICS (--ics CODE).")
@@ -217,7 +225,7 @@ def _gather_all(view: Any, place: str | None, ics: str | None, as_at: dt.date | 
     settings = settings or load_settings()
     if since is not None and since > as_at:
         raise UserError(f"--since ({since.isoformat()}) is after the as-at date ({as_at.isoformat()}).")
-    out = _gather(view, place, ics, as_at, names, settings, diagrams)
+    out = _gather(view, place, ics, as_at, names, settings, diagrams, on_graph)
     if since is None:
         return out, None
     then = {p.code: p for p in _gather(view, place, ics, since, names, settings, diagrams=False)}
@@ -230,7 +238,7 @@ def _gather_all(view: Any, place: str | None, ics: str | None, as_at: dt.date | 
 
 
 def _gather(store: Any, place: str | None, ics: str | None, as_at: dt.date, names: bool, settings: ReportSettings,
-            diagrams: bool) -> list[PlaceFacts]:
+            diagrams: bool, on_graph: OnGraph | None = None) -> list[PlaceFacts]:
     cache: dict[tuple[Any, ...], Any] = {}
 
     def report(name: str, **options: Any) -> Any:
@@ -246,6 +254,16 @@ def _gather(store: Any, place: str | None, ics: str | None, as_at: dt.date, name
     if not codes:
         raise UserError(f"ICS {ics!r} has no Places in the store.")
     places = {r["place_code"]: r for r in _query(store, "visual-places", places=codes)}
+    drawn: dict[str, tuple[Any, Any]] = {}  # each Place's diagram graph and map, read first
+    if diagrams:
+        from ..visualise.graph import build_graph
+
+        for b in breadth_rows:
+            code = b["place_code"]
+            drawn[code] = (build_graph(store, place=code, as_at=as_at, people_names=names, cache=cache),
+                           build_map(store, place=code, as_at=as_at))
+            if on_graph is not None:
+                on_graph(code, b["place_name"] or code, as_at, *drawn[code])
     unsigned = _by_place(_rows(report("unsigned", **scope)))
     missing = _by_place(_rows(report("missing-links", **scope)))
     assurance = _by_place(_rows(report("assurance", **scope)))
@@ -261,12 +279,7 @@ def _gather(store: Any, place: str | None, ics: str | None, as_at: dt.date, name
     for b in breadth_rows:
         code = b["place_code"]
         cot = report("coterminosity", place=code)
-        graph = place_map = None
-        if diagrams:
-            from ..visualise.graph import build_graph
-
-            graph = build_graph(store, place=code, as_at=as_at, people_names=names, cache=cache)
-            place_map = build_map(store, place=code, as_at=as_at)
+        graph, place_map = drawn.get(code, (None, None))
         info = places.get(code, {})
         out.append(PlaceFacts(
             code=code,
@@ -292,7 +305,8 @@ def _gather(store: Any, place: str | None, ics: str | None, as_at: dt.date, name
 
 
 def gather_ics(store: Store, ics: str, *, as_at: dt.date | None = None, names: bool = True,
-               settings: ReportSettings | None = None, since: dt.date | None = None) -> IcsFacts:
+               settings: ReportSettings | None = None, since: dt.date | None = None,
+               on_graph: OnGraph | None = None) -> IcsFacts:
     """An ICS pack's facts: every Place's (as `gather`), the ICS's map, and with `since` the
     changes report for the ICS; in one read transaction."""
     from ..visualise.mapdata import build_map
@@ -302,7 +316,7 @@ def gather_ics(store: Store, ics: str, *, as_at: dt.date | None = None, names: b
         if not rows:
             raise UserError(f"No ICS with code {ics!r} in the store (an ICB's ODS code, e.g. QYG).")
         code = rows[0]["ics_code"]
-        places, changes = _gather_all(view, None, code, as_at, names, settings, True, since)
+        places, changes = _gather_all(view, None, code, as_at, names, settings, True, since, on_graph)
         ics_map = build_map(view, ics=code, as_at=places[0].as_at)
         return IcsFacts(code, rows[0]["ics_name"] or code, places[0].as_at, places, milestones(view), ics_map,
                         since, changes)

@@ -57,12 +57,17 @@ def _bars_layout(fig: Any, left_in: float, right_in: float = 0.25, top_in: float
 
 
 def diagram(place: PlaceFacts) -> Figure:
+    return diagram_of(place.graph, place.name, place.as_at)
+
+
+def diagram_of(graph: Any, name: str, as_at: Any) -> Figure:
+    """A Place's partnership diagram (its `DiagramGraph`) as a picture."""
     from ..visualise.static import diagram_png, summary
 
-    data = diagram_png(place.graph, width_in=WIDTH_IN, dpi=DPI)
+    data = diagram_png(graph, width_in=WIDTH_IN, dpi=DPI)
     width, height = struct.unpack(">II", data[16:24])  # the PNG header's size
     aspect = height / width
-    return Figure(data, summary(place.graph), f"The {place.name} partnership as at {place.as_at.isoformat()}: boards, "
+    return Figure(data, summary(graph), f"The {name} partnership as at {as_at.isoformat()}: boards, "
                   "members, the agreement and who signed it, missing links, the place lead, neighbourhoods and PCNs "
                   "(the legend below the picture says what each shape, colour and line means).", 1.0, aspect)
 
@@ -179,13 +184,20 @@ def place_map(data: Any, what: str) -> Figure | None:
 
 
 def place_pictures(place: PlaceFacts, expected: list[str]) -> dict[str, Figure | None]:
-    """Every picture of one Place's profile."""
-    return {
-        "diagram": diagram(place) if place.graph is not None and place.graph.nodes else None,
-        "map": place_map(place.map, place.name),
-        "sectors": sectors(place, expected) if place.members else None,
-        "coterminosity": coterminosity(place),
-    }
+    """Every picture of one Place's profile: the diagram, the map, then the charts."""
+    return {**graph_pictures(place.name, place.as_at, place.graph, place.map), **chart_pictures(place, expected)}
+
+
+def graph_pictures(name: str, as_at: Any, graph: Any, map_data: Any) -> dict[str, Figure | None]:
+    """A Place's diagram and map: they need nothing but its diagram graph and map data, so a
+    painter draws them while the reports are still being read (`facts.gather(on_graph=)`)."""
+    return {"diagram": diagram_of(graph, name, as_at) if graph is not None and graph.nodes else None,
+            "map": place_map(map_data, name)}
+
+
+def chart_pictures(place: PlaceFacts, expected: list[str]) -> dict[str, Figure | None]:
+    """A Place's charts, from its reports."""
+    return {"sectors": sectors(place, expected) if place.members else None, "coterminosity": coterminosity(place)}
 
 
 _JOBS: list[tuple[PlaceFacts, list[str]]] = []  # what forked workers draw (inherited, never pickled)
@@ -271,12 +283,22 @@ def coterminosity_by_place(ics: IcsFacts) -> Figure:
     return _picture(fig, alt, f"Coterminous PCNs by Place, as at {ics.as_at.isoformat()}.")
 
 
+def ics_pictures(ics: IcsFacts) -> dict[str, Figure | None]:
+    """The pictures of an ICS pack's summary: the ICS's map, and two charts across its Places."""
+    return {"map": place_map(ics.map, ics.name), "outstanding": outstanding_by_place(ics),
+            "coterminosity": coterminosity_by_place(ics)}
+
+
 __all__ = [
     "all_pictures",
+    "chart_pictures",
     "coterminosity",
     "coterminosity_by_place",
     "diagram",
+    "diagram_of",
+    "graph_pictures",
     "has_geometry",
+    "ics_pictures",
     "map_alt",
     "outstanding_by_place",
     "place_map",

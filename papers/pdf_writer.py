@@ -28,10 +28,14 @@ HEADING_SIZE = {0: 20.0, 1: 15.0, 2: 12.5, 3: 11.0}
 
 @cache
 def fonts() -> dict[str, Path]:
-    """The TrueType files matplotlib ships (mpl-data/fonts/ttf)."""
-    import matplotlib
+    """The TrueType files matplotlib ships (mpl-data/fonts/ttf): found, not imported (a
+    painter's workers draw with matplotlib; this process need not import it to write)."""
+    from importlib.util import find_spec
 
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    spec = find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("matplotlib is not installed: it ships the font the PDF is set in")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
     return {"": folder / "DejaVuSans.ttf", "B": folder / "DejaVuSans-Bold.ttf"}
 
 

@@ -176,7 +176,7 @@ ASSURANCE = Report(
     "The seven core features of each ICP: met, partial or not_met, with what is missing.",
     COLUMNS,
     (
-        "report-assurance-facts", "report-unsigned", "report-missing-links", "report-place-leads",
+        "report-assurance-facts", "report-unsigned", "report-missing-links", "report-place-leads", "report-core-members",
         "report-coterminosity-neighbourhoods", "report-unled-pcns",
     ),
     build,

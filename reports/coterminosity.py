@@ -75,12 +75,19 @@ def patients(ctx: Context, level: str) -> Result:
     """Patients per PCN and footprint: from the totals the loader keeps (loaders/totals.py), or
     computed from every registration in a store written before they were kept."""
     try:
-        kept = ctx.query(PATIENT_QUERIES[0], level=level)
+        kept = ctx.query(PATIENT_QUERIES[0])  # both levels in one run: a diagram asks for both
     except StoreError:  # an embedded store opened read-only, from before the totals: no such table
         kept = None
     if kept is not None and (kept.rows or totals_kept(ctx)):  # rows: the totals are there
-        return kept
+        return at_level(kept, level)
     return ctx.query(PATIENT_QUERIES[1], level=level)
+
+
+def at_level(kept: Result, level: str) -> Result:
+    """The kept totals' rows of one level, as the live query gives them (pcn_code, footprint, patients)."""
+    at = kept.columns.index("level")
+    columns = [c for i, c in enumerate(kept.columns) if i != at]
+    return Result(columns, [[v for i, v in enumerate(row) if i != at] for row in kept.rows if row[at] == level])
 
 
 def totals_kept(ctx: Context) -> bool:

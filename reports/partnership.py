@@ -26,9 +26,31 @@ UNSIGNED_COLUMNS = ("place_code", "agreement_code", "organisation_code", "organi
 
 
 def unsigned_rows(ctx: Context) -> list[dict[str, Any]]:
-    """The expected parties that have not signed, sorted (the query is a UNION: no portable ORDER BY)."""
-    records = ctx.records("report-unsigned")
-    return sorted(records, key=lambda r: (r["place_code"], r["agreement_code"], r["organisation_code"]))
+    """The expected parties that have not signed, sorted: each party listed (by the as-at date) with no
+    signature by then (`not_signed`), and each current core member of the Place not listed at all
+    (`no_signature_row`). The query gives the listings; the core members are `report-core-members`."""
+    agreements: dict[tuple[str, str], Any] = {}  # (place, agreement) -> its kind
+    listed: dict[tuple[str, str], set[str]] = {}
+    unsigned: dict[tuple[str, str, str], str] = {}  # (place, agreement, party) -> its name
+    for r in ctx.records("report-unsigned"):
+        key = (r["place_code"], r["agreement_code"])
+        agreements[key] = r["agreement_kind"]
+        if r["organisation_code"]:  # a listing (the agreement's own row has none)
+            listed.setdefault(key, set()).add(r["organisation_code"])
+            if r["signed_on"] is None:
+                unsigned[(*key, r["organisation_code"])] = r["organisation_name"]
+    core: dict[str, dict[str, Any]] = {}
+    if agreements:
+        for r in ctx.records("report-core-members"):
+            core.setdefault(r["place_code"], {})[r["organisation_code"]] = r["organisation_name"]
+    out = [{"place_code": p, "agreement_code": a, "organisation_code": o, "organisation_name": name,
+            "reason": "not_signed", "agreement_kind": agreements[(p, a)]} for (p, a, o), name in unsigned.items()]
+    for (p, a), kind in agreements.items():
+        parties = listed.get((p, a), set())
+        out += [{"place_code": p, "agreement_code": a, "organisation_code": o, "organisation_name": name,
+                 "reason": "no_signature_row", "agreement_kind": kind}
+                for o, name in core.get(p, {}).items() if o not in parties]
+    return sorted(out, key=lambda r: (r["place_code"], r["agreement_code"], r["organisation_code"]))
 
 
 def build_unsigned(ctx: Context) -> tuple[tuple[str, ...], list[list[Any]]]:
@@ -56,17 +78,43 @@ PLACE_LEADS_COLUMNS = (
 
 
 def place_lead_rows(ctx: Context) -> list[dict[str, Any]]:
-    out = []
+    """Each Place's lead ranked from the query's facts: the current place_lead role with the latest
+    `from` (a blank `from` only when no role has one), ties to the smallest person id; the core
+    members who had endorsed that lead by the as-at date, and whether the lead sits on a forum."""
+    places: list[str] = []
+    leads: dict[str, list[tuple[Any, str]]] = {}
+    core: dict[str, set[str]] = {}
+    endorsed: set[tuple[str, str, str]] = set()
+    forum: set[tuple[str, str]] = set()
+    for r in ctx.records("report-core-members"):
+        core.setdefault(r["place_code"], set()).add(r["organisation_code"])
     for r in ctx.records("report-place-leads"):
-        has_lead = r["lead_person_id"] is not None
+        place, fact = r["place_code"], r["fact"]
+        if fact == "place":
+            places.append(place)
+        elif fact == "lead":
+            leads.setdefault(place, []).append((r["since"], r["person_id"]))
+        elif fact == "endorsed":
+            endorsed.add((place, r["person_id"], r["organisation_code"]))
+        elif fact == "forum":
+            forum.add((place, r["person_id"]))
+    out = []
+    for place in sorted(places):
+        roles = leads.get(place, [])
+        dated = [since for since, _ in roles if since is not None]
+        latest = max(dated) if dated else None
+        lead = min((pid for since, pid in roles if since == latest), default=None)
+        members = core.get(place, set())
+        has_lead = lead is not None
+        by = {o for o in members if (place, lead, o) in endorsed} if has_lead else set()
         out.append({
-            "place_code": r["place_code"],
-            "lead_person_id": r["lead_person_id"],
-            "core_members": count(r["core_members"]),
-            "endorsed_by": count(r["endorsed_by"]) if has_lead else 0,
-            "missing_endorsements": sorted_list(r["missing_endorsements"]) if has_lead else None,
-            "on_collaborative_forum": bool(r["on_collaborative_forum"]) if has_lead else False,
-            "lead_from": r["lead_from"] if has_lead else None,
+            "place_code": place,
+            "lead_person_id": lead,
+            "core_members": len(members),
+            "endorsed_by": len(by),
+            "missing_endorsements": sorted_list(members - by) if has_lead else None,
+            "on_collaborative_forum": (place, lead) in forum if has_lead else False,
+            "lead_from": latest if has_lead else None,
         })
     return out
 
@@ -86,7 +134,7 @@ UNSIGNED = Report(
     "unsigned",
     "Expected parties of each Place agreement that have not signed it (the ICS view without --place).",
     UNSIGNED_COLUMNS,
-    ("report-unsigned",),
+    ("report-unsigned", "report-core-members"),
     build_unsigned,
 )
 MISSING_LINKS = Report(
@@ -100,6 +148,6 @@ PLACE_LEADS = Report(
     "place-leads",
     "Each Place's lead, endorsements by core members, and whether the lead sits on the Place Collaborative Forum.",
     PLACE_LEADS_COLUMNS,
-    ("report-place-leads",),
+    ("report-place-leads", "report-core-members"),
     build_place_leads,
 )

@@ -128,7 +128,7 @@ TIMELINE = Report(
     COLUMNS,
     (
         "report-milestones", "report-breadth", "report-agreement-signatures", "report-unsigned",
-        "report-place-leads", "report-icp-core-since",
+        "report-place-leads", "report-core-members", "report-icp-core-since",
     ),
     build,
 )

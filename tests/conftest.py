@@ -38,6 +38,24 @@ from icpmap.sample import SAMPLE_DIR
 # `<folder>.tests.test_x` and registers `<folder>` as a module: in a checkout folder named
 # `neo4j` that would hide the driver, had it not been imported above.)
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _take_own_neo4j() -> None:
+    """Under pytest-xdist (`make test` runs two workers), each worker takes its own Neo4j
+    server: `.ci/run` starts one per worker and lists their variable files (what `make
+    neo4j-up` prints) in ICPMAP_TEST_NEO4J_ENVS, so no worker wipes another's database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    files = os.environ.get("ICPMAP_TEST_NEO4J_ENVS", "").split()
+    if not worker.startswith("gw") or not files:
+        return
+    chosen = Path(files[int(worker[2:]) % len(files)])
+    for line in chosen.read_text(encoding="utf-8").splitlines():
+        name, _, value = line.removeprefix("export ").partition("=")
+        if name.startswith("ICPMAP_NEO4J_"):
+            os.environ[name] = value
+
+
+_take_own_neo4j()
 SHARED_DATA = Path(os.environ.get("ICPMAP_SHARED_DATA", ROOT.parent / "shared" / "data"))
 NEO4J = bool(os.environ.get("ICPMAP_NEO4J_URI", "").strip())
 ENGINES = ["ladybug", "neo4j"] if NEO4J else ["ladybug"]
@@ -76,6 +94,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
+    servers = len(os.environ.get("ICPMAP_TEST_NEO4J_ENVS", "").split())
+    if NEO4J and workers > 1 and servers < workers:
+        raise pytest.UsageError(f"{workers} pytest workers but {servers or 'one'} Neo4j server(s): the workers would wipe "
+                                "each other's database. Run one process (TEST_WORKERS=0 make test, or pytest "
+                                "without -n), or start a server per worker and list them in ICPMAP_TEST_NEO4J_ENVS "
+                                "as .ci/run does")
     if required("neo4j") and not NEO4J:
         raise pytest.UsageError("ICPMAP_REQUIRE_NEO4J=1 but ICPMAP_NEO4J_URI is not set: no test would reach Neo4j "
                                 "(make neo4j-up starts one)")
@@ -224,7 +249,16 @@ NEO4J_MODULES = frozenset({
     "test_report_boundaries", "test_changes", "test_changes_scope", "test_totals",
     "test_load", "test_load_rules", "test_load_nhs", "test_control_chars", "test_hostile_input",
     "test_roundtrip", "test_forget_audit", "test_safety_units", "test_api", "test_neo4j_user_query", "test_attacks",
-    "test_attack_fuzz", "test_crash_safety", "test_concurrency", "test_bench_smoke",
+    "test_attack_fuzz", "test_crash_safety", "test_concurrency", "test_bench_smoke", "test_papers",
+})
+
+
+# The longest modules (minutes each: whole demos, a wheel in a new venv, board-paper packs,
+# published files, crash safety) start first, so the two pytest-xdist workers (`make test`,
+# `--dist loadfile --no-loadscope-reorder`) finish together instead of one starting a long module at the end.
+LONGEST_FIRST = frozenset({
+    "test_wheel", "test_demo", "test_papers", "test_walkthrough", "test_loader_fuzz", "test_roundtrip",
+    "test_load_nhs", "test_crash_safety", "test_hostile_input", "test_api",
 })
 
 
@@ -255,5 +289,5 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             items[:] = [item for item in items if id(item) not in dropped]
     modules: dict[object, int] = {}
     for item in items:
-        modules.setdefault(item.module, len(modules))
+        modules.setdefault(item.module, len(modules) + (0 if item.path.stem in LONGEST_FIRST else len(items)))
     items.sort(key=lambda item: (modules[item.module], _neo4j_rank(item)))

@@ -156,6 +156,26 @@ def test_write_inside_read_is_refused_and_changes_nothing(neo: Neo4jStore) -> No
 
 
 @needs_server
+def test_reads_come_back_as_one_record_in_order_or_record_by_record(neo: Neo4jStore) -> None:
+    from icpmap.graph import neo4j_store
+
+    ordered = "UNWIND range(1, 5000) AS i RETURN i AS n, toString(i) AS s ORDER BY n DESC"
+    assert neo.read(ordered).rows == [[i, str(i)] for i in range(5000, 0, -1)]
+    assert neo4j_store._SHAPES[ordered] == ["n", "s"]  # it came back as one record
+    day = "RETURN date('2024-03-31') AS day, [date('2024-04-01')] AS days"
+    assert neo.read(day).rows == [[dt.date(2024, 3, 31), [dt.date(2024, 4, 1)]]]
+    # Neo4j refuses an unaliased column inside CALL { }: such a read comes record by record
+    unaliased = "UNWIND range(1, 3) AS i RETURN count(i)"
+    assert neo.read(unaliased).scalar() == 3
+    assert unaliased in neo4j_store._SHAPES and neo4j_store._SHAPES[unaliased] is None
+    with pytest.raises(ReadOnlyViolation):  # a write that returns rows is still refused
+        neo.read("CREATE (n:ICS {code: 'QE9'}) RETURN n.code AS code")
+    assert _count(neo, "ICS") == 0
+    with pytest.raises(StoreError, match=r"(?i)invalid input|syntax"):
+        neo.read("MATCH (n RETURN n AS n")
+
+
+@needs_server
 def test_user_query_refuses_a_delete(neo: Neo4jStore) -> None:
     neo.write("CREATE (:ICS {code: $code})", {"code": "QE1"})
     with pytest.raises(ReadOnlyViolation):

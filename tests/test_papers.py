@@ -604,6 +604,28 @@ def test_cli_writes_the_ics_pack_drawing_places_in_parallel(cli, cli_db, tmp_pat
     assert nested.count("Map of the ICS") == 1 and nested.count("Map") == 9
 
 
+def test_a_painter_draws_in_its_worker_what_is_drawn_here(env):
+    """The CLI's painter: a process forked before the facts are read imports matplotlib meanwhile,
+    draws the diagram and map as soon as they are read, then the charts; the pictures are the
+    ones drawn in this process."""
+    import multiprocessing
+
+    from icpmap.papers.painter import Painter
+
+    with Painter(workers=1) as painter:
+        assert len(multiprocessing.active_children()) == 1
+        prepared = papers.prepare(env.store, place=LIVERPOOL, audit_path=env.audit, painter=painter)
+        assert len(painter._early) == 1  # the diagram and map, started before the reports were read
+        there = painter.draw(prepared).result()["places"][LIVERPOOL]
+    here = papers.draw(prepared)["places"][LIVERPOOL]
+    assert list(there) == list(here) == ["diagram", "map", "sectors", "coterminosity"]
+    for name, picture in here.items():
+        assert picture is not None and there[name] is not None, name
+        assert (there[name].png, there[name].alt, there[name].caption) == (picture.png, picture.alt, picture.caption)
+    doc = papers.compose(prepared, drawn={"places": {LIVERPOOL: there}, "ics": None})
+    assert [f.png for f in doc.figures()] == [here[k].png for k in ("diagram", "map", "sectors", "coterminosity")]
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["profile", "-o", "x.docx"], "Give --place CODE"),
     (["profile", "--place", LIVERPOOL, "--ics", "QYG", "-o", "x.docx"], "Give --place CODE"),

@@ -18,6 +18,7 @@ from typing import Any
 from .. import cypher
 from ..graph import Store
 from ..reports import run_report
+from ..reports.coterminosity import at_level
 
 # the coterminosity report's per-footprint counts: from the loader's totals, or live (older stores)
 PATIENT_QUERIES = ("report-coterminosity-patients", "report-coterminosity-patients-live")
@@ -45,6 +46,37 @@ def unsigned(store: Store, places: Iterable[str], as_at: dt.date, cache: Cache |
     """The `unsigned` report: rows `place_code, agreement_code, organisation_code, organisation_name,
     reason` (`not_signed`: listed, no date; `no_signature_row`: core member not listed)."""
     return _report(store, "unsigned", set(places), cache, as_at=as_at)
+
+
+def agreements(store: Store, places: Iterable[str], as_at: dt.date, cache: Cache) -> list[dict[str, Any]]:
+    """The agreements FOR these Places and their parties listed by `as_at` (`signed_on` blank when not
+    signed by then; one row with no organisation for an agreement with none listed), sorted by Place,
+    agreement and party: the listings the `unsigned` report read (run first), from the shared cache."""
+    wanted = set(places)
+    if not wanted:
+        return []
+    place = next(iter(wanted)) if len(wanted) == 1 else None
+    unsigned(store, wanted, as_at, cache)  # the report's run leaves its query's rows in the cache
+    scope = {"place": place, "as_at": as_at}
+    listings = cache.get(_key("report-unsigned", scope))
+    if listings is None:  # a caller without the report's cache
+        q = cypher.get("report-unsigned")
+        listings = store.read(q.text, q.bind(scope))
+    listed: set[tuple[str, str]] = set()
+    out: list[dict[str, Any]] = []
+    agreements: list[dict[str, Any]] = []
+    for r in listings.records():
+        if r["place_code"] not in wanted:
+            continue
+        if r["organisation_code"]:
+            listed.add((r["place_code"], r["agreement_code"]))
+            out.append(r)
+        else:
+            agreements.append({**r, "organisation_code": None, "organisation_name": None, "sector": None,
+                               "statutory": None, "signed_on": None})
+    out += [r for r in agreements if (r["place_code"], r["agreement_code"]) not in listed]
+    return sorted(out, key=lambda r: (r["place_code"], r["agreement_code"], r["organisation_code"] is None,
+                                      r["organisation_code"] or ""))
 
 
 def place_leads(store: Store, places: Iterable[str], as_at: dt.date, cache: Cache | None = None) -> dict[str, dict[str, Any]]:
@@ -91,15 +123,17 @@ def pcn_footprints(
     verdicts = {r["pcn_code"]: r for r in (dict(zip(result.columns, row)) for row in result.rows)
                 if r["pcn_code"] in wanted}
     threshold = result.options.get("threshold") if hasattr(result, "options") else None
-    # the report has just run one of these queries with these parameters: take its rows from the shared cache
-    found = None
-    for name in reversed(PATIENT_QUERIES):  # the live one only when the report fell back to it
-        bound = cypher.get(name).bind({"place": place, "as_at": as_at, "level": "neighbourhood"})
-        found = found or cache.get((name, *sorted((k, repr(v)) for k, v in bound.items())))
-    if found is None:
+    # the report has just run one of these queries: take its rows from the shared cache
+    scope = {"place": place, "as_at": as_at}
+    live = cache.get(_key(PATIENT_QUERIES[1], {**scope, "level": "neighbourhood"}))  # when the report fell back to it
+    kept = cache.get(_key(PATIENT_QUERIES[0], scope))
+    if live is not None:
+        patients_result = live
+    elif kept is not None:
+        patients_result = at_level(kept, "neighbourhood")
+    else:
         q = cypher.get(PATIENT_QUERIES[1])
-        found = store.read(q.text, q.bind({"place": place, "as_at": as_at, "level": "neighbourhood"}))
-    patients_result = found
+        patients_result = store.read(q.text, q.bind({**scope, "level": "neighbourhood"}))
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for r in patients_result.records():
         if r["pcn_code"] in wanted and r["footprint"] is not None:
@@ -120,6 +154,12 @@ def pcn_footprints(
     return out
 
 
+def _key(name: str, params: dict[str, Any]) -> tuple[Any, ...]:
+    """The report runner's cache key of a query run with these parameters (see reports.base.Context)."""
+    bound = cypher.get(name).bind(params)
+    return (name, *sorted((k, repr(v)) for k, v in bound.items()))
+
+
 def pcn_places(store: Store, as_at: dt.date, cache: dict | None = None, **scope: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """(the options as resolved, one record per PCN): the coterminosity report at place level for
     a Place or an ICS (`place=` / `ics=`): the PCNs with a current practice located there."""
@@ -127,4 +167,4 @@ def pcn_places(store: Store, as_at: dt.date, cache: dict | None = None, **scope:
     return result.options, [dict(zip(result.columns, row)) for row in result.rows]
 
 
-__all__ = ["PcnFootprint", "missing_links", "pcn_footprints", "pcn_places", "place_leads", "unsigned"]
+__all__ = ["PcnFootprint", "agreements", "missing_links", "pcn_footprints", "pcn_places", "place_leads", "unsigned"]

@@ -174,6 +174,22 @@ def read_query(store: Store, name: str, **params: Any) -> list[dict[str, Any]]:
 _read = read_query
 
 
+def people(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The people named, by id: `person_id`, `person_name`, `role_title` and `organisation_code` (their
+    employer; the smallest code when several, blank when none), from `visual-people`'s rows."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    employers: dict[str, list[str]] = defaultdict(list)
+    for r in read_query(store, "visual-people", people=ids):
+        if r["organisation_code"]:
+            employers[r["person_id"]].append(r["organisation_code"])
+        else:
+            found[r["person_id"]] = r
+    return {pid: {**r, "organisation_code": min(employers[pid], default=None)} for pid, r in sorted(found.items())}
+
+
 def build_graph(
     store: Store,
     *,
@@ -257,7 +273,7 @@ class _Builder:
             if r["ics_code"]:
                 i = g.add_node("ICS", r["ics_code"], r["ics_name"], info={"type": "ICS", "code": r["ics_code"]})
                 g.add_edge(p, i, "part_of")
-        board_rows = _read(self.store, "visual-boards", places=place_codes, ics=[code] if scope == "ics" else [])
+        board_rows = _read(self.store, "visual-scope-boards", places=place_codes, ics=[code] if scope == "ics" else [])
         scope_boards = self._boards(board_rows)
         self._board_links(scope_boards)
         self._memberships(scope_boards)
@@ -382,7 +398,7 @@ class _Builder:
             return
         g = self.g
         listed: set[tuple[str, str]] = set()
-        for r in _read(self.store, "visual-agreements", places=places, as_at=self.as_at):
+        for r in derived.agreements(self.store, places, self.as_at, self.cache):
             a = g.add_node(
                 "Agreement", r["agreement_code"], r["agreement_title"], home=r["place_code"],
                 info={"type": "Agreement", "code": r["agreement_code"], "kind": kind_label(r["agreement_kind"]),
@@ -419,11 +435,10 @@ class _Builder:
         leads = {p: r for p, r in derived.place_leads(self.store, places, self.as_at, self.cache).items() if r["lead_person_id"]}
         if not leads:
             return
-        people = {r["person_id"]: r for r in _read(self.store, "visual-people",
-                                                   people=sorted({r["lead_person_id"] for r in leads.values()}))}
+        who = people(self.store, {r["lead_person_id"] for r in leads.values()})
         for place, r in sorted(leads.items()):
             pid = r["lead_person_id"]
-            person = self._person(pid, place, people.get(pid, {}), {
+            person = self._person(pid, place, who.get(pid, {}), {
                 "core members": r["core_members"],
                 "endorsed by": r["endorsed_by"],
                 "not yet endorsed by": r["missing_endorsements"] or "",

@@ -26,6 +26,7 @@ from ..reports import history as h
 from ..reports.history import ALWAYS, ONE_DAY, Span
 from . import derived
 from .graph import ICP_BOARD_KINDS, DiagramGraph, read_query
+from .graph import people as read_people
 from .style import kind_label
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ class _History:
                     by_person[pid] += spans
         if not lead_spans:
             return
-        people = {r["person_id"]: r for r in read_query(self.store, "visual-people", people=sorted(by_person))}
+        people = read_people(self.store, by_person)
         for (place, pid), spans in sorted(lead_spans.items()):
             node = f"Person:{pid}"
             if node not in self.g.nodes:

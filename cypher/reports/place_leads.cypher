@@ -1,34 +1,32 @@
 // name: report-place-leads
-// description: Each Place's lead (the current place_lead role with the latest `from`), how many current core members had endorsed them by the as-at date, who has not, and whether the lead sits on a Place Collaborative Forum.
+// description: The facts behind each Place's lead, one row each (the core members who should endorse them are `report-core-members`) (the report ranks them: the current place_lead role with the latest `from`, ties to the smallest person id): every Place in scope (`place`), each current place_lead role (`lead`, its `from` in `since`), each endorsement of a current lead given by the as-at date (`endorsed`), and each current lead with a current seat on a Place Collaborative Forum (`forum`). Plain matches in one UNION ALL: no OPTIONAL MATCH or aggregation steps, which cost the embedded engine most. `since` is a date in every part (LadybugDB types a UNION's columns by its first part); only `lead` rows' is read.
 // param: place string -- a Place's ONS code (none = every Place)
 // param: ics string -- an ICS's ODS code: only its Places (none = every ICS)
 // param: as_at date = today -- roles and memberships current on this date (YYYY-MM-DD)
-// columns: place_code, lead_person_id, core_members, endorsed_by, missing_endorsements, on_collaborative_forum, lead_from
+// columns: place_code, fact, person_id, organisation_code, since
+MATCH (x:Person)-[h:HOLDS]->(p:Place)
+WHERE coalesce($place, p.code) = p.code
+  AND (coalesce($ics, '') = '' OR EXISTS { MATCH (p)-[:PART_OF]->(i:ICS) WHERE i.code = $ics })
+  AND h.role = 'place_lead' AND (h.`from` IS NULL OR h.`from` <= $as_at) AND (h.`to` IS NULL OR h.`to` >= $as_at)
+RETURN p.code AS place_code, 'lead' AS fact, x.id AS person_id, '' AS organisation_code, h.`from` AS since
+UNION ALL
 MATCH (p:Place)
 WHERE coalesce($place, p.code) = p.code
   AND (coalesce($ics, '') = '' OR EXISTS { MATCH (p)-[:PART_OF]->(i:ICS) WHERE i.code = $ics })
-OPTIONAL MATCH (:Person)-[h:HOLDS]->(p)
-WHERE h.role = 'place_lead' AND (h.`from` IS NULL OR h.`from` <= $as_at) AND (h.`to` IS NULL OR h.`to` >= $as_at)
-WITH p, max(h.`from`) AS latest
-OPTIONAL MATCH (x:Person)-[h:HOLDS]->(p)
-WHERE h.role = 'place_lead' AND (h.`from` IS NULL OR h.`from` <= $as_at) AND (h.`to` IS NULL OR h.`to` >= $as_at)
-  AND (h.`from` = latest OR (latest IS NULL AND h.`from` IS NULL))
-WITH p, latest, min(x.id) AS lead_id
-OPTIONAL MATCH (o:Organisation)-[m:MEMBER_OF]->(b:Board)-[:SERVES]->(p)
-WHERE b.kind IN ['place_partnership_board', 'health_and_wellbeing_board']
-  AND m.role = 'core'
-  AND (m.`from` IS NULL OR m.`from` <= $as_at)
-  AND (m.`to` IS NULL OR m.`to` >= $as_at)
-WITH DISTINCT p, latest, lead_id, o
-OPTIONAL MATCH (o)-[e:ENDORSED]->(l:Person)
-WHERE l.id = lead_id AND (e.`on` IS NULL OR e.`on` <= $as_at)
-WITH p, latest, lead_id, o, count(e) AS endorsements
-WITH p, latest, lead_id, count(o) AS core_members,
-     count(CASE WHEN endorsements > 0 THEN o END) AS endorsed_by,
-     collect(CASE WHEN lead_id IS NOT NULL AND endorsements = 0 THEN o.code END) AS missing
-OPTIONAL MATCH (l:Person)-[f:HOLDS]->(forum:Board)
-WHERE l.id = lead_id AND forum.kind = 'place_collaborative_forum' AND (f.`from` IS NULL OR f.`from` <= $as_at)
-  AND (f.`to` IS NULL OR f.`to` >= $as_at)
-RETURN p.code AS place_code, lead_id AS lead_person_id, core_members, endorsed_by,
-       missing AS missing_endorsements, count(f) > 0 AS on_collaborative_forum, latest AS lead_from
-ORDER BY place_code
+RETURN p.code AS place_code, 'place' AS fact, '' AS person_id, '' AS organisation_code, $as_at AS since
+UNION ALL
+MATCH (o:Organisation)-[e:ENDORSED]->(x:Person)-[h:HOLDS]->(p:Place)
+WHERE coalesce($place, p.code) = p.code
+  AND (coalesce($ics, '') = '' OR EXISTS { MATCH (p)-[:PART_OF]->(i:ICS) WHERE i.code = $ics })
+  AND h.role = 'place_lead' AND (h.`from` IS NULL OR h.`from` <= $as_at) AND (h.`to` IS NULL OR h.`to` >= $as_at)
+  AND (e.`on` IS NULL OR e.`on` <= $as_at)
+RETURN DISTINCT p.code AS place_code, 'endorsed' AS fact, x.id AS person_id, o.code AS organisation_code,
+       $as_at AS since
+UNION ALL
+MATCH (f:Board)<-[s:HOLDS]-(x:Person)-[h:HOLDS]->(p:Place)
+WHERE coalesce($place, p.code) = p.code
+  AND (coalesce($ics, '') = '' OR EXISTS { MATCH (p)-[:PART_OF]->(i:ICS) WHERE i.code = $ics })
+  AND h.role = 'place_lead' AND (h.`from` IS NULL OR h.`from` <= $as_at) AND (h.`to` IS NULL OR h.`to` >= $as_at)
+  AND f.kind = 'place_collaborative_forum' AND (s.`from` IS NULL OR s.`from` <= $as_at)
+  AND (s.`to` IS NULL OR s.`to` >= $as_at)
+RETURN DISTINCT p.code AS place_code, 'forum' AS fact, x.id AS person_id, '' AS organisation_code, $as_at AS since
