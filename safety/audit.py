@@ -110,7 +110,8 @@ def _by_file(report: Any) -> dict[str, tuple[int, str]]:
     """(rows read, SHA-256) per file from a `LoadReport` (a workbook's sheets added up)."""
     out: dict[str, tuple[int, str]] = {}
     for f in getattr(report, "files", []) or []:
-        name = str(f.path).split(" [", 1)[0] if str(f.path).endswith("]") else str(f.path)
+        # `<file> [<sheet>]`: the last ` [` starts the sheet (a file's own name may hold one)
+        name = str(f.path).rsplit(" [", 1)[0] if str(f.path).endswith("]") else str(f.path)
         rows, _ = out.get(name, (0, ""))
         out[name] = (rows + int(f.rows_read), str(f.sha256))
     return out

@@ -89,6 +89,8 @@ def rebuild_embedded(path: Path | str) -> None:
             os.replace(backup, path)
             raise UserError(f"Rebuilding the store at {path} gave a different graph; the old store was kept.")
     finally:
-        for leftover in (fresh, Path(f"{fresh}.wal"), backup):
+        # the new file's write-ahead log and lock file too (the lock is named after the path it
+        # was made under, so it would be left behind, one per erasure)
+        for leftover in (fresh, Path(f"{fresh}.wal"), Path(f"{fresh}.icpmap-lock"), backup):
             if leftover.exists():
                 leftover.unlink()

@@ -246,3 +246,13 @@ def test_key_file_refusals(tmp_path: Path) -> None:
     again, _ = keys.create("dup", "admin")  # a revoked key's name may be used again
     assert again.id != record.id and again.role == "admin"
     assert keys_path(tmp_path / "store", location=str(tmp_path / "elsewhere")) == tmp_path / "elsewhere.keys.json"
+
+
+@pytest.mark.parametrize("path", ["/ics/QYG/network", "/ics/QYG/network.html"])
+def test_an_ics_diagram_needs_a_key(service: Service, path: str) -> None:
+    """The ICS's network and diagram hold people's names: a viewer's key at least, never none."""
+    with service.client() as client:
+        assert client.get(path).status_code == 401
+        assert client.get(path, headers={"Authorization": "Bearer icp-nope-nope"}).status_code == 401
+        for role in ROLES:
+            assert client.get(path, headers=_bearer(service.key[role])).status_code == 200, role

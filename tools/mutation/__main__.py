@@ -42,8 +42,9 @@ def existing(tests: list[str]) -> list[str]:
 def git_commit() -> str:
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                                ":!docs/mutation.md", ":!docs/mutation.json"],  # the report itself
+                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
         return head.strip() + ("+changes" if dirty else "")
     except OSError:
         return "unknown"
@@ -55,14 +56,15 @@ def _only(files: list[str], only: list[str] | None) -> list[str]:
     return [f for f in files if not only or any(fnmatch.fnmatch(f, o) for o in only)]
 
 
-def run_python(areas: dict, chosen: list[str], workers: int, only: list[str] | None = None) -> None:
+def run_python(areas: dict, chosen: list[str], workers: int, only: list[str] | None = None,
+               mutants: list[str] | None = None) -> None:
     for area in chosen:
         files = _only(areas[area].get("python", []), only)
         if files:
             print(f"== Python mutants (mutmut) in {area}: {', '.join(files)}", flush=True)
             # mutmut keeps generating the whole area (its copy and stats stay valid) but runs,
-            # and runs the clean tests for, only the chosen modules' mutants
-            names = None if not only else [pymut.module_glob(f) for f in files]
+            # and runs the clean tests for, only the chosen modules' mutants (or the named ones)
+            names = mutants or (None if not only else [pymut.module_glob(f) for f in files])
             pymut.run(area, areas[area], workers, names)
 
 
@@ -85,9 +87,12 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
     print(f"== Text mutants in {', '.join(chosen)}: {len(mutants)}", flush=True)
     # the browser tests only when a mutant is in a page (template or script): they are slow
     pages = any(m.file.endswith((".html", ".j2", ".js")) for m in mutants)
-    browser = set(settings.get("browser_tests", [])) if pages else set()
-    # an area's `text_skip_tests` (slow end-to-end files) are not run for its text mutants
+    browser = {t for a in chosen for t in areas[a].get("browser_tests", settings.get("browser_tests", []))}
+    browser = browser if pages else set()
+    # an area's `text_skip_tests` (slow end-to-end files) are not run for its text mutants,
+    # nor its `deselect` tests (single slow tests) for any of its mutants
     skip = {t for a in chosen for t in areas[a].get("text_skip_tests", [])}
+    deselect = [t for a in chosen for t in areas[a].get("deselect", [])]
     tests = existing(sorted(({t for a in chosen for t in areas[a]["tests"]} | browser) - skip))
     cov_file = STAGE / "text" / "coverage.json"
     cov_file.parent.mkdir(parents=True, exist_ok=True)
@@ -95,7 +100,7 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
     if all(m.file.endswith(".py") for m in mutants):  # their tests come from mutmut's stats or the area
         cov = {"reads": {}, "durations": {}}
     else:
-        cov = textrun.coverage(tests, cov_file)
+        cov = textrun.coverage(tests, cov_file, deselect)
         print(f"   coverage run: {len(cov['reads'])} tests in {time.monotonic() - started:.0f}s", flush=True)
     durations: dict[str, float] = cov["durations"]
     readers: dict[str, set[str]] = {}
@@ -111,15 +116,16 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
                 areas[f].get("tests", []))}
         else:
             covering = readers.get(m.file, set())
-        covering = {t for t in covering if t.split("::")[0] not in skip}
+        covering = {t for t in covering if t.split("::")[0] not in skip and not _deselected(t, deselect)}
         # the area's own test files first (in the order areas.toml lists them), fastest first within one
         order = [t for a in areas_of(areas, m.file) for t in areas[a].get("tests", [])]
         ordered = sorted(covering, key=lambda t: (_rank(t, order), durations.get(t, 1.0)))
         key = hashlib.sha256(json.dumps([m.as_dict(), ordered]).encode()).hexdigest()[:16]
         same = mutant_key(m)
         previous = cache.get(m.id, {})
-        if previous.get("key") == key:
-            continue
+        if previous.get("key") == key and previous.get("status") in ("killed", "no tests"):
+            continue  # the same mutant, file and tests; a survivor, an error or a timeout is tried again
+            # (the key names test files, not their contents: a test added to a file must get its chance)
         # a killed mutant stays killed while its file is unchanged; a survivor is re-run with the tests of now
         if previous.get("mutant") == same and previous.get("status") == "killed":
             continue
@@ -144,6 +150,11 @@ def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh
     all_ids = {m.id for m in textmut.generate([p for a in areas.values() for p in a.get("text", [])])}
     cache = {k: v for k, v in cache.items() if k in all_ids}
     TEXT_RESULTS.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def _deselected(test: str, deselect: list[str]) -> bool:
+    """Whether pytest's `--deselect` would drop this node id (an id, or the id's prefix up to `[`/`::`)."""
+    return any(test == d or test.startswith((d + "[", d + "::")) for d in deselect)
 
 
 def mutant_key(m: textmut.Mutant) -> str:
@@ -171,26 +182,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="forget cached text results")
     parser.add_argument("--report-only", action="store_true")
     parser.add_argument("--only", action="append", help="only files matching this glob (repeatable), e.g. 'api/auth.py'")
+    parser.add_argument("--mutant", action="append",
+                        help="re-run only this Python mutant (mutmut's name; repeatable), e.g. to prove a new test kills it")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("ICPMAP_MUTATION_WORKERS", "2")))
     args = parser.parse_args(argv)
     settings, areas = load_areas()
+    # each test's wall-clock limit in mutation runs (tools/mutation/testlimit.py); 0 turns it off
+    os.environ.setdefault("ICPMAP_MUTATION_TEST_TIMEOUT", str(settings.get("test_timeout", 0)))
     chosen = args.area or list(areas)
     unknown = [a for a in chosen if a not in areas]
     if unknown:
         parser.error(f"unknown area(s) {unknown}; known: {', '.join(areas)}")
     started = time.monotonic()
+    # the commit and time a run starts at: tests written while it runs are not in it
+    commit, began = git_commit(), dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
     if not args.report_only:
         STAGE.mkdir(exist_ok=True)
         if not args.no_python:
-            run_python(areas, chosen, args.workers, args.only)
+            run_python(areas, chosen, args.workers, args.only, args.mutant)
         if not args.no_text:
             run_text(settings, areas, chosen, args.workers, args.fresh, args.only)
         runs = json.loads((STAGE / "runs.json").read_text()) if (STAGE / "runs.json").exists() else {}
-        now = {"commit": git_commit(), "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")}
+        now = {"commit": commit, "date": f"{began}-{dt.datetime.now(dt.UTC):%H:%M} UTC"}
         for a in chosen:
             # what this run measured, per kind: the modules and files (a subset when --only narrowed it)
             entry = {k: v for k, v in runs.get(a, {}).items() if k in ("python", "text")}
-            if not args.no_python and areas[a].get("python"):
+            if not args.no_python and areas[a].get("python") and not args.mutant:
                 entry["python"] = {**now, "files": _only(areas[a]["python"], args.only),
                                    "of": len(areas[a]["python"])}
             if not args.no_text and areas[a].get("text"):

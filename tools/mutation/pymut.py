@@ -28,12 +28,14 @@ STATUS = {
 def mutmut_toml(spec: dict) -> str:
     files = sorted(f"src/icpmap/{p}" for p in spec.get("python", []))
     tests = [t for t in spec["tests"] if (Path(__file__).resolve().parents[2] / t).exists()]
+    # the area's slow end-to-end tests are left out of its selection (`deselect` in areas.toml)
+    tests += [arg for test in spec.get("deselect", []) for arg in ("--deselect", test)]
     return toml_table("tool.mutmut", {
         "source_paths": ["src"],
         "only_mutate": files,
         "pytest_add_cli_args_test_selection": tests,
         "pytest_add_cli_args": ["-m", "not browser and not slow and not neo4j and not shared_data",
-                                "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"],
+                                "-p", "no:cacheprovider", "-p", "testlimit", "-W", "ignore::DeprecationWarning"],
         "process_isolation": "forkserver",
         "timeout_multiplier": 20.0,  # CPU time: generous, shared machines are slow
         "timeout_constant": 30.0,
@@ -44,7 +46,8 @@ def mutmut_toml(spec: dict) -> str:
 
 def env(stage_dir: Path) -> dict[str, str]:
     e = {k: v for k, v in os.environ.items() if not k.startswith(("ICPMAP_NEO4J", "ICPMAP_REQUIRE"))}
-    e["PYTHONPATH"] = str(stage_dir / "mutants" / "src")
+    # the package's copy, and tools/mutation for the per-test time limit plugin (testlimit)
+    e["PYTHONPATH"] = os.pathsep.join([str(stage_dir / "mutants" / "src"), str(Path(__file__).parent)])
     e["PYTHONDONTWRITEBYTECODE"] = "1"
     e["ICPMAP_SHARED_DATA"] = "/nonexistent"  # the shared NHS files are not for mutation runs
     e.setdefault("ICPMAP_FUZZ_EXAMPLES", "25")
@@ -70,21 +73,24 @@ def run(area: str, spec: dict, max_children: int, names: list[str] | None = None
         import shutil
 
         shutil.copytree(where / "src", where / "mutants" / "src", copy_function=shutil.copy2)
-    recheck_survivors(where)
+    recheck_survivors(where, names)
     argv = [sys.executable, str(Path(__file__).with_name("mutmut_launch.py")), "run",
             "--max-children", str(max_children), *(names or [])]
     return subprocess.call(argv, cwd=where, env=env(where))
 
 
-def recheck_survivors(where: Path) -> int:
-    """Forget the verdict of every mutant that survived or had no test: tests may have been
-    added since (a killed mutant stays killed while its function is unchanged)."""
+def recheck_survivors(where: Path, names: list[str] | None = None) -> int:
+    """Forget the verdict of every mutant (of those `names`, globs, when given) that survived or
+    had no test: tests may have been added since (a killed mutant stays killed while its
+    function is unchanged)."""
+    import fnmatch
+
     forgotten = 0
     for meta in (where / "mutants").glob("src/icpmap/**/*.py.meta"):
         data = json.loads(meta.read_text(encoding="utf-8"))
         codes = data["exit_code_by_key"]
         for key, code in codes.items():
-            if code in (0, 5, 33):
+            if code in (0, 5, 33) and (not names or any(fnmatch.fnmatchcase(key, n) for n in names)):
                 codes[key] = None
                 forgotten += 1
         meta.write_text(json.dumps(data, indent=4), encoding="utf-8")

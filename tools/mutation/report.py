@@ -27,6 +27,11 @@ KILLED = {"killed", "caught by type check"}
 UNDECIDED = {"timeout"}
 
 
+def _settings() -> dict:
+    data = tomllib.loads((Path(__file__).with_name("areas.toml")).read_text(encoding="utf-8"))
+    return data.get("settings", {})
+
+
 def judgements() -> list[dict]:
     if not ACCEPTED.exists():
         return []
@@ -151,6 +156,20 @@ def _markdown(areas: dict, summary: dict, survivors: list[dict], minutes: float 
         lines.append(f"| {s['title']} | {s['mutants']} ({s['python']} + {s['text']}) | {s['killed']} | "
                      f"{s['timeout']} | {s['equivalent']} | {s['unmeasurable']} | {s['accepted']} | {s['open']} | "
                      f"{score} | {when} |")
+    lines += ["", "Tests each area runs (its mutation selection, `tools/mutation/areas.toml`; browser tests only for",
+              "the text mutants of a page, each test stopped after "
+              f"{_settings().get('test_timeout', 0)} s as a timeout):", ""]
+    for name, spec in areas.items():
+        browser = spec.get("browser_tests", _settings().get("browser_tests", [])) if any(
+            p.endswith((".html", ".j2", ".js", "*.html")) for p in spec.get("text", [])) else []
+        parts = [", ".join(f"`{t}`" for t in spec.get("tests", []))]
+        if browser:
+            parts.append("browser: " + ", ".join(f"`{t}`" for t in browser))
+        if spec.get("text_skip_tests"):
+            parts.append("not for the text mutants: " + ", ".join(f"`{t}`" for t in spec["text_skip_tests"]))
+        if spec.get("deselect"):
+            parts.append("left out: " + ", ".join(f"`{t}`" for t in spec["deselect"]))
+        lines.append(f"- {spec.get('title', name)}: " + "; ".join(parts))
     lines += ["", "Notes on scope:", ""]
     for name, spec in areas.items():
         if spec.get("note"):
