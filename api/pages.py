@@ -37,7 +37,6 @@ templates.env.globals["today"] = dt.date.today
 
 router = APIRouter(include_in_schema=False)
 CHANGE_KIND_LABELS = CHANGE_LABELS  # the changes report's own words for its kinds
-STATUS_ORDER = ("met", "partial", "not_met")
 
 
 def render(request: Request, template: str, status: int = 200, headers: dict[str, str] | None = None,
