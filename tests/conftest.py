@@ -3,9 +3,10 @@
 Engines: every test that takes `store` or `engine` (or a module fixture with
 `params=ENGINES`) runs on the embedded engine, and again on Neo4j when `ICPMAP_NEO4J_URI`
 is set (`make neo4j-up` starts one). The Neo4j run WIPES the database it points at.
-There is one Neo4j database, so tests take turns with it: `open_engine_store` wipes it,
+A server holds one database, so tests take turns with it: `open_engine_store` wipes it,
 and within each module the Neo4j tests run after the embedded ones, those holding a
-module-wide Neo4j store last (`pytest_collection_modifyitems`).
+module-wide Neo4j store last (`pytest_collection_modifyitems`). Under pytest-xdist each
+worker takes a server of its own (`_take_own_neo4j`); with one server, one process.
 
 A test that needs something this machine may lack (Chromium, a Neo4j server, the shared
 NHS files, LibreOffice and poppler) skips with a reason through `require(kind, reason)`.
