@@ -108,7 +108,7 @@ class Context:
             given["as_at"] = self.as_at
         given.update(params)
         bound = q.bind(given)
-        key = (name, *sorted((k, repr(v)) for k, v in bound.items()))
+        key = cache_key(name, bound)
         if key not in self.cache:
             self.cache[key] = self.store.read(q.text, bound)
         return self.cache[key]
@@ -145,6 +145,12 @@ class ReportResult:
         return [dict(zip(self.columns, row)) for row in self.rows]
 
 
+def cache_key(name: str, bound: dict[str, Any]) -> tuple[Any, ...]:
+    """A run's cache key for query `name` with these bound parameters: what lets a diagram take a
+    report's rows from the shared cache (visualise/derived.py) instead of reading them again."""
+    return (name, *sorted((k, repr(v)) for k, v in bound.items()))
+
+
 def count(value: Any) -> int:
     """Counts are integers, never blank."""
     return int(value or 0)
@@ -156,5 +162,5 @@ def sorted_list(values: Any) -> list[str]:
 
 __all__ = [
     "AS_AT", "COMMON", "ICS", "PLACE", "Context", "Option", "Report", "ReportError", "ReportResult",
-    "count", "sorted_list",
+    "cache_key", "count", "sorted_list",
 ]

@@ -18,6 +18,7 @@ from typing import Any
 from .. import cypher
 from ..graph import Store
 from ..reports import run_report
+from ..reports.base import cache_key
 from ..reports.coterminosity import at_level
 
 # the coterminosity report's per-footprint counts: from the loader's totals, or live (older stores)
@@ -155,9 +156,8 @@ def pcn_footprints(
 
 
 def _key(name: str, params: dict[str, Any]) -> tuple[Any, ...]:
-    """The report runner's cache key of a query run with these parameters (see reports.base.Context)."""
-    bound = cypher.get(name).bind(params)
-    return (name, *sorted((k, repr(v)) for k, v in bound.items()))
+    """The report runner's cache key of a query run with these parameters."""
+    return cache_key(name, cypher.get(name).bind(params))
 
 
 def pcn_places(store: Store, as_at: dt.date, cache: dict | None = None, **scope: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
