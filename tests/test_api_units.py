@@ -163,7 +163,7 @@ def test_a_load_report_in_plain_json() -> None:
     assert _plain_report(None) == {}
     assert _plain_report(WithDict()) == {"on": "2024-06-01", "n": None}
     assert _plain_report(Report(dt.date(2024, 6, 1), (1, 2))) == {"when": "2024-06-01", "counts": [1, 2]}
-    assert _plain_report({"k": {2, 2}}) == {"k": [2]}
+    assert _plain_report({"k": {2}}) == {"k": [2]}
     assert _plain_report(Plain()) == {"created": {"Place": 1}}
     assert _plain_report(5) == {"summary": "5"}  # no fields at all: its text
 
