@@ -116,9 +116,21 @@ def test_dashboard_page_by_role(env: Env, method: str, path: str, needs: str, ro
     elif RANK[role] < RANK[needs]:
         assert response.status_code == 403
         assert response.headers["content-type"].startswith("text/html")
+        assert '<p class="status">Error 403</p>' in response.text  # the page says which error, and offers
+        assert '<a href="/login">Sign in with another key</a>' in response.text  # another key
     else:
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith("text/html")
+
+
+def test_a_dashboard_error_page_says_the_status(env: Env) -> None:
+    response = env.client.get("/dashboard/places/E99999999", headers=env.headers("viewer"))
+    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+    assert '<p class="status">Error 404</p>' in response.text
+    assert "Sign in with another key" not in response.text  # only for 401 and 403
+    bad = env.client.get(f"/dashboard/places/{PLACE}?as_at=2024-02-30", headers=env.headers("viewer"))
+    assert bad.status_code == 400 and '<p class="status">Error 400</p>' in bad.text
+    assert "as_at must be a date as YYYY-MM-DD; got &#39;2024-02-30&#39;." in bad.text
 
 
 def test_public_endpoints_need_no_key(env: Env) -> None:

@@ -206,3 +206,22 @@ def test_status_counts_by_place() -> None:
             {"place_code": "A", "status": "partial"}, {"place_code": "B", "status": "not_met"}]
     assert _status_counts(rows) == {"A": {"met": 2, "partial": 1}, "B": {"not_met": 1}}
     assert _status_counts([]) == {}
+
+
+# -- keys ------------------------------------------------------------------------------------------------------
+
+
+def test_a_keys_secret_is_256_random_bits(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import base64
+
+    from icpmap.api.auth import KeyFile
+
+    keys = KeyFile(tmp_path / "keys.json")
+    secrets = set()
+    for i in range(3):
+        _, key = keys.create(f"k{i}", "viewer")
+        prefix, key_id, secret = key.split("-", 2)
+        assert prefix == "icp" and len(key_id) == 8
+        assert len(secret) == 43 and len(base64.urlsafe_b64decode(secret + "=")) == 32
+        secrets.add(secret)
+    assert len(secrets) == 3
