@@ -326,6 +326,8 @@ def test_an_admin_loads_a_workbook_and_sees_errors_by_sheet_and_row(env: Env) ->
                       for name in ("ics", "places", "organisations")})
     loaded = env.client.post("/loads", files=[("files", ("partnership.xlsx", good))], headers=h)
     assert loaded.status_code == 200, loaded.text
+    [sent] = loaded.json()["files"]  # a workbook's rows are not counted from its bytes (only a CSV's lines)
+    assert (sent["name"], sent["bytes"], sent["rows"]) == ("partnership.xlsx", len(good), None)
     assert counts(env.store) == before  # the same rows again: nothing changes
     organisations = (SAMPLE_DIR / "organisations.csv").read_text(encoding="utf-8").replace(
         ",nhs_trust,", ",hospital,", 1)
@@ -372,6 +374,18 @@ def test_upload_size_limit_is_enforced(env: Env, tmp_path: Path) -> None:
 def test_upload_names_are_checked(env: Env, files: list, status: int) -> None:
     response = env.client.post("/loads", files=files, headers=env.headers("admin"))
     assert response.status_code == status, response.text
+
+
+def test_upload_file_and_field_counts_at_their_limits(env: Env) -> None:
+    h = env.headers("admin")
+    files = [("files", HEADER_ONLY)] + [("files", (f"extra{i}.csv", b"code,name\n")) for i in range(99)]
+    assert len(files) == routes_loads.MAX_FILES == 100
+    over = env.client.post("/loads", files=[*files, ("files", ("one_more.csv", b"code,name\n"))], headers=h)
+    assert over.status_code == 400 and "Too many files" in over.json()["detail"], over.text  # the 101st file
+    fields = {f"f{i}": "x" for i in range(20)}
+    assert env.client.post("/loads", files=[("files", HEADER_ONLY)], data=fields, headers=h).status_code == 200
+    too_many = env.client.post("/loads", files=[("files", HEADER_ONLY)], data={**fields, "f20": "x"}, headers=h)
+    assert too_many.status_code == 400 and "Too many fields" in too_many.json()["detail"], too_many.text
 
 
 def test_upload_needs_multipart(env: Env) -> None:
