@@ -599,8 +599,14 @@ def test_single_user_mode_until_a_key_exists(env: Env, tmp_path: Path) -> None:
                        ).status_code == 403
     assert client.post("/query", json={"cypher": "RETURN 1 AS x"}, headers={"Origin": "http://127.0.0.1"}
                        ).status_code == 200
+    # a session cookie left from before (ended, expired or never ours) is as good as none: still the local user
+    stale = {"Cookie": "icpmap_session=stale-session-id"}
+    assert client.get(f"/places/{PLACE}", headers=stale).status_code == 200
+    assert client.get("/", headers=stale, follow_redirects=False).status_code == 200
     key_file.create("first", "viewer")
     assert client.get(f"/places/{PLACE}").status_code == 401
+    assert client.get(f"/places/{PLACE}", headers=stale).status_code == 401
+    assert client.get("/", headers=stale, follow_redirects=False).status_code == 303  # to sign in
 
 
 def _icpmap(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
