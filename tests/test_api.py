@@ -150,6 +150,9 @@ def test_a_wrong_or_revoked_key_is_refused(env: Env) -> None:
     refused = env.client.get("/places", headers={"X-API-Key": key})
     assert refused.status_code == 401
     assert "revoked" in refused.json()["detail"]
+    assert refused.headers["www-authenticate"] == 'Bearer realm="icpmap", error="invalid_token"'  # RFC 6750
+    none = env.client.get("/places")
+    assert none.status_code == 401 and none.headers["www-authenticate"] == 'Bearer realm="icpmap"'
 
 
 # -- personal data --------------------------------------------------------------------------------------------------
