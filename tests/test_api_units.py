@@ -225,3 +225,16 @@ def test_a_keys_secret_is_256_random_bits(tmp_path) -> None:  # type: ignore[no-
         assert len(secret) == 43 and len(base64.urlsafe_b64decode(secret + "=")) == 32
         secrets.add(secret)
     assert len(secrets) == 3
+
+
+def test_a_removed_key_file_takes_every_key_with_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from icpmap.api.auth import KeyFile
+
+    keys = KeyFile(tmp_path / "keys.json")
+    first, first_key = keys.create("first", "admin")
+    _, second_key = keys.create("second", "viewer")
+    assert keys.verify(first_key) == first
+    keys.create("third", "viewer")  # written last: what this object read before it is all it holds
+    (tmp_path / "keys.json").unlink()
+    assert keys.verify(first_key) is None and keys.verify(second_key) is None
+    assert not keys.has_active() and keys.records() == []
