@@ -82,6 +82,17 @@ def test_coterminosity_defaults_to_patients_at_place_level(fixture_store):
     assert result.rows == fx.COTERMINOSITY_PATIENTS
 
 
+def test_coterminosity_by_patients_when_no_registrations_are_loaded(store, tmp_path):
+    """Nothing to count: every PCN in scope is listed, none claimed coterminous (and no error)."""
+    files = {name: table for name, table in fx.FILES.items() if name != "registrations"}
+    load_paths(store, [fx.write_fixture(tmp_path / "no-registrations", files)])
+    in_scope = [r[:2] for r in fx.COTERMINOSITY_PRACTICES]  # PCN Five's only practice opens after AS_AT
+    for level in ("place", "neighbourhood"):
+        got = rows(store, "coterminosity", by="patients", level=level)
+        assert got == [[code, name, None, None, 0, False, 0, 0, 0] for code, name in in_scope], level
+    assert run_report(store, "coterminosity", as_at=AS_AT).options["by"] == "practices"  # the default then
+
+
 def test_coterminosity_by_practices(fixture_store):
     assert rows(fixture_store, "coterminosity", by="practices") == fx.COTERMINOSITY_PRACTICES
 
