@@ -64,6 +64,25 @@ def test_unsigned_known_answers(fixture_store):
     assert rows(fixture_store, "unsigned") == fx.UNSIGNED
 
 
+def test_unsigned_lists_every_core_member_of_an_agreement_nobody_is_listed_on(store, tmp_path):
+    q = "E09000099"
+    tables = {
+        "ics": (["code", "name"], [["ICSQ", "Q ICS"]]),
+        "places": (["code", "name", "ics_code"], [[q, "Q", "ICSQ"]]),
+        "organisations": (["code", "name", "sector", "statutory"], [
+            ["QB", "Q Borough", "local_authority", "true"], ["QA", "Q Acute", "nhs_trust", "true"]]),
+        "boards": (["code", "name", "kind", "place_code", "ics_code", "parent_board_code"], [
+            ["PPB-Q", "Q Partnership Board", "place_partnership_board", q, "", ""]]),
+        "memberships": (["organisation_code", "board_code", "role", "from", "to"], [
+            ["QB", "PPB-Q", "core", "2020-01-01", ""], ["QA", "PPB-Q", "core", "2020-01-01", ""]]),
+        "agreements": (["code", "title", "kind", "place_code", "effective_from"], [
+            ["MOU-Q", "Q MOU", "mou", q, "2021-09-01"]]),
+    }
+    load_paths(store, [fx.write_fixture(tmp_path / "no-listings", tables)])
+    assert rows(store, "unsigned") == [[q, "MOU-Q", "QA", "Q Acute", "no_signature_row"],
+                                       [q, "MOU-Q", "QB", "Q Borough", "no_signature_row"]]
+
+
 def test_unsigned_for_one_place_and_an_earlier_date(fixture_store):
     assert rows(fixture_store, "unsigned", place=fx.BETA) == [r for r in fx.UNSIGNED if r[0] == fx.BETA]
     assert rows(fixture_store, "unsigned", place=fx.ALPHA, as_at="2021-01-01") == fx.UNSIGNED_ALPHA_2021
