@@ -179,6 +179,11 @@ def test_upload_problems_show_hostile_values_as_text(hostile: Hostile) -> None:
 def test_error_pages_and_sign_in_show_hostile_text_as_text(hostile: Hostile) -> None:
     missing = hostile.client.get("/dashboard/places/E99999999", headers=hostile.headers)
     assert missing.status_code == 404 and "E99999999" in missing.text
+    # an error's detail quotes what was sent: a date in the page's URL
+    bad_date = hostile.client.get(f"/dashboard/places/{PLACE}", params={"as_at": marker("as_at", "d")},
+                                  headers=hostile.headers)
+    assert bad_date.status_code == 400 and RAW not in bad_date.text
+    assert "got &#39;&lt;i data-x=&#34;as_at&#34;&gt;d&lt;/i&gt;&#39;." in bad_date.text
     login = hostile.client.get('/login?next=/x"><i data-x="next">')
     assert login.status_code == 200 and RAW not in login.text
     assert 'value="/x&#34;&gt;&lt;i data-x=&#34;next&#34;&gt;"' in login.text
