@@ -272,3 +272,23 @@ def test_xlsx_neutralises_every_formula_start_including_carriage_return() -> Non
 def test_neutralise_each_start(start: str) -> None:
     assert tabular.neutralise(start + "x") == "'" + start + "x"
     assert tabular.neutralise("x" + start) == "x" + start
+
+
+def test_a_hostile_place_code_is_text_in_the_overview(tmp_path: Path) -> None:
+    """A Place's code is not checked against a pattern on load (only a page's URL is): the ICS
+    overview, which lists every Place in each of its tables (the timeline's too), shows it as text."""
+    from . import fixtures_reports as fx
+
+    code = marker("place", "P")
+    tables = {"ics": (["code", "name"], [["ICSQ", "Q ICS"]]),
+              "places": (["code", "name", "ics_code"], [[code, "Q", "ICSQ"]])}
+    with open_store(tmp_path / "db", engine="ladybug") as store:
+        load_paths(store, [fx.write_fixture(tmp_path / "in", tables)])
+        app = create_app(store, allow_anonymous=True, keys_path=tmp_path / "keys.json", audit=tmp_path / "a.jsonl")
+        with TestClient(app, base_url="http://127.0.0.1") as client:
+            page = client.get("/dashboard/overview")
+    assert page.status_code == 200 and RAW not in page.text
+    timeline = _sections(page.text)["timeline"]
+    header, *rows = _cells(timeline)
+    assert header[0] == "Place" and len(rows) == 4  # the four milestones the graph can evidence
+    assert all(row[0] == "&lt;i data-x=&#34;place&#34;&gt;P&lt;/i&gt;" for row in rows)
