@@ -100,7 +100,7 @@ PROGRESS = Report(
     "met / partial / not met, and the share of its PCNs that are coterminous, each as at the period's end.",
     COLUMNS,
     ("report-breadth", "report-unsigned", "report-agreement-signatures", "report-assurance-facts",
-     "report-coterminosity-patients", "report-place-pcns"),
+     "report-coterminosity-patients", "report-practice-patients", "report-pcn-practices", "report-place-pcns"),
     build,
     options=(PLACE, ICS, EVERY_OPTION, FROM, TO),
 )
