@@ -91,12 +91,25 @@ def patients(ctx: Context, level: str) -> Result:
     return ctx.query(PATIENT_QUERIES[1], level=level)
 
 
+def share_totals(ctx: Context) -> None:
+    """Read each practice's totals into the run's cache, for a report that runs coterminosity at
+    several as-at dates (progress): each date then adds them up (`kept_patients`) instead of the
+    engine expanding every total again."""
+    try:
+        ctx.query(KEPT_PARTS[0])
+    except StoreError:  # an embedded store opened read-only, from before the totals: no such table
+        pass
+
+
 def kept_patients(ctx: Context) -> Result:
-    """`report-coterminosity-patients`' rows (level, pcn_code, footprint, patients, in that order),
-    added up here from its two parts (KEPT_PARTS), and left in the run's cache under that query's
-    key (a diagram reads them from there: visualise/derived.py)."""
+    """`report-coterminosity-patients`' rows (level, pcn_code, footprint, patients, in that order).
+    When the practices' totals are in the run's cache (`share_totals`), added up here from the two
+    parts (KEPT_PARTS) and left in the cache under that query's key (a diagram reads them from
+    there: visualise/derived.py); else that one query (one date: the engine adds them up faster)."""
     q = cypher.get(PATIENT_QUERIES[0])
     key = cache_key(PATIENT_QUERIES[0], q.bind({"place": ctx.place, "ics": ctx.ics, "as_at": ctx.as_at}))
+    if cache_key(KEPT_PARTS[0], cypher.get(KEPT_PARTS[0]).bind({})) not in ctx.cache:
+        return ctx.query(PATIENT_QUERIES[0])
     if key not in ctx.cache:
         flat = _flat_totals(ctx.query(KEPT_PARTS[0]))
         pairs = {(r[0], r[1]) for r in ctx.query(KEPT_PARTS[1]).rows if r[1] in flat.at}
@@ -149,9 +162,10 @@ def _flat_totals(totals: Result) -> _FlatTotals:
     """The arrays of one Result of report-practice-patients, made once (a report over several dates
     takes the same Result from its cache for each)."""
     global _FLAT
-    if _FLAT is None or _FLAT[0]() is not totals:
-        _FLAT = (weakref.ref(totals), _FlatTotals(totals.rows))
-    return _FLAT[1]
+    made = _FLAT  # one read of the slot: another thread may replace it meanwhile
+    if made is None or made[0]() is not totals:
+        made = _FLAT = (weakref.ref(totals), _FlatTotals(totals.rows))
+    return made[1]
 
 
 def at_level(kept: Result, level: str) -> Result:
