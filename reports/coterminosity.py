@@ -121,16 +121,14 @@ class _FlatTotals:
     """The practices' totals (report-practice-patients) as arrays, for adding them up per PCN."""
 
     def __init__(self, rows: list[list[Any]]) -> None:
-        import pandas as pd
 
         self.at = {r[0]: i for i, r in enumerate(rows)}  # practice code -> its row
         self.size = np.array([len(r[1] or ()) for r in rows], dtype=np.int64)
         self.start = np.cumsum(self.size) - self.size
         chain = itertools.chain.from_iterable
         # codes in sorted order, so sorting codes sorts the rows as the query's ORDER BY would
-        self.level, self.levels = pd.factorize(np.array(list(chain(r[1] or () for r in rows)), dtype=object), sort=True)
-        self.footprint, self.footprints = pd.factorize(
-            np.array(list(chain(r[2] or () for r in rows)), dtype=object), sort=True)
+        self.level, self.levels = _codes(list(chain(r[1] or () for r in rows)))
+        self.footprint, self.footprints = _codes(list(chain(r[2] or () for r in rows)))
         self.patients = np.array([n or 0 for n in chain(r[3] or () for r in rows)], dtype=np.int64)
 
     def add_up(self, pairs: list[tuple[str, str]]) -> list[list[Any]]:
@@ -138,10 +136,8 @@ class _FlatTotals:
         rows with patients, sorted."""
         if not pairs:
             return []
-        import pandas as pd
-
         practice = np.array([self.at[p] for _, p in pairs], dtype=np.int64)
-        pcn, pcns = pd.factorize(np.array([c for c, _ in pairs], dtype=object), sort=True)
+        pcn, pcns = _codes([c for c, _ in pairs])
         size = self.size[practice]
         entry = np.repeat(self.start[practice] - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
         width = len(self.footprints)
@@ -153,6 +149,15 @@ class _FlatTotals:
         return [list(row) for row in zip(
             self.levels[keys // (width * len(pcns))].tolist(), pcns[(keys // width) % len(pcns)].tolist(),
             self.footprints[keys % width].tolist(), sums.tolist())]
+
+
+def _codes(values: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's code and the distinct values, codes in sorted order (a blank last, as
+    ORDER BY puts nulls)."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(np.array(values, dtype=object), sort=True, use_na_sentinel=False)
+    return codes, np.array([None if isinstance(u, float) and u != u else u for u in uniques], dtype=object)
 
 
 _FLAT: tuple[Any, _FlatTotals] | None = None  # (a weak reference to the Result, its arrays)
