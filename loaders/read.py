@@ -54,7 +54,9 @@ class RawTable:
                 codes, uniques = _factorize_ints(column.to_numpy())
             else:
                 codes, uniques = pd.factorize(column)
-            cleaned = np.array([u.strip() if type(u) is str else str(u).strip() for u in uniques], dtype=object)
+            # a plain list first: iterating pandas' str array boxes each value (~3 us each)
+            cleaned = np.array([u.strip() if type(u) is str else str(u).strip()
+                                for u in np.asarray(uniques, dtype=object).tolist()], dtype=object)
             if len(set(cleaned)) != len(cleaned):  # " A" and "A" are one value once stripped
                 recoded, distinct = pd.factorize(cleaned)
                 codes = np.where(codes >= 0, recoded[np.maximum(codes, 0)], -1)
