@@ -16,7 +16,8 @@ RUNS runs of a new process (the operating system's file cache is warm after the 
   pandas.read_csv(FILE)"` process reading the same file; target <= 3x, and the load's peak RSS
   (the child's own `ru_maxrss`) under 1 GB.
 
-The load average before and after is reported too: these machines are shared.
+icpmap's modules are compiled to bytecode first, as `pip install` leaves an installed package
+(`compile_bytecode`). The load average before and after is reported too: these machines are shared.
 
     .venv/bin/python -m benchmarks bench_cli [--quick]
 """
