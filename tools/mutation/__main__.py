@@ -4,6 +4,20 @@
     python -m tools.mutation --area api --area escaping
     python -m tools.mutation --no-python           # text mutants only (queries, templates, script)
     python -m tools.mutation --report-only         # rewrite the report from the last results
+    python -m tools.mutation --area graph --sample 150 [--seed 0]
+                                                   # a seeded random sample of 150 Python and 150 text
+                                                   # mutants per area, stratified over its files
+
+--sample N: per area, N of its Python mutants (mutmut runs only those names) and, separately, N
+of its text mutants, drawn at random with the seed (the same seed and files: the same sample),
+each file getting a share in proportion to its number of mutants. The report says "sample of n
+of M mutants" and gives the score (the point estimate) with its 95% Wilson interval; the 85%
+target is judged on the point estimate. Without --sample every mutant runs, as before.
+
+The report adds this run's areas to the committed one: an area (or one kind of its mutants,
+Python or text) with no results in this .mutation/ keeps its row and survivors from
+docs/mutation.json, marked "kept from the report of <date>". So each engineer's run adds its
+areas, and branches merge by taking main's docs/mutation.{md,json} and running --report-only.
 
 Results are kept under .mutation/ between runs: mutmut re-tests only functions whose
 source changed, and a text mutant is re-run only when its file or its tests changed.
@@ -24,6 +38,7 @@ from pathlib import Path
 
 from . import pymut, textmut, textrun
 from .report import write_report
+from .sample import draw
 from .stage import ROOT, STAGE
 
 AREAS_FILE = Path(__file__).with_name("areas.toml")
@@ -57,15 +72,44 @@ def _only(files: list[str], only: list[str] | None) -> list[str]:
 
 
 def run_python(areas: dict, chosen: list[str], workers: int, only: list[str] | None = None,
-               mutants: list[str] | None = None) -> None:
+               mutants: list[str] | None = None, sample: int | None = None, seed: int = 0) -> dict[str, dict]:
+    """Run each chosen area's Python mutants; returns, per area, the sample drawn (when `sample`)."""
+    drawn: dict[str, dict] = {}
     for area in chosen:
         files = _only(areas[area].get("python", []), only)
-        if files:
-            print(f"== Python mutants (mutmut) in {area}: {', '.join(files)}", flush=True)
-            # mutmut keeps generating the whole area (its copy and stats stay valid) but runs,
-            # and runs the clean tests for, only the chosen modules' mutants (or the named ones)
-            names = mutants or (None if not only else [pymut.module_glob(f) for f in files])
-            pymut.run(area, areas[area], workers, names)
+        if not files:
+            continue
+        print(f"== Python mutants (mutmut) in {area}: {', '.join(files)}", flush=True)
+        if sample and not mutants:
+            population = pymut.population(area, areas[area], files)
+            names = draw(population, sample, seed, f"python:{area}")
+            total = sum(len(v) for v in population.values())
+            if len(names) < total:  # a sample that holds every mutant is a full run
+                drawn[area] = {"n": len(names), "of": total, "seed": seed, "names": names}
+            print(f"   sample of {len(names)} of {total} mutants (seed {seed})", flush=True)
+            pymut.run(area, areas[area], workers, names, exact=True)
+            continue
+        # mutmut keeps generating the whole area (its copy and stats stay valid) but runs,
+        # and runs the clean tests for, only the chosen modules' mutants (or the named ones)
+        names = mutants or (None if not only else [pymut.module_glob(f) for f in files])
+        pymut.run(area, areas[area], workers, names)
+    return drawn
+
+
+def text_sample(areas: dict, chosen: list[str], only: list[str] | None, sample: int,
+                seed: int) -> dict[str, dict]:
+    """Per area, a stratified sample of its text mutants' ids (the whole area when it has fewer)."""
+    drawn: dict[str, dict] = {}
+    for area in chosen:
+        population: dict[str, list[str]] = {}
+        for m in textmut.generate(areas[area].get("text", [])):
+            if _only([m.file], only):
+                population.setdefault(m.file, []).append(m.id)
+        if population:
+            ids = draw(population, sample, seed, f"text:{area}")
+            drawn[area] = {"n": len(ids), "of": sum(len(v) for v in population.values()), "seed": seed,
+                           "names": ids}
+    return drawn
 
 
 def _stats_tests(module_file: str) -> set[str]:
@@ -79,9 +123,11 @@ def _stats_tests(module_file: str) -> set[str]:
 
 
 def run_text(settings: dict, areas: dict, chosen: list[str], workers: int, fresh: bool,
-             only: list[str] | None = None) -> None:
+             only: list[str] | None = None, sampled: set[str] | None = None) -> None:
+    """Run the chosen areas' text mutants (only the ids in `sampled`, when given)."""
     patterns = [p for a in chosen for p in areas[a].get("text", [])]
-    mutants = [m for m in textmut.generate(patterns) if _only([m.file], only)]
+    mutants = [m for m in textmut.generate(patterns) if _only([m.file], only)
+               and (sampled is None or m.id in sampled)]
     if not mutants:
         return
     print(f"== Text mutants in {', '.join(chosen)}: {len(mutants)}", flush=True)
@@ -184,6 +230,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", help="only files matching this glob (repeatable), e.g. 'api/auth.py'")
     parser.add_argument("--mutant", action="append",
                         help="re-run only this Python mutant (mutmut's name; repeatable), e.g. to prove a new test kills it")
+    parser.add_argument("--sample", type=int, metavar="N",
+                        help="per area, a seeded random sample of N Python mutants and N text mutants, "
+                             "stratified over the area's files; the report gives the score with its 95%% interval")
+    parser.add_argument("--seed", type=int, default=0, help="the sample's seed (default 0): the same seed, the same sample")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("ICPMAP_MUTATION_WORKERS", "2")))
     args = parser.parse_args(argv)
     settings, areas = load_areas()
@@ -198,10 +248,18 @@ def main(argv: list[str] | None = None) -> int:
     commit, began = git_commit(), dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
     if not args.report_only:
         STAGE.mkdir(exist_ok=True)
+        py_sample: dict[str, dict] = {}
+        text_drawn: dict[str, dict] = {}
         if not args.no_python:
-            run_python(areas, chosen, args.workers, args.only, args.mutant)
+            py_sample = run_python(areas, chosen, args.workers, args.only, args.mutant, args.sample, args.seed)
         if not args.no_text:
-            run_text(settings, areas, chosen, args.workers, args.fresh, args.only)
+            sampled = None
+            if args.sample:
+                text_drawn = text_sample(areas, chosen, args.only, args.sample, args.seed)
+                sampled = {i for d in text_drawn.values() for i in d["names"]}
+                for a, d in text_drawn.items():
+                    print(f"== text mutants of {a}: sample of {d['n']} of {d['of']} (seed {d['seed']})", flush=True)
+            run_text(settings, areas, chosen, args.workers, args.fresh, args.only, sampled)
         runs = json.loads((STAGE / "runs.json").read_text()) if (STAGE / "runs.json").exists() else {}
         now = {"commit": commit, "date": f"{began}-{dt.datetime.now(dt.UTC):%H:%M} UTC"}
         for a in chosen:
@@ -210,9 +268,13 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_python and areas[a].get("python") and not args.mutant:
                 entry["python"] = {**now, "files": _only(areas[a]["python"], args.only),
                                    "of": len(areas[a]["python"])}
+                if a in py_sample:  # the report scores exactly these mutants
+                    entry["python"]["sample"] = py_sample[a]
             if not args.no_text and areas[a].get("text"):
                 files = sorted({m.file for m in textmut.generate(areas[a]["text"])})
                 entry["text"] = {**now, "files": _only(files, args.only), "of": len(files)}
+                if a in text_drawn and text_drawn[a]["n"] < text_drawn[a]["of"]:
+                    entry["text"]["sample"] = text_drawn[a]
             runs[a] = entry
         (STAGE / "runs.json").write_text(json.dumps(runs, indent=1), encoding="utf-8")
     ok = write_report(areas, minutes=(time.monotonic() - started) / 60)

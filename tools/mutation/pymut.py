@@ -59,8 +59,8 @@ def module_glob(file: str) -> str:
     return "icpmap." + file[: -len(".py")].replace("/", ".") + ".*"
 
 
-def run(area: str, spec: dict, max_children: int, names: list[str] | None = None) -> int:
-    """mutmut over one area's modules with that area's tests, in the area's own copy."""
+def prepare(area: str, spec: dict) -> Path:
+    """The area's staging copy, laid out for mutmut; returns its directory."""
     where = PY_STAGE / area
     stage(where, mutmut_toml(spec), package="src/icpmap")
     # mutmut copies non-Python files once; keep them current (queries, templates, sample data).
@@ -73,7 +73,59 @@ def run(area: str, spec: dict, max_children: int, names: list[str] | None = None
         import shutil
 
         shutil.copytree(where / "src", where / "mutants" / "src", copy_function=shutil.copy2)
-    recheck_survivors(where, names)
+    return where
+
+
+GENERATE = """
+import mutmut_launch  # our operators (prose strings left alone)
+from mutmut.__main__ import (copy_also_copy_files, copy_src_dir, create_mutants, set_mutant_under_test,
+                             setup_source_paths, store_lines_covered_by_tests)
+set_mutant_under_test("mutant_generation")
+copy_src_dir()
+copy_also_copy_files()
+setup_source_paths()
+store_lines_covered_by_tests()
+create_mutants(1)
+"""
+
+
+def population(area: str, spec: dict, files: list[str]) -> dict[str, list[str]]:
+    """Every mutant mutmut makes of these files (package paths), by file: mutmut's generation
+    step alone (no test run), so a sample can be drawn before anything runs."""
+    where = prepare(area, spec)
+    done = subprocess.run([sys.executable, "-c", GENERATE], cwd=where, env=env(where),
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"mutmut could not generate the mutants of {area}:\n{done.stderr[-2000:]}")
+    out: dict[str, list[str]] = {}
+    for file in files:
+        meta = where / "mutants" / "src" / "icpmap" / (file + ".meta")
+        data = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {"exit_code_by_key": {}}
+        out[file] = sorted(data["exit_code_by_key"])
+    return out
+
+
+def pending(area: str, names: list[str]) -> list[str]:
+    """Those of `names` with no verdict yet (a survivor's verdict is forgotten first: see
+    recheck_survivors); the others are not run again."""
+    recheck_survivors(PY_STAGE / area, names)
+    codes: dict[str, int | None] = {}
+    for meta in (PY_STAGE / area / "mutants").glob("src/icpmap/**/*.py.meta"):
+        codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+    return [n for n in names if codes.get(n) is None]
+
+
+def run(area: str, spec: dict, max_children: int, names: list[str] | None = None, exact: bool = False) -> int:
+    """mutmut over one area's modules with that area's tests, in the area's own copy. `names`
+    (globs) narrow it; `exact` names (a sample) are run only when they have no verdict yet."""
+    where = prepare(area, spec)
+    if exact:
+        names = pending(area, names or [])
+        if not names:
+            print("   every sampled mutant already has its verdict", flush=True)
+            return 0
+    else:
+        recheck_survivors(where, names)
     argv = [sys.executable, str(Path(__file__).with_name("mutmut_launch.py")), "run",
             "--max-children", str(max_children), *(names or [])]
     return subprocess.call(argv, cwd=where, env=env(where))

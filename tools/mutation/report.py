@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import json
+import re
 import tomllib
 from pathlib import Path
 
 from . import pymut, textmut
+from .sample import wilson
 from .stage import ROOT, STAGE
 
 ACCEPTED = Path(__file__).with_name("accepted.toml")
@@ -73,8 +75,80 @@ def collect(areas: dict) -> list[dict]:
     return rows
 
 
+COUNTS = ("mutants", "killed", "timeout", "equivalent", "unmeasurable", "accepted", "open")
+
+
+def _in_sample(rows: list[dict], runs: dict) -> list[dict]:
+    """The rows a sampled area is scored on: exactly the mutants its last sample drew."""
+    out = []
+    for r in rows:
+        sample = runs.get(r["area"], {}).get(r["kind"], {}).get("sample")
+        if not sample or r["id"] in set(sample["names"]):
+            out.append(r)
+    return out
+
+
+def _kind_counts(mine: list[dict]) -> dict:
+    return {
+        "mutants": len(mine),
+        "killed": sum(r["status"] in KILLED for r in mine),
+        "timeout": sum(r["status"] in UNDECIDED for r in mine),
+        **{v: sum(r.get("verdict") == v for r in mine) for v in ("equivalent", "unmeasurable", "accepted", "open")},
+    }
+
+
+def committed() -> dict:
+    """The report as committed (docs/mutation.json), with the date it was written."""
+    if not DATA.exists():
+        return {"summary": {}, "survivors": []}
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    if not data.get("written") and DOC.exists():  # reports before the date was kept in the JSON
+        m = re.search(r"^Written (\d{4}-\d\d-\d\d \d\d:\d\d UTC)", DOC.read_text(encoding="utf-8"), re.M)
+        data["written"] = m.group(1) if m else "unknown date"
+    return data
+
+
+def _old_kinds(row: dict) -> dict:
+    """A committed row's counts per kind; a row from before kinds were kept can be split only
+    when all its mutants are of one kind."""
+    if "kinds" in row:
+        return row["kinds"]
+    one = [k for k in ("python", "text") if row.get(k)]
+    if len(one) != 1:
+        return {}
+    return {one[0]: {**{c: row.get(c, 0) for c in COUNTS}, "run": row.get("run", {}).get(one[0], {})}}
+
+
+def area_summary(spec_title: str, kinds: dict) -> dict:
+    """An area's row from its kinds' counts. A sampled kind stands for its whole population:
+    the score is the ratio estimate sum(w*killed) / sum(w*(non-equivalent, decided)), each kind
+    weighted by w = population / sample, with the 95% Wilson interval on the decided mutants."""
+    total = {c: sum(k.get(c, 0) for k in kinds.values()) for c in COUNTS}
+    killed_w = decided_w = decided = 0.0
+    sampled = False
+    for k in kinds.values():
+        denominator = k["mutants"] - k["equivalent"] - k["timeout"] - k["unmeasurable"]
+        sample = k.get("sample")
+        weight = sample["of"] / k["mutants"] if sample and k["mutants"] else 1.0  # measured of the drawn
+        sampled = sampled or bool(sample)
+        killed_w += weight * k["killed"]
+        decided_w += weight * denominator
+        decided += denominator
+    score = killed_w / decided_w if decided_w else None
+    row = {"title": spec_title, **total, "score": None if score is None else round(score, 4),
+           "python": kinds.get("python", {}).get("mutants", 0), "text": kinds.get("text", {}).get("mutants", 0),
+           "run": {k: v["run"] for k, v in kinds.items() if v.get("run")}, "kinds": kinds}
+    if sampled:
+        row["sample"] = {"n": sum(k.get("sample", {}).get("n", k["mutants"]) for k in kinds.values()),
+                         "of": sum(k.get("sample", {}).get("of", k["mutants"]) for k in kinds.values())}
+        if score is not None:
+            row["interval"] = [round(x, 4) for x in wilson(score * decided, decided)]
+    return row
+
+
 def write_report(areas: dict, minutes: float | None = None) -> bool:
-    rows = collect(areas)
+    runs = json.loads((STAGE / "runs.json").read_text()) if (STAGE / "runs.json").exists() else {}
+    rows = _in_sample(collect(areas), runs)
     judged = judgements()
     survivors = [r for r in rows if r["status"] not in KILLED | UNDECIDED]
     diffs: dict[str, str] = {}
@@ -86,40 +160,64 @@ def write_report(areas: dict, minutes: float | None = None) -> bool:
         j = judgement(judged, r["id"])
         r["verdict"] = j["verdict"] if j else "open"
         r["reason"] = j["reason"] if j else ""
-    runs = json.loads((STAGE / "runs.json").read_text()) if (STAGE / "runs.json").exists() else {}
+    old = committed()
     summary: dict[str, dict] = {}
     ok = True
     for name, spec in areas.items():
-        mine = [r for r in rows if r["area"] == name]
-        killed = sum(r["status"] in KILLED for r in mine)
-        equivalent = sum(r.get("verdict") == "equivalent" for r in mine)
-        unmeasurable = sum(r.get("verdict") == "unmeasurable" for r in mine)
-        accepted = sum(r.get("verdict") == "accepted" for r in mine)
-        open_ = sum(r.get("verdict") == "open" for r in mine)
-        undecided = sum(r["status"] in UNDECIDED for r in mine)
-        denominator = len(mine) - equivalent - undecided - unmeasurable
-        score = killed / denominator if denominator else None
+        title = spec.get("title", name)
+        run = runs.get(name, {})
+        here = {k for k in ("python", "text") if run.get(k) or any(r["area"] == name and r["kind"] == k for r in rows)}
+        before = old["summary"].get(name)
+        old_kinds = _old_kinds(before) if before else {}
+        if before and not here and not old_kinds:
+            # measured elsewhere, and its counts cannot be told apart by kind: the row as it was
+            summary[name] = {**before, "title": title, "kept": before.get("kept") or old["written"]}
+            survivors += [r for r in old["survivors"] if r["area"] == name]
+        else:
+            kinds: dict[str, dict] = {}
+            for kind in ("python", "text"):
+                if kind in here:
+                    mine = [r for r in rows if r["area"] == name and r["kind"] == kind]
+                    kinds[kind] = {**_kind_counts(mine), "run": run.get(kind, {})}
+                    if run.get(kind, {}).get("sample"):
+                        kinds[kind]["sample"] = {k: v for k, v in run[kind]["sample"].items() if k != "names"}
+                elif kind in old_kinds:
+                    # not measured here: kept from the committed report, a survivor judged since
+                    # then taking its new verdict (a text id holds a line number: one that no
+                    # longer matches an entry keeps the verdict it had)
+                    kept = [dict(r) for r in old["survivors"] if r["area"] == name and r["kind"] == kind]
+                    for r in kept:
+                        j = judgement(judged, r["id"])
+                        if j:
+                            r["verdict"], r["reason"] = j["verdict"], j["reason"]
+                    survivors += kept
+                    counts = {c: old_kinds[kind].get(c, 0) for c in COUNTS}
+                    counts.update({v: sum(r["verdict"] == v for r in kept)
+                                   for v in ("equivalent", "unmeasurable", "accepted", "open")})
+                    kinds[kind] = {**old_kinds[kind], **counts,
+                                   "kept": old_kinds[kind].get("kept") or old["written"]}
+            summary[name] = area_summary(title, kinds)
+        score = summary[name]["score"]
         ok = ok and (score is None or score >= TARGET)
-        summary[name] = {
-            "title": spec.get("title", name), "mutants": len(mine), "killed": killed, "equivalent": equivalent,
-            "timeout": undecided, "unmeasurable": unmeasurable,
-            "accepted": accepted, "open": open_, "score": None if score is None else round(score, 4),
-            "python": sum(r["kind"] == "python" for r in mine), "text": sum(r["kind"] == "text" for r in mine),
-            "run": runs.get(name, {}),
-        }
-    DATA.write_text(json.dumps({"summary": summary, "survivors": survivors}, indent=1, sort_keys=True) + "\n",
-                    encoding="utf-8")
-    DOC.write_text(_markdown(areas, summary, survivors, minutes), encoding="utf-8")
+    written = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    DATA.write_text(json.dumps({"summary": summary, "survivors": survivors, "written": written}, indent=1,
+                               sort_keys=True) + "\n", encoding="utf-8")
+    DOC.write_text(_markdown(areas, summary, survivors, minutes, written), encoding="utf-8")
     print(DOC.read_text(encoding="utf-8").split("## Survivors")[0])
     return ok
 
 
-def _measured(run: dict) -> str:
-    """Where and on what each kind of mutant was last measured, naming the files when only some were."""
+def _measured(row: dict) -> str:
+    """Where and on what each kind of mutant was last measured, naming the files when only some
+    were; a part kept from an earlier report says so, with that report's date."""
+    if row.get("kept") and "kinds" not in row and row.get("run"):  # a whole row kept as it was
+        return f"kept from the report of {row['kept']}: " + _measured({k: v for k, v in row.items() if k != "kept"})
+    run = row.get("run", {})
     if not run:
         return "not run"
     if "commit" in run:  # an entry written by hand (a stopped run)
         return f"{run['commit']} ({run.get('date', '?')})" + (f"; partial: {run['partial']}" if run.get("partial") else "")
+    kinds = row.get("kinds", {})
     parts = []
     for kind, label in (("python", "Python"), ("text", "text")):
         r = run.get(kind)
@@ -128,12 +226,26 @@ def _measured(run: dict) -> str:
             continue
         files = r["files"]
         which = "all" if len(files) == r["of"] else f"{len(files)} of {r['of']} files ({', '.join(files)})"
+        sample = r.get("sample")
+        if sample:
+            which += f", a sample of {sample['n']} of {sample['of']} mutants (seed {sample['seed']})"
         note = f"; {r['note']}" if r.get("note") else ""  # e.g. a run stopped before its end
-        parts.append(f"{label}: {which} at {r['commit']} ({r['date']}{note})")
+        kept = kinds.get(kind, {}).get("kept")
+        parts.append(f"{label}: " + (f"kept from the report of {kept}: " if kept else "")
+                     + f"{which} at {r['commit']} ({r['date']}{note})")
     return "; ".join(parts)
 
 
-def _markdown(areas: dict, summary: dict, survivors: list[dict], minutes: float | None) -> str:
+def _score(s: dict) -> str:
+    if s["score"] is None:
+        return "–"
+    if not s.get("interval"):
+        return f"{s['score']:.1%}"
+    lo, hi = s["interval"]
+    return f"{s['score']:.1%} (95% CI {lo:.1%}–{hi:.1%})"
+
+
+def _markdown(areas: dict, summary: dict, survivors: list[dict], minutes: float | None, written: str) -> str:
     lines = [
         "# Mutation testing",
         "",
@@ -144,18 +256,23 @@ def _markdown(areas: dict, summary: dict, survivors: list[dict], minutes: float 
         "by our own mutator, `tools/mutation/textmut.py`. Scope: `tools/mutation/areas.toml`.",
         "",
         f"Target: at least {TARGET:.0%} of the non-equivalent mutants of each area killed.",
-        f"Written {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
-        + (f"; this run took {minutes:.0f} min." if minutes else "."),
+        f"Written {written}" + (f"; this run took {minutes:.0f} min." if minutes else "."),
+        "",
+        "An area measured on a sample (`--sample N`: N Python and N text mutants per area, drawn with a seed,",
+        "stratified over its files) says *sample of n of M*; its score is an estimate for all M, given with its",
+        "95% Wilson interval; the target is judged on the estimate. A row (or one kind of its mutants) not",
+        "measured in the run that wrote this page is *kept from the report of* the date it was measured.",
         "",
         "| area | mutants (Python + text) | killed | timeout | equivalent | unmeasurable | accepted | open | score | measured at |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for s in summary.values():
-        score = "–" if s["score"] is None else f"{s['score']:.1%}"
-        when = _measured(s["run"])
-        lines.append(f"| {s['title']} | {s['mutants']} ({s['python']} + {s['text']}) | {s['killed']} | "
+        count = f"{s['mutants']} ({s['python']} + {s['text']})"
+        if s.get("sample"):
+            count += f", sample of {s['sample']['n']} of {s['sample']['of']} mutants"
+        lines.append(f"| {s['title']} | {count} | {s['killed']} | "
                      f"{s['timeout']} | {s['equivalent']} | {s['unmeasurable']} | {s['accepted']} | {s['open']} | "
-                     f"{score} | {when} |")
+                     f"{_score(s)} | {_measured(s)} |")
     lines += ["", "Tests each area runs (its mutation selection, `tools/mutation/areas.toml`; browser tests only for",
               "the text mutants of a page, each test stopped after "
               f"{_settings().get('test_timeout', 0)} s as a timeout):", ""]
