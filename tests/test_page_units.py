@@ -172,6 +172,12 @@ def test_the_summary_line_and_the_time_slider() -> None:
     assert "6 nodes, 5 links" in text
     assert "3 organisations" in text and "1 board" in text and "1 boards" not in text
     assert "0 expected signatures missing" in text and "1 expected links missing" in text
+    mou = g.add_node("Agreement", "MOU", "Zed MOU")
+    g.add_edge("Organisation:A", mou, "not_signed")
+    g.add_edge("Organisation:B", mou, "not_listed")
+    g.add_edge("Organisation:C", mou, "not_signed")
+    text = re.sub(r"\s+", " ", page.render_html(g))
+    assert "7 nodes, 8 links" in text and "3 expected signatures missing" in text
     g.stops = [D - DAY, D, D + DAY]
     data = page.page_data(g)
     assert data["time"] == {"stops": ["2024-05-31", "2024-06-01", "2024-06-02"], "as_at": "2024-06-01",
