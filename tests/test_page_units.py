@@ -172,6 +172,9 @@ def test_the_summary_line_and_the_time_slider() -> None:
     assert "6 nodes, 5 links" in text
     assert "3 organisations" in text and "1 board" in text and "1 boards" not in text
     assert "0 expected signatures missing" in text and "1 expected links missing" in text
+    # the page's data block is the script's input, whole
+    block = re.search(r'<script type="application/json" id="icpmap-data">(.*?)</script>', html, flags=re.S)
+    assert block and json.loads(block.group(1)) == json.loads(json.dumps(page.page_data(g)))
     mou = g.add_node("Agreement", "MOU", "Zed MOU")
     g.add_edge("Organisation:A", mou, "not_signed")
     g.add_edge("Organisation:B", mou, "not_listed")
