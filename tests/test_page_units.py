@@ -60,6 +60,8 @@ def test_physics_settles_then_stops_and_nothing_fetches() -> None:
     assert o["layout"] == {"improvedLayout": False, "randomSeed": 7}
     assert o["interaction"]["multiselect"] is True and o["interaction"]["navigationButtons"] is False
     assert o["interaction"]["keyboard"] is False and o["autoResize"] is True
+    assert o["edges"]["font"] == {"size": 11, "face": "Arial, Helvetica, sans-serif", "align": "middle",
+                                  "strokeWidth": 3}
 
 
 # -- node and edge records ----------------------------------------------------------------------------------
@@ -132,6 +134,9 @@ def test_the_records_given_to_the_page() -> None:
     assert ["since", "2024-06-01"] in edges[0]["info"] and ["role", "core"] in edges[0]["info"]
     assert data["filename"] == "place-e0" and data["title"] == "Zed <place>"
     assert data["time"] is None
+    # links both ways between two nodes are two links (a directed network keeps both)
+    g.add_edge("Place:E0", "Board:B1", "part_of")
+    assert len(page.page_data(g)["edges"]) == 6
 
 
 def test_filters_and_legend_count_what_is_drawn() -> None:
@@ -142,6 +147,9 @@ def test_filters_and_legend_count_what_is_drawn() -> None:
                                 ["MissingLink", "Missing link (expected board kind)", 1]]
     assert [s[0] for s in filters["sectors"]] == ["", "housing", "nhs_trust"]
     assert [s[3] for s in filters["sectors"]] == [1, 1, 1]
+    assert [s[2] for s in filters["sectors"]] == [sector_colour(None), sector_colour("housing"),
+                                                  sector_colour("nhs_trust")]
+    assert sector_colour("housing") != sector_colour(None)
     legend = page._legend(g)
     assert [r["label"] for r in legend["nodes"]] == ["Place", "Board", "Organisation (colour = sector)",
                                                     "Missing link (expected board kind)"]
