@@ -132,6 +132,10 @@ def test_search_filter_focus_and_png(browser, pages):
         assert o.js("() => window.icpmap.network.getSelectedNodes()") == ["Organisation:sefton-council"]
         assert "Sefton Metropolitan Borough Council" in o.js("() => document.getElementById('details').textContent")
         assert len(o.js("(q) => window.icpmap.search(q)", "PCN")) >= 30
+        # a code typed whole (any case) finds that node alone, not every node that holds it
+        place = graph.nodes["Place:E08000014"]
+        assert o.js("(q) => window.icpmap.search(q)", place.code.lower()) == ["Place:E08000014"]
+        assert o.js("() => document.getElementById('search-status').textContent") == "1 match"
         # the UI path: type and submit
         o.page.fill("#search", "Healthwatch Wirral")
         o.page.click("#search-form button[type=submit]")

@@ -112,6 +112,50 @@ def test_compare_mode_colours_an_added_signature_green(browser, page_path):
         o.page.context.close()
 
 
+def test_compare_mode_looks_come_back_after_a_focus_is_cleared(browser, page_path):
+    """Focusing fades everything; clearing it must put compare mode's own looks back, not plain ones."""
+    path, _ = page_path
+    o = open_page(browser, path)
+    try:
+        signed = o.js("(k) => window.icpmap.edgeId(k[0], k[1], k[2])", list(SIGNATURE))
+        o.js("() => window.icpmap.time.setDate('2024-03-31')")
+        assert o.js("() => window.icpmap.time.compare('2024-03-01')") == "2024-03-01"
+        unchanged = o.js("""() => window.icpmap.nodes.getIds().filter(
+            id => window.icpmap.time.presence(id, false) === 'unchanged')""")
+        assert unchanged, "the fixture has nodes present on both dates"
+
+        before = o.js("(ids) => ids.map(id => window.icpmap.nodes.get(id).opacity)", unchanged)
+        assert set(before) == {0.35}  # unchanged on both dates: faded in compare mode
+        assert o.js("(id) => window.icpmap.edges.get(id).color.color", signed) == ADDED_COLOUR
+        o.js("() => window.icpmap.focusNode('Organisation:O-CONT')")
+        o.js("() => window.icpmap.clearFocus()")
+        assert o.js("(ids) => ids.map(id => window.icpmap.nodes.get(id).opacity)", unchanged) == before
+        assert o.js("(id) => window.icpmap.edges.get(id).color.color", signed) == ADDED_COLOUR
+        status = o.js("() => document.getElementById('time-status').textContent")
+        assert status.startswith("since 2024-03-01: ")
+        # compare off: no status line, every node at full opacity
+        assert o.js("() => window.icpmap.time.compare(null)") is None
+        assert o.js("() => document.getElementById('time-status').textContent") == ""
+        assert set(o.js("(ids) => ids.map(id => window.icpmap.nodes.get(id).opacity)", unchanged)) == {1}
+        assert o.attempts == [] and o.problems == []
+    finally:
+        o.page.context.close()
+
+
+def test_edge_id_finds_the_link_of_the_kind_asked(browser, page_path):
+    path, graph = page_path
+    o = open_page(browser, path)
+    try:
+        src, dst, _ = SIGNATURE
+        for kind in ("signed", "not_signed"):
+            expected = [f"e{i}" for i, e in enumerate(graph.edges) if (e.source, e.target, e.kind) == (src, dst, kind)]
+            assert len(expected) == 1
+            assert o.js("(k) => window.icpmap.edgeId(k[0], k[1], k[2])", [src, dst, kind]) == expected[0]
+        assert o.js("(k) => window.icpmap.edgeId(k[0], k[1], 'member_core')", [src, dst]) is None
+    finally:
+        o.page.context.close()
+
+
 def test_a_name_from_an_earlier_date_shows_as_text(browser, page_path):
     path, graph = page_path
     o = open_page(browser, path)

@@ -292,3 +292,20 @@ def test_a_hostile_place_code_is_text_in_the_overview(tmp_path: Path) -> None:
     header, *rows = _cells(timeline)
     assert header[0] == "Place" and len(rows) == 4  # the four milestones the graph can evidence
     assert all(row[0] == "&lt;i data-x=&#34;place&#34;&gt;P&lt;/i&gt;" for row in rows)
+
+
+def test_the_api_reference_shows_each_operation_text_as_text(tmp_path: Path) -> None:
+    """/docs renders the OpenAPI schema's summaries and descriptions: markup in one is shown, never run."""
+    with open_store(tmp_path / "db", engine="ladybug") as store:
+        app = create_app(store, allow_anonymous=True, keys_path=tmp_path / "keys.json", audit=tmp_path / "a.jsonl")
+
+        async def probe() -> dict:
+            return {}
+
+        app.add_api_route("/probe", probe, methods=["GET"], summary=marker("summary", "S"),
+                          description=marker("description", "D"))
+        with TestClient(app, base_url="http://127.0.0.1") as client:
+            page = client.get("/docs")
+    assert page.status_code == 200 and RAW not in page.text
+    assert "<p>&lt;i data-x=&#34;summary&#34;&gt;S&lt;/i&gt;</p>" in page.text
+    assert "<p>&lt;i data-x=&#34;description&#34;&gt;D&lt;/i&gt;</p>" in page.text

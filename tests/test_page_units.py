@@ -62,6 +62,10 @@ def test_physics_settles_then_stops_and_nothing_fetches() -> None:
     assert o["interaction"]["keyboard"] is False and o["autoResize"] is True
     assert o["edges"]["font"] == {"size": 11, "face": "Arial, Helvetica, sans-serif", "align": "middle",
                                   "strokeWidth": 3}
+    # a selected link is drawn 2 px wider: vis-network's option names are case-sensitive, an unknown one is ignored
+    assert o["edges"]["selectionWidth"] == 2
+    assert o["edges"]["arrows"] == {"to": {"enabled": False, "scaleFactor": 0.6}}
+    assert sorted(o["edges"]) == ["arrows", "font", "selectionWidth", "smooth"]
 
 
 # -- node and edge records ----------------------------------------------------------------------------------
