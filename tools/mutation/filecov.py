@@ -4,7 +4,9 @@ that read the file it changed.
 
 Reads are seen by wrapping `open`/`io.open`; the package's in-memory caches (functools
 caches, Jinja template caches) are emptied before each test so a file read by an earlier
-test is read again by the next one that needs it.
+test is read again by the next one that needs it. A fixture set up once for a module or the
+session (a diagram page written once, then opened by each test) reads its files in the first
+test only: what it read is counted for every test that uses it.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 _OUT = os.environ.get("ICPMAP_FILECOV_OUT", "")
 _PKG = Path(os.environ.get("ICPMAP_FILECOV_PKG", ".")).resolve()
 _current: set[str] | None = None
 _reads: dict[str, list[str]] = {}
 _durations: dict[str, float] = {}
+_fixture_reads: dict[int, set[str]] = {}  # id(FixtureDef) -> what its setup read
 _real_open = builtins.open
 
 
@@ -66,9 +71,27 @@ def pytest_runtest_setup(item) -> None:
     item._filecov_start = time.perf_counter()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    global _current
+    outer, mine = _current, set()
+    _current = mine
+    try:
+        yield
+    finally:
+        _current = outer
+        _fixture_reads.setdefault(id(fixturedef), set()).update(mine)
+        if outer is not None:
+            outer.update(mine)
+
+
 def pytest_runtest_teardown(item, nextitem) -> None:
     global _current
     if _current is not None:
+        info = getattr(item, "_fixtureinfo", None)
+        for name in getattr(item, "fixturenames", ()):
+            for fixturedef in (info.name2fixturedefs.get(name, ()) if info else ()):
+                _current |= _fixture_reads.get(id(fixturedef), set())
         _reads[item.nodeid] = sorted(_current)
     _durations[item.nodeid] = time.perf_counter() - getattr(item, "_filecov_start", time.perf_counter())
     _current = None
