@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from icpmap.loaders import intake
+from icpmap.loaders.problems import Problems
 
 
 def _book(path: Path, parts: dict[str, bytes]) -> Path:
@@ -159,3 +160,54 @@ def test_a_part_in_utf16_or_utf32_is_refused_whatever_follows_its_bom(tmp_path: 
         book = _book(tmp_path / "u.xlsx", {"xl/worksheets/sheet1.xml": bom + text.encode(encoding)})
         assert _messages(book) == ["not a readable Excel workbook: part xl/worksheets/sheet1.xml is XML in an "
                                    "encoding other than UTF-8, which Excel never writes"], (encoding, text)
+
+
+@pytest.mark.parametrize("name", ["gone.csv", "gone.xlsx", "gone.geojson"])
+def test_a_file_that_cannot_be_opened_is_named(tmp_path: Path, name: str) -> None:
+    check = {".csv": intake.check_csv, ".xlsx": intake.check_workbook, ".geojson": intake.check_geojson}
+    problems = Problems()
+    check[Path(name).suffix](tmp_path / name, problems)
+    [problem] = problems.items
+    assert (problem.file, problem.row, problem.column, problem.value) == (str(tmp_path / name), None, None, None)
+    assert problem.message == "cannot read the file: No such file or directory"
+
+
+def test_a_csv_no_reader_can_split_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"code,name\nA,B\rC\n")  # a carriage return alone inside an unquoted field
+    [message] = _messages(bad)
+    assert message.startswith("not a readable CSV file: new-line character seen in unquoted field")
+    good = tmp_path / "good.csv"
+    good.write_bytes(b'code,name\r\nA,"B\rC"\r\n')  # quoted, or as a line end: fine
+    assert _messages(good) == []
+
+
+def test_geojson_size_limit_and_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(intake, "MAX_GEOJSON", 20)
+    at = tmp_path / "at.geojson"
+    at.write_bytes(b"\xef\xbb\xbf \r\n\t{\"type\": \"x\"}")  # 20 bytes: a BOM and blanks before the object
+    assert at.stat().st_size == 20
+    assert _messages(at) == []
+    over = tmp_path / "over.geojson"
+    over.write_bytes(b'{"type": "x"}' + b" " * 8)  # 21 bytes
+    assert _messages(over) == [
+        "the boundary file is 0 MB; icpmap reads GeoJSON files of at most 0 MB (download the generalised "
+        "edition, BGC or BUC, which the map simplifies further anyway)"]
+    for junk in (b'[{"type": "x"}]', b"type", b'{"a": "\x00"}', b""):
+        path = tmp_path / "junk.geojson"
+        path.write_bytes(junk)
+        assert _messages(path) == ["not a GeoJSON file: it does not start with a JSON object"], junk
+
+
+@pytest.mark.parametrize("declared", [b"UTF-8", b"utf-8", b"utf8", b"UTF8", b"utf_8", b"Utf-8"])
+def test_a_part_declaring_utf8_in_any_spelling_is_read(tmp_path: Path, declared: bytes) -> None:
+    part = b'<?xml version="1.0" encoding="' + declared + b'" standalone="yes"?>' + _sheet(2)
+    assert _messages(_book(tmp_path / "u.xlsx", {"xl/worksheets/sheet1.xml": part})) == []
+
+
+@pytest.mark.parametrize("declared", [b"ISO-8859-1", b"windows-1252", b"UTF-16"])
+def test_a_part_declaring_another_encoding_is_refused(tmp_path: Path, declared: bytes) -> None:
+    part = b"<?xml version='1.0' encoding='" + declared + b"'?>" + _sheet(1)
+    assert _messages(_book(tmp_path / "o.xlsx", {"xl/styles.xml": part})) == [
+        "not a readable Excel workbook: part xl/styles.xml is XML in an encoding other than UTF-8, which Excel "
+        "never writes"]
