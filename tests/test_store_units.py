@@ -1,0 +1,89 @@
+"""Store details found by mutation testing (tools/mutation, graph/): batch sizes, the read-only
+open of an older store (its schema gaps added once), the user-query pool of a read-only and of a
+writable store, and the plan check's own refusal. Real engines, no mocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from icpmap.graph import StoreError, ladybug_store, open_store
+from icpmap.graph.ladybug_plan import check_plan
+from icpmap.graph.model import NODES, RELS
+
+
+def test_write_batch_runs_in_batches_of_the_size_given(store) -> None:  # type: ignore[no-untyped-def]
+    rows = [{"code": f"O{i}"} for i in range(5)]
+    # each node records the size of the batch that created it
+    store.write_batch("UNWIND $rows AS r CREATE (p:Practice {code: r.code, lat: size($rows) * 1.0})",
+                      rows, batch_size=2)
+    sizes = store.read("MATCH (p:Practice) RETURN p.code AS code, p.lat AS n ORDER BY code").rows
+    assert [tuple(r) for r in sizes] == [("O0", 2.0), ("O1", 2.0), ("O2", 2.0), ("O3", 2.0), ("O4", 1.0)]
+
+
+def _older_store(path: Path) -> None:
+    """A store made by an earlier icpmap: only an Organisation table, with its key alone."""
+    store = open_store(path, engine="ladybug", schema=False)
+    try:
+        store.write("CREATE NODE TABLE Organisation(code STRING, PRIMARY KEY(code))")
+        store.write("CREATE (:Organisation {code: 'A'})")
+    finally:
+        store.close()
+
+
+def test_schema_gaps_name_every_missing_table_and_property(tmp_path: Path) -> None:
+    _older_store(tmp_path / "db")
+    store = open_store(tmp_path / "db", engine="ladybug", schema=False)
+    try:
+        gaps = store.schema_gaps()
+    finally:
+        store.close()
+    organisation = [f"Organisation.{p.name}" for p in NODES["Organisation"].props if p.name != "code"]
+    assert organisation == ["Organisation.name", "Organisation.sector", "Organisation.statutory"][: len(organisation)]
+    tables = [t for t in (*NODES, *RELS) if t != "Organisation"]
+    assert sorted(gaps) == sorted(organisation + tables)
+    assert "Organisation" not in gaps and "Organisation.code" not in gaps
+
+
+def test_a_read_only_open_of_an_older_store_adds_its_gaps_once_then_reads(tmp_path: Path) -> None:
+    _older_store(tmp_path / "db")
+    store = open_store(tmp_path / "db", engine="ladybug", read_only=True)
+    try:
+        assert store.read_only
+        assert store.schema_gaps() == []
+        assert store.read("MATCH (o:Organisation) RETURN o.code, o.name").rows == [["A", None]]
+    finally:
+        store.close()
+
+
+def test_user_queries_on_a_read_only_store_run_in_one_worker_on_the_store_itself(tmp_path: Path) -> None:
+    writer = open_store(tmp_path / "db", engine="ladybug")
+    writer.write("CREATE (:Organisation {code: 'A', name: 'Alpha'})")
+    writer.close()
+    store = open_store(tmp_path / "db", engine="ladybug", read_only=True)
+    try:
+        assert store.user_query("MATCH (o:Organisation) RETURN o.name AS name").rows == [["Alpha"]]
+        assert store.query_pool().size == 1
+    finally:
+        store.close()
+
+
+def test_user_queries_on_a_writable_store_see_each_committed_write(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "db", engine="ladybug")
+    try:
+        assert store.query_pool().size == ladybug_store.QUERY_WORKERS
+        count = "MATCH (o:Organisation) RETURN count(o) AS n"
+        assert store.user_query(count).rows == [[0]]
+        store.write("CREATE (:Organisation {code: 'A'})")
+        assert store.user_query(count).rows == [[1]]  # a new snapshot, not the old one
+        store.write("CREATE (:Organisation {code: 'B'})")
+        assert store.user_query(count).rows == [[2]]
+    finally:
+        store.close()
+
+
+def test_a_plan_with_no_operators_is_refused_with_its_reason() -> None:
+    with pytest.raises(StoreError) as refused:
+        check_plan("")
+    assert str(refused.value) == "The engine gave no plan for this query, so it cannot be checked; it was not run."
