@@ -87,3 +87,43 @@ def test_a_plan_with_no_operators_is_refused_with_its_reason() -> None:
     with pytest.raises(StoreError) as refused:
         check_plan("")
     assert str(refused.value) == "The engine gave no plan for this query, so it cannot be checked; it was not run."
+
+
+def test_recover_without_a_saved_store_touches_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    db.write_bytes(b"now")
+    (tmp_path / "db.wal").write_bytes(b"log")
+    assert ladybug_store.recover(str(db)) is False
+    assert (db.read_bytes(), (tmp_path / "db.wal").read_bytes()) == (b"now", b"log")
+
+
+@pytest.mark.parametrize("saved_log", [True, False])
+def test_recover_puts_the_saved_store_back_and_drops_the_killed_commit_s_files(tmp_path: Path,
+                                                                                saved_log: bool) -> None:
+    db = tmp_path / "db"
+    db.write_bytes(b"half-committed")
+    for suffix in ladybug_store.LADYBUG_SIDECARS:  # the killed commit's log, shadow file, locks
+        (tmp_path / f"db{suffix}").write_bytes(b"junk")
+    undo = tmp_path / f"db{ladybug_store.UNDO_SUFFIX}"
+    undo.write_bytes(b"committed before")
+    if saved_log:
+        (tmp_path / f"db{ladybug_store.UNDO_SUFFIX}.wal").write_bytes(b"its log")
+    assert ladybug_store.recover(str(db)) is True
+    assert db.read_bytes() == b"committed before"
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == (["db", "db.wal"] if saved_log else ["db"])
+    if saved_log:
+        assert (tmp_path / "db.wal").read_bytes() == b"its log"
+
+
+def test_the_saved_store_is_a_private_copy_of_file_and_log_and_dropping_it_leaves_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    db.write_bytes(b"data")
+    (tmp_path / "db.wal").write_bytes(b"log")
+    ladybug_store._save_undo(str(db))
+    undo = tmp_path / f"db{ladybug_store.UNDO_SUFFIX}"
+    assert (undo.read_bytes(), Path(f"{undo}.wal").read_bytes()) == (b"data", b"log")
+    assert undo.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["db", "db.wal", undo.name, undo.name + ".wal"])
+    ladybug_store._drop_undo(str(db))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db", "db.wal"]
