@@ -294,6 +294,20 @@ def test_link_rows_are_upserted_by_identity(base: Store, tmp_path: Path) -> None
     assert base.counts()["MEMBER_OF"] == 3
 
 
+def test_an_upsert_changes_only_the_row_of_its_identity(base: Store, tmp_path: Path) -> None:
+    """Two memberships of one organisation on one board, told apart by `from`: a later file that
+    ends one of them leaves the other as it was (found by mutation testing: the update's `from`
+    condition dropped went unnoticed)."""
+    head = "organisation_code,board_code,role,from,to\n"
+    load_paths(base, [write(tmp_path / "a", {"memberships.csv": head + "LCC,HWB-L,core,2013-04-01,2019-03-31\n"
+                                                                  "LCC,HWB-L,wider,2019-04-01,\n"})])
+    report = load_paths(base, [write(tmp_path / "b", {"memberships.csv": head + "LCC,HWB-L,wider,2019-04-01,2024-03-31\n"})])
+    assert report.table("MEMBER_OF (Organisation->Board)").updated == 1
+    got = sorted(rows(base, "MATCH (:Organisation {code: 'LCC'})-[m:MEMBER_OF]->(:Board {code: 'HWB-L'}) "
+                            "RETURN m.from, m.to, m.role"))
+    assert got == [[dt.date(2013, 4, 1), dt.date(2019, 3, 31), "core"], [dt.date(2019, 4, 1), dt.date(2024, 3, 31), "wider"]]
+
+
 # -- several inputs, any order --------------------------------------------------------------
 
 
