@@ -127,3 +127,43 @@ def test_the_saved_store_is_a_private_copy_of_file_and_log_and_dropping_it_leave
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["db", "db.wal", undo.name, undo.name + ".wal"])
     ladybug_store._drop_undo(str(db))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db", "db.wal"]
+
+
+def test_old_snapshots_of_a_writable_store_are_removed_once_no_query_uses_them(tmp_path: Path) -> None:
+    from icpmap.graph import snapshot
+
+    store = open_store(tmp_path / "db", engine="ladybug")
+    try:
+        root = snapshot.folder(str(store.location))
+        for i in range(3):
+            store.write("CREATE (:Organisation {code: $code})", {"code": f"C{i}"})
+            assert store.user_query("MATCH (o:Organisation) RETURN count(o) AS n").rows == [[i + 1]]
+            assert len(list(root.iterdir())) == 1  # the latest only: the earlier ones are gone
+    finally:
+        store.close()
+
+
+def test_a_copy_saves_the_committed_store_once_and_its_commit_drops_the_copy(tmp_path: Path) -> None:
+    import pandas as pd
+
+    store = open_store(tmp_path / "db", engine="ladybug")
+    undo = Path(str(store.location) + ladybug_store.UNDO_SUFFIX)
+    saved: list[tuple[bool, int]] = []
+
+    def org(code: str) -> pd.DataFrame:
+        return pd.DataFrame({"code": [code], "name": ["x"], "sector": ["voluntary"], "statutory": [True]})
+
+    def work(tx) -> None:  # type: ignore[no-untyped-def]
+        tx.copy_frame("Organisation", org("A"))  # COPY rows reach the log only at the checkpoint
+        saved.append((undo.exists(), undo.stat().st_mtime_ns if undo.exists() else 0))
+        tx.copy_frame("Organisation", org("B"))
+        saved.append((undo.exists(), undo.stat().st_mtime_ns if undo.exists() else 0))
+
+    try:
+        store.execute_write(work)
+        assert [s[0] for s in saved] == [True, True]
+        assert saved[0][1] == saved[1][1]  # saved once, before the first copy
+        assert not undo.exists()
+        assert store.read("MATCH (o:Organisation) RETURN o.code ORDER BY o.code").rows == [["A"], ["B"]]
+    finally:
+        store.close()
