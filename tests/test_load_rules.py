@@ -268,6 +268,18 @@ def test_incoming_references(base: Store, tmp_path: Path) -> None:
     assert rows(base, "MATCH (c:Commissioning) RETURN c.value_gbp") == [[1000000.0]]
 
 
+def test_an_incoming_set_is_replaced_for_the_rows_in_the_file_only(base: Store, tmp_path: Path) -> None:
+    """A commissioning row states its partners (the set of incoming CONTRIBUTES_TO): a later file
+    that restates one row's set leaves every other row's set alone (found by mutation testing:
+    fetching the existing set for any end, not the file's, went unnoticed)."""
+    head = "code,name,kind,place_code,value_gbp,partner_codes\n"
+    load_paths(base, [write(tmp_path / "a", {"commissioning.csv": head + "C1,BCF,pooled_budget,E08000012,1,99A;LCC\n"
+                                                                      "C2,IBCF,pooled_budget,E08000012,2,LCC\n"})])
+    load_paths(base, [write(tmp_path / "b", {"commissioning.csv": head + "C1,BCF,pooled_budget,E08000012,1,99A\n"})])
+    got = sorted(rows(base, "MATCH (o:Organisation)-[:CONTRIBUTES_TO]->(c:Commissioning) RETURN c.code, o.code"))
+    assert got == [["C1", "99A"], ["C2", "LCC"]]
+
+
 def test_membership_history(base: Store, tmp_path: Path) -> None:
     first = {
         "pcns.csv": "code,name\nU1,PCN One\nU2,PCN Two\n",

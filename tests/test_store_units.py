@@ -167,3 +167,18 @@ def test_a_copy_saves_the_committed_store_once_and_its_commit_drops_the_copy(tmp
         assert store.read("MATCH (o:Organisation) RETURN o.code ORDER BY o.code").rows == [["A"], ["B"]]
     finally:
         store.close()
+
+
+def test_reads_with_a_time_limit_run(tmp_path: Path) -> None:
+    """A time limit is handed to the engine in milliseconds (the limit being hit is the user-query
+    tests' business: on a loaded machine the engine takes a minute to interrupt)."""
+    store = open_store(tmp_path / "db", engine="ladybug")
+    try:
+        store.write("CREATE (:Organisation {code: 'A'})")
+        assert store.read("MATCH (o:Organisation) RETURN o.code", timeout=5).rows == [["A"]]
+        with store.reading() as view:
+            assert view.read("MATCH (o:Organisation) RETURN count(o)", timeout=0.5).rows == [[1]]
+            assert view.read("MATCH (o:Organisation) RETURN count(o)").rows == [[1]]
+        assert store.read("MATCH (o:Organisation) RETURN count(o)").rows == [[1]]
+    finally:
+        store.close()
