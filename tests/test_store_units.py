@@ -182,3 +182,18 @@ def test_reads_with_a_time_limit_run(tmp_path: Path) -> None:
         assert store.read("MATCH (o:Organisation) RETURN count(o)").rows == [[1]]
     finally:
         store.close()
+
+
+def test_a_read_transaction_goes_on_after_a_failing_statement_and_caps_rows(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "db", engine="ladybug")
+    try:
+        store.write("CREATE (:Organisation {code: 'A'}), (:Organisation {code: 'B'})")
+        with store.reading() as view:
+            capped = view.read("MATCH (o:Organisation) RETURN o.code ORDER BY o.code", max_rows=1)
+            assert (capped.rows, capped.truncated) == ([["A"]], True)
+            with pytest.raises(StoreError):
+                view.read("MATCH (o:NoSuchLabel) RETURN o")
+            # the caller may go on (a fallback query) in a new read transaction
+            assert view.read("MATCH (o:Organisation) RETURN count(o)").rows == [[2]]
+    finally:
+        store.close()
