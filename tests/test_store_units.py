@@ -197,3 +197,23 @@ def test_a_read_transaction_goes_on_after_a_failing_statement_and_caps_rows(tmp_
             assert view.read("MATCH (o:Organisation) RETURN count(o)").rows == [[2]]
     finally:
         store.close()
+
+
+def test_the_lock_beside_the_store_is_shared_by_readers_and_named_as_erasure_expects(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from .conftest import child_env
+
+    db = tmp_path / "db"
+    open_store(db, engine="ladybug").close()
+    store = open_store(db, engine="ladybug", read_only=True)
+    try:
+        assert Path(f"{db}.icpmap-lock").exists()  # safety/erasure.py removes it by this name
+        code = (f"from icpmap.graph import open_store\ns = open_store({str(db)!r}, read_only=True)\n"
+                "print('READ', s.read('MATCH (o:Organisation) RETURN count(o)').rows)\ns.close()\n")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                             env=child_env("ladybug"))
+        assert "READ [[0]]" in out.stdout, out.stderr[-2000:]  # a second reader is let in
+    finally:
+        store.close()
