@@ -217,3 +217,26 @@ def test_the_lock_beside_the_store_is_shared_by_readers_and_named_as_erasure_exp
         assert "READ [[0]]" in out.stdout, out.stderr[-2000:]  # a second reader is let in
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_opening_a_store_a_killed_load_left_puts_the_saved_store_back(tmp_path: Path, read_only: bool) -> None:
+    import shutil
+
+    db = tmp_path / "db"
+    store = open_store(db, engine="ladybug")
+    store.write("CREATE (:Organisation {code: 'A'})")
+    store.close()
+    saved = tmp_path / "saved"
+    shutil.copy(db, saved)  # the committed store, as a load saves it before its first COPY
+    store = open_store(db, engine="ladybug")
+    store.write("CREATE (:Organisation {code: 'B'})")  # the load that was killed while committing
+    store.close()
+    undo = Path(f"{db}{ladybug_store.UNDO_SUFFIX}")
+    saved.rename(undo)  # the copy it left
+    store = open_store(db, engine="ladybug", read_only=read_only)
+    try:
+        assert store.read("MATCH (o:Organisation) RETURN o.code").rows == [["A"]]
+        assert not undo.exists()
+    finally:
+        store.close()
