@@ -49,12 +49,19 @@ class Result:
         return self.rows[0][0] if self.rows else None
 
 
+_PLAIN = (str, bool, int, float, dt.date, type(None))
+
+
 def plain(value: Any) -> Any:
     """Convert an engine value to plain Python (the engines disagree on these)."""
-    if value is None or isinstance(value, (str, bool, int, float, dt.date)):
+    if isinstance(value, _PLAIN):
         return value
+    if type(value) is list:  # a collected list: its plain items as they are, without a call each
+        return [v if isinstance(v, _PLAIN) else plain(v) for v in value]
     if isinstance(value, decimal.Decimal):  # Ladybug returns integer sums as Decimal
         return int(value) if value == value.to_integral_value() else float(value)
+    if hasattr(type(value), "to_native"):  # neo4j.time.Date / DateTime, asked of the class: a Date's
+        return value.to_native()  # own attribute lookup builds a dict per miss (a third of a read)
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items() if not str(k).startswith("_")}
     if hasattr(value, "months") and hasattr(value, "iso_format"):  # neo4j.time.Duration (a tuple)
@@ -65,9 +72,6 @@ def plain(value: Any) -> Any:
         return {"nodes": [plain(n) for n in value.nodes], "rels": [plain(r) for r in value.relationships]}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
-    to_native = getattr(value, "to_native", None)  # neo4j.time.Date / DateTime
-    if callable(to_native):
-        return to_native()
     items = getattr(value, "items", None)  # neo4j Node / Relationship
     if callable(items):
         return {k: plain(v) for k, v in items()}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pandas as pd
 
 from .problems import Problems
 from .read import RawTable
@@ -38,9 +37,10 @@ def check_table(raw: RawTable, problems: Problems) -> None:
         codes, uniques = raw.coded(name)
         if not len(uniques):
             continue
-        bad = pd.Series(uniques, dtype=object).astype(str).str.contains(CONTROL, regex=True).to_numpy()
-        if not bad.any():
+        texts = [u if type(u) is str else str(u) for u in np.asarray(uniques, dtype=object).tolist()]
+        if CONTROL.search("\n".join(texts)) is None:  # one pass over them all (a line feed is allowed)
             continue
+        bad = np.array([CONTROL.search(t) is not None for t in texts], dtype=bool)
         rows = np.flatnonzero(np.isin(codes, np.flatnonzero(bad)))
         values = [str(uniques[codes[r]]) for r in rows]
         problems.add_rows(raw.display, raw.lines[rows].tolist(), str(name), values,

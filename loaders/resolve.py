@@ -57,7 +57,8 @@ def existing_keys(tx: Tx, label: str, keys: Iterable[str]) -> set[str]:
     keys = list(keys)
     if len(keys) >= SCAN_KEYS and hasattr(tx, "fetch_frame"):  # e.g. the practices and areas of a registrations file
         stored = fetch(tx, f"MATCH (n:{q(label)}) RETURN n.{q(node.key)} AS k", {}, ["k"])["k"]
-        return set(pd.Index(np.asarray(keys, dtype=object)).intersection(pd.Index(stored.to_numpy(dtype=object))))
+        found = pd.Index(np.asarray(keys, dtype=object)).intersection(pd.Index(stored.to_numpy(dtype=object)))
+        return set(found.to_numpy(dtype=object).tolist())  # not the Index itself: it boxes each value
     cypher = f"UNWIND $keys AS k MATCH (n:{q(label)} {{{q(node.key)}: k}}) RETURN n.{q(node.key)} AS k"
     return set(fetch_by_keys(tx, cypher, keys, ["k"])["k"])
 
@@ -91,7 +92,7 @@ def resolve(tx: Tx, plan: Plan, problems: Problems) -> list[RelSet]:
                 loaded = in_load.get(label)
                 missing = values if loaded is None else values.difference(loaded)
                 if len(missing):
-                    wanted.setdefault(label, set()).update(missing)
+                    wanted.setdefault(label, set()).update(missing.to_numpy(dtype=object).tolist())
     in_store = {label: existing_keys(tx, label, sorted(keys)) for label, keys in wanted.items()}
 
     def known(label: str, values: pd.Series) -> np.ndarray:

@@ -65,6 +65,9 @@ def area_footprints(tx: Tx) -> pd.DataFrame:
 
 def _smallest(frame: pd.DataFrame, column: str) -> pd.Series:
     """Per area, the smallest value of `column` (a sort: grouping strings is far slower)."""
+    areas = frame["area"].to_numpy(dtype=object)
+    if not pd.Index(areas).has_duplicates:  # one value per area (the usual case): nothing to choose
+        return pd.Series(frame[column].to_numpy(dtype=object), index=pd.Index(areas, dtype=object))
     first = frame.sort_values(["area", column], kind="stable").drop_duplicates("area")
     return pd.Series(first[column].to_numpy(dtype=object), index=pd.Index(first["area"].to_numpy(dtype=object)))
 

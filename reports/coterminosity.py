@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import weakref
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
+
+from .. import cypher
 from ..graph.store import Result, StoreError
-from .base import COMMON, Context, Option, Report, ReportError, count, sorted_list
+from .base import COMMON, Context, Option, Report, ReportError, cache_key, count, sorted_list
 
 PCN_COLUMNS = (
     "pcn_code", "pcn_name", "main_footprint", "share", "footprints", "coterminous", "main_count", "total", "unknown",
@@ -69,18 +74,103 @@ def has_registrations(ctx: Context) -> bool:
 
 
 PATIENT_QUERIES = ("report-coterminosity-patients", "report-coterminosity-patients-live")
+# What `report-coterminosity-patients` returns, in two parts: each practice's totals (no as-at
+# date, so a report over several dates reads them once) and the practices each PCN counts then.
+KEPT_PARTS = ("report-practice-patients", "report-pcn-practices")
 
 
 def patients(ctx: Context, level: str) -> Result:
     """Patients per PCN and footprint: from the totals the loader keeps (loaders/totals.py), or
     computed from every registration in a store written before they were kept."""
     try:
-        kept = ctx.query(PATIENT_QUERIES[0])  # both levels in one run: a diagram asks for both
+        kept = kept_patients(ctx)  # both levels in one run: a diagram asks for both
     except StoreError:  # an embedded store opened read-only, from before the totals: no such table
         kept = None
     if kept is not None and (kept.rows or totals_kept(ctx)):  # rows: the totals are there
         return at_level(kept, level)
     return ctx.query(PATIENT_QUERIES[1], level=level)
+
+
+def share_totals(ctx: Context) -> None:
+    """Read each practice's totals into the run's cache, for a report that runs coterminosity at
+    several as-at dates (progress): each date then adds them up (`kept_patients`) instead of the
+    engine expanding every total again."""
+    try:
+        ctx.query(KEPT_PARTS[0])
+    except StoreError:  # an embedded store opened read-only, from before the totals: no such table
+        pass
+
+
+def kept_patients(ctx: Context) -> Result:
+    """`report-coterminosity-patients`' rows (level, pcn_code, footprint, patients, in that order).
+    When the practices' totals are in the run's cache (`share_totals`), added up here from the two
+    parts (KEPT_PARTS) and left in the cache under that query's key (a diagram reads them from
+    there: visualise/derived.py); else that one query (one date: the engine adds them up faster)."""
+    q = cypher.get(PATIENT_QUERIES[0])
+    key = cache_key(PATIENT_QUERIES[0], q.bind({"place": ctx.place, "ics": ctx.ics, "as_at": ctx.as_at}))
+    if cache_key(KEPT_PARTS[0], cypher.get(KEPT_PARTS[0]).bind({})) not in ctx.cache:
+        return ctx.query(PATIENT_QUERIES[0])
+    if key not in ctx.cache:
+        flat = _flat_totals(ctx.query(KEPT_PARTS[0]))
+        pairs = {(r[0], r[1]) for r in ctx.query(KEPT_PARTS[1]).rows if r[1] in flat.at}
+        ctx.cache[key] = Result(list(q.columns), flat.add_up(sorted(pairs)))
+    return ctx.cache[key]
+
+
+class _FlatTotals:
+    """The practices' totals (report-practice-patients) as arrays, for adding them up per PCN."""
+
+    def __init__(self, rows: list[list[Any]]) -> None:
+
+        self.at = {r[0]: i for i, r in enumerate(rows)}  # practice code -> its row
+        self.size = np.array([len(r[1] or ()) for r in rows], dtype=np.int64)
+        self.start = np.cumsum(self.size) - self.size
+        chain = itertools.chain.from_iterable
+        # codes in sorted order, so sorting codes sorts the rows as the query's ORDER BY would
+        self.level, self.levels = _codes(list(chain(r[1] or () for r in rows)))
+        self.footprint, self.footprints = _codes(list(chain(r[2] or () for r in rows)))
+        self.patients = np.array([n or 0 for n in chain(r[3] or () for r in rows)], dtype=np.int64)
+
+    def add_up(self, pairs: list[tuple[str, str]]) -> list[list[Any]]:
+        """Per (level, PCN, footprint), the patients of the PCN's practices in `pairs` (pcn, practice):
+        rows with patients, sorted."""
+        if not pairs:
+            return []
+        practice = np.array([self.at[p] for _, p in pairs], dtype=np.int64)
+        pcn, pcns = _codes([c for c, _ in pairs])
+        size = self.size[practice]
+        entry = np.repeat(self.start[practice] - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
+        width = len(self.footprints)
+        key = (self.level[entry] * len(pcns) + np.repeat(pcn, size)) * width + self.footprint[entry]
+        keys, inverse = np.unique(key, return_inverse=True)
+        sums = np.bincount(inverse.ravel(), weights=self.patients[entry], minlength=len(keys))
+        keep = sums > 0
+        keys, sums = keys[keep], np.rint(sums[keep]).astype(np.int64)
+        return [list(row) for row in zip(
+            self.levels[keys // (width * len(pcns))].tolist(), pcns[(keys // width) % len(pcns)].tolist(),
+            self.footprints[keys % width].tolist(), sums.tolist())]
+
+
+def _codes(values: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's code and the distinct values, codes in sorted order (a blank last, as
+    ORDER BY puts nulls)."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(np.array(values, dtype=object), sort=True, use_na_sentinel=False)
+    return codes, np.array([None if isinstance(u, float) and u != u else u for u in uniques], dtype=object)
+
+
+_FLAT: tuple[Any, _FlatTotals] | None = None  # (a weak reference to the Result, its arrays)
+
+
+def _flat_totals(totals: Result) -> _FlatTotals:
+    """The arrays of one Result of report-practice-patients, made once (a report over several dates
+    takes the same Result from its cache for each)."""
+    global _FLAT
+    made = _FLAT  # one read of the slot: another thread may replace it meanwhile
+    if made is None or made[0]() is not totals:
+        made = _FLAT = (weakref.ref(totals), _FlatTotals(totals.rows))
+    return made[1]
 
 
 def at_level(kept: Result, level: str) -> Result:
@@ -123,7 +213,7 @@ COTERMINOSITY = Report(
     "Each PCN's share in its main footprint (Place or neighbourhood), or each neighbourhood's leading PCNs.",
     PCN_COLUMNS,
     (
-        "report-coterminosity-pcns", "report-coterminosity-patients", "report-coterminosity-patients-live",
+        "report-coterminosity-pcns", "report-coterminosity-patients", *KEPT_PARTS, "report-coterminosity-patients-live",
         "report-coterminosity-practices", "report-coterminosity-neighbourhoods", "report-has-registrations",
         "report-patient-totals",
     ),

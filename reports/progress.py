@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from .base import ICS, PLACE, Context, Option, Report, ReportError, count
+from .coterminosity import share_totals
 
 COLUMNS = (
     "place_code", "place_name", "period", "as_at", "partners", "sectors", "expected_signatures", "signed",
@@ -55,7 +56,10 @@ def build(ctx: Context) -> tuple[tuple[str, ...], list[list[Any]]]:
         raise ReportError(f"--from ({since.isoformat()}) is after --to ({until.isoformat()}).")
     ctx.options.update(from_date=since, to_date=until, every=every)
     rows = []
-    for label, day in periods(since, until, every):
+    dates = periods(since, until, every)
+    if len(dates) > 1:
+        share_totals(ctx)  # coterminosity at each date adds up the practices' totals read once
+    for label, day in dates:
 
         def report(name: str, day: dt.date = day) -> list[dict[str, Any]]:
             result = run_report(ctx.store, name, place=ctx.place, ics=ctx.ics, as_at=day, settings=ctx.settings,
@@ -100,7 +104,7 @@ PROGRESS = Report(
     "met / partial / not met, and the share of its PCNs that are coterminous, each as at the period's end.",
     COLUMNS,
     ("report-breadth", "report-unsigned", "report-agreement-signatures", "report-assurance-facts",
-     "report-coterminosity-patients", "report-place-pcns"),
+     "report-coterminosity-patients", "report-practice-patients", "report-pcn-practices", "report-place-pcns"),
     build,
     options=(PLACE, ICS, EVERY_OPTION, FROM, TO),
 )

@@ -6,6 +6,7 @@ Each check runs in a fresh child process (this test process has imported everyth
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -101,3 +102,50 @@ def test_a_command_imports_its_own_module_only():
             "with redirect_stdout(io.StringIO()): app(['queries'], standalone_mode=False)\n"
             "print(json.dumps(sorted(m for m in sys.modules if m.startswith('icpmap.cli.'))))")
     assert _child(code) == ["icpmap.cli.app", "icpmap.cli.output", "icpmap.cli.store_cmds"]
+
+
+# -- the exit: `main` ends the process at once (os._exit) once its output is out -----------------
+
+MAIN = """
+import atexit, sys, threading, time
+from icpmap.cli import main
+{before}
+sys.argv = ["icpmap", *{args!r}]
+main()
+"""
+
+
+def _main(args: list[str], before: str = "") -> subprocess.CompletedProcess:
+    code = MAIN.format(args=args, before=before)
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a user's shell has it
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120,
+                          env=buffered)
+
+
+def test_the_exit_keeps_every_byte_of_the_output_and_the_exit_code(tmp_path):
+    """Through a pipe (block-buffered), what a command prints arrives whole, as with Python's own
+    exit: a listing printed by Rich, and Markdown printed in one `print` that stays in the buffer."""
+    for args in (["queries"], ["schema", "--markdown"]):
+        code = f"from icpmap.cli import app; app({args!r}, prog_name='icpmap')"  # exits through sys.exit
+        expected = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                  timeout=120)
+        done = _main(args)
+        assert done.returncode == 0, done.stderr
+        assert len(done.stdout) > 4096 and done.stdout == expected.stdout, args
+    refused = _main(["--db", str(tmp_path / "store"), "load", str(tmp_path / "missing.csv")])
+    assert refused.returncode == 1
+    assert "Nothing was loaded" in refused.stderr and "no such file" in refused.stderr
+    wrong = _main(["no-such-command"])
+    assert wrong.returncode == 2 and "no-such-command" in wrong.stderr
+
+
+def test_the_exit_runs_exit_handlers_and_waits_for_running_threads():
+    """What a normal exit does still happens: atexit handlers run (temporary folders, worker
+    processes), and a thread still at work is waited for (then the exit is the normal one)."""
+    handler = "atexit.register(lambda: print('handler ran', flush=True))"
+    done = _main(["--version"], before=handler)
+    assert done.returncode == 0 and done.stdout.rstrip().endswith("handler ran"), done.stdout
+    worker = ("def work():\n    time.sleep(0.5)\n    print('thread finished', flush=True)\n"
+              "threading.Thread(target=work).start()")
+    done = _main(["--version"], before=worker)
+    assert done.returncode == 0 and "thread finished" in done.stdout, done.stdout

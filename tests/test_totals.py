@@ -17,7 +17,9 @@ from icpmap import cypher
 from icpmap.graph import Store
 from icpmap.loaders import load_paths
 from icpmap.reports import run_report
-from icpmap.reports.coterminosity import at_level
+from icpmap.reports.base import Context, cache_key
+from icpmap.reports.coterminosity import at_level, kept_patients, share_totals
+from icpmap.reports.settings import ReportSettings
 from icpmap.sample import SAMPLE_DIR
 
 AS_ATS = (dt.date(2025, 1, 1), dt.date(2019, 1, 1))
@@ -38,6 +40,12 @@ def assert_totals_agree(store: Store) -> None:
                 kept = at_level(store.read(both.text, both.bind(params)), level).rows  # both levels in one run
                 live = _rows(store, "report-coterminosity-patients-live", level=level, **params)
                 assert kept == live, (level, place, as_at)
+                # a report over several dates adds up each practice's totals instead: the same rows
+                ctx = Context(store, ReportSettings(), place, as_at)
+                share_totals(ctx)
+                added = kept_patients(ctx)
+                assert added.rows == store.read(both.text, both.bind(params)).rows, (place, as_at)
+                assert ctx.cache[cache_key("report-coterminosity-patients", both.bind(params))] is added
 
 
 def _edit(folder: Path, name: str, change) -> None:
