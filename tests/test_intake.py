@@ -211,3 +211,27 @@ def test_a_part_declaring_another_encoding_is_refused(tmp_path: Path, declared: 
     assert _messages(_book(tmp_path / "o.xlsx", {"xl/styles.xml": part})) == [
         "not a readable Excel workbook: part xl/styles.xml is XML in an encoding other than UTF-8, which Excel "
         "never writes"]
+
+
+def test_csv_head_decoded_forgivingly_and_cut_at_its_last_line_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(intake, "CSV_HEAD", 16)
+    cut_letter = tmp_path / "cut.csv"
+    cut_letter.write_bytes("code,name\nA,Bé\nC,D\n".encode())  # the head's 16 bytes end inside "é"
+    assert _messages(cut_letter) == []
+    second = tmp_path / "second.csv"
+    second.write_bytes(b"code\nA,B\rC\nDDDD,EEEE\n")  # the bad record lies within the head's whole lines
+    assert _messages(second)[0].startswith("not a readable CSV file: new-line character seen in unquoted field")
+    monkeypatch.setattr(intake, "CSV_HEAD", 65_536)
+    short = tmp_path / "short.csv"
+    short.write_bytes(b"code,name\nA,B\rC")  # a whole file shorter than the head: its last line is read too
+    assert _messages(short)[0].startswith("not a readable CSV file: new-line character seen in unquoted field")
+
+
+def test_size_messages_give_megabytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(intake, "MAX_GEOJSON", 2 * 1024 * 1024)
+    big = tmp_path / "big.geojson"
+    big.write_bytes(b"{" + b" " * (3 * 1024 * 1024))
+    assert _messages(big)[0].startswith("the boundary file is 3 MB; icpmap reads GeoJSON files of at most 2 MB (")
+    monkeypatch.setattr(intake, "MAX_UNCOMPRESSED", 3 * 1024 * 1024)
+    book = _book(tmp_path / "big.xlsx", {"xl/a.bin": b"\x00" * (3 * 1024 * 1024 + 1)})
+    assert _messages(book) == ["the workbook expands to more than 3 MB when unzipped; save big tables as CSV files"]

@@ -82,3 +82,15 @@ def test_an_error_outside_the_workbook_reader_is_not_disguised(store: Store, tmp
     shutil.copy(SAMPLE_DIR / "organisations.csv", tmp_path / "organisations.csv")
     with pytest.raises(RuntimeError, match="not a workbook's fault"):
         intake.load(store, [tmp_path])
+
+
+def test_the_ics_scope_is_passed_on(store: Store, tmp_path: Path) -> None:
+    from icpmap.errors import UserError
+
+    shutil.copy(SAMPLE_DIR / "organisations.csv", tmp_path / "organisations.csv")
+    # no file says which areas belong to the ICS: the scope given is what refuses the load
+    with pytest.raises(UserError, match="^--ics QYG: nothing in these files or in the store says"):
+        intake.load(store, [tmp_path], ics="QYG")
+    assert _organisations(store) == 0
+    intake.load(store, [tmp_path])
+    assert _organisations(store) == 106
