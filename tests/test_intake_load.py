@@ -89,7 +89,7 @@ def test_the_ics_scope_is_passed_on(store: Store, tmp_path: Path) -> None:
 
     shutil.copy(SAMPLE_DIR / "organisations.csv", tmp_path / "organisations.csv")
     # no file says which areas belong to the ICS: the scope given is what refuses the load
-    with pytest.raises(UserError, match="^--ics QYG: nothing in these files or in the store says"):
+    with pytest.raises(UserError, match=r"^--ics QYG: nothing in these files or in the store says"):
         intake.load(store, [tmp_path], ics="QYG")
     assert _organisations(store) == 0
     intake.load(store, [tmp_path])
