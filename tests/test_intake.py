@@ -135,7 +135,7 @@ def test_every_spelling_of_a_cell_counts_once(tmp_path: Path, monkeypatch: pytes
     assert message.startswith("the workbook has more than 6 cells")
 
 
-@pytest.mark.parametrize("chunk", [7, 8, 9, 10, 11, 13, 64])
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 8, 9, 10, 11, 13, 64])
 def test_tags_cut_by_a_chunk_boundary_count_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                   chunk: int) -> None:
     """Small chunks cut tags at every offset: each is still counted once, whole."""
@@ -235,3 +235,23 @@ def test_size_messages_give_megabytes(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(intake, "MAX_UNCOMPRESSED", 3 * 1024 * 1024)
     book = _book(tmp_path / "big.xlsx", {"xl/a.bin": b"\x00" * (3 * 1024 * 1024 + 1)})
     assert _messages(book) == ["the workbook expands to more than 3 MB when unzipped; save big tables as CSV files"]
+
+
+def test_what_a_part_is_comes_from_its_first_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    other = ("not a readable Excel workbook: part xl/worksheets/sheet1.xml is XML in an encoding other than UTF-8, "
+             "which Excel never writes")
+    for head in ("<worksheet/>".encode("utf-16-le"), "<worksheet/>".encode("utf-16-be")):  # no BOM: NULs by the <
+        assert _messages(_book(tmp_path / "u.xlsx", {"xl/worksheets/sheet1.xml": head})) == [other]
+    # a NUL or a < further in is not a sign of UTF-16: binary junk is no sheet, junk after a < is damaged XML
+    assert _messages(_book(tmp_path / "b.xlsx", {"xl/worksheets/sheet1.xml": b" \x00\x00 <x/>"})) == []
+    [damaged] = _messages(_book(tmp_path / "d.xlsx", {"xl/worksheets/sheet1.xml": b"\r\n<a\x00/>"}))
+    assert damaged.startswith("not a readable Excel workbook: part xl/worksheets/sheet1.xml is damaged (")
+    # a UTF-8 byte order mark and blank lines before the XML: still a sheet, its rows counted
+    monkeypatch.setattr(intake, "MAX_SHEET_ROWS", 1)
+    assert _messages(_book(tmp_path / "bom.xlsx", {"xl/worksheets/sheet1.xml": b"\xef\xbb\xbf\r\n" + _sheet(2)})) == [
+        "a sheet has more than 1 rows, more than a workbook can hold"]
+
+
+def test_any_dtd_is_refused_even_without_entities(tmp_path: Path) -> None:
+    [message] = _messages(_book(tmp_path / "dtd.xlsx", {"xl/styles.xml": b"<!DOCTYPE x><x/>"}))
+    assert message == "not a readable Excel workbook: part xl/styles.xml declares a DTD, which a workbook never has"
