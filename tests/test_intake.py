@@ -255,3 +255,28 @@ def test_what_a_part_is_comes_from_its_first_bytes(tmp_path: Path, monkeypatch: 
 def test_any_dtd_is_refused_even_without_entities(tmp_path: Path) -> None:
     [message] = _messages(_book(tmp_path / "dtd.xlsx", {"xl/styles.xml": b"<!DOCTYPE x><x/>"}))
     assert message == "not a readable Excel workbook: part xl/styles.xml declares a DTD, which a workbook never has"
+
+
+def _bad_crc(path: Path) -> Path:
+    """The zip's CRC of its first part made wrong (local header and central directory): the
+    damage shows only once the part has been read to its end."""
+    import struct
+
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<I", data, 14, struct.unpack_from("<I", data, 14)[0] ^ 1)
+    central = data.find(b"PK\x01\x02")
+    struct.pack_into("<I", data, central + 16, struct.unpack_from("<I", data, central + 16)[0] ^ 1)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_every_part_is_read_to_its_end_and_each_is_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(intake, "CHUNK", 64)
+    monkeypatch.setattr(intake, "MAX_SHEET_ROWS", 1)
+    # a part that is not XML, damaged past its first chunk: read to the end, so its damage is seen
+    book = _bad_crc(_book(tmp_path / "crc.xlsx", {"xl/media/image1.bin": bytes(range(256)) * 4}))
+    [message] = _messages(book)
+    assert message.startswith("not a readable Excel workbook: part xl/media/image1.bin is damaged (Bad CRC-32")
+    # a part that is not XML does not end the check: the sheet after it is still counted
+    two = _book(tmp_path / "two.xlsx", {"xl/media/image1.bin": b"\x89PNG" * 40, "xl/worksheets/sheet1.xml": _sheet(2)})
+    assert _messages(two) == ["a sheet has more than 1 rows, more than a workbook can hold"]
