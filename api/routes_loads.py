@@ -109,12 +109,12 @@ class Upload:
 def clean_name(raw: str | None) -> str:
     """A file name safe to create in our folder: the last path part, tame characters, .csv/.xlsx."""
     name = unicodedata.normalize("NFC", (raw or "").replace("\\", "/").rsplit("/", 1)[-1])
-    name = re.sub(r"[^\w .()-]+", "_", name).strip(" .")[:120]
-    if not name or not name.lower().endswith(ALLOWED) or len(name) <= 4:
+    name = re.sub(r"[^\w .()-]+", "_", name).strip(" .")
+    if not name.lower().endswith(ALLOWED) or len(name) <= 4:
         raise Problem(415, f"Upload CSV files (.csv) or an Excel workbook (.xlsx); {raw!r} is neither.",
                       title="Unsupported Media Type")
-    stem, dot, ext = name.rpartition(".")
-    return f"{stem}.{ext.lower()}" if dot else name
+    stem, _, ext = name.rpartition(".")
+    return f"{stem[:115].rstrip(' .')}.{ext.lower()}"  # at most 120 characters, the extension kept
 
 
 async def receive_upload(request: Request) -> Upload:

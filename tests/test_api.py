@@ -116,9 +116,21 @@ def test_dashboard_page_by_role(env: Env, method: str, path: str, needs: str, ro
     elif RANK[role] < RANK[needs]:
         assert response.status_code == 403
         assert response.headers["content-type"].startswith("text/html")
+        assert '<p class="status">Error 403</p>' in response.text  # the page says which error, and offers
+        assert '<a href="/login">Sign in with another key</a>' in response.text  # another key
     else:
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith("text/html")
+
+
+def test_a_dashboard_error_page_says_the_status(env: Env) -> None:
+    response = env.client.get("/dashboard/places/E99999999", headers=env.headers("viewer"))
+    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+    assert '<p class="status">Error 404</p>' in response.text
+    assert "Sign in with another key" not in response.text  # only for 401 and 403
+    bad = env.client.get(f"/dashboard/places/{PLACE}?as_at=2024-02-30", headers=env.headers("viewer"))
+    assert bad.status_code == 400 and '<p class="status">Error 400</p>' in bad.text
+    assert "as_at must be a date as YYYY-MM-DD; got &#39;2024-02-30&#39;." in bad.text
 
 
 def test_public_endpoints_need_no_key(env: Env) -> None:
@@ -138,6 +150,9 @@ def test_a_wrong_or_revoked_key_is_refused(env: Env) -> None:
     refused = env.client.get("/places", headers={"X-API-Key": key})
     assert refused.status_code == 401
     assert "revoked" in refused.json()["detail"]
+    assert refused.headers["www-authenticate"] == 'Bearer realm="icpmap", error="invalid_token"'  # RFC 6750
+    none = env.client.get("/places")
+    assert none.status_code == 401 and none.headers["www-authenticate"] == 'Bearer realm="icpmap"'
 
 
 # -- personal data --------------------------------------------------------------------------------------------------
@@ -314,6 +329,8 @@ def test_an_admin_loads_a_workbook_and_sees_errors_by_sheet_and_row(env: Env) ->
                       for name in ("ics", "places", "organisations")})
     loaded = env.client.post("/loads", files=[("files", ("partnership.xlsx", good))], headers=h)
     assert loaded.status_code == 200, loaded.text
+    [sent] = loaded.json()["files"]  # a workbook's rows are not counted from its bytes (only a CSV's lines)
+    assert (sent["name"], sent["bytes"], sent["rows"]) == ("partnership.xlsx", len(good), None)
     assert counts(env.store) == before  # the same rows again: nothing changes
     organisations = (SAMPLE_DIR / "organisations.csv").read_text(encoding="utf-8").replace(
         ",nhs_trust,", ",hospital,", 1)
@@ -360,6 +377,18 @@ def test_upload_size_limit_is_enforced(env: Env, tmp_path: Path) -> None:
 def test_upload_names_are_checked(env: Env, files: list, status: int) -> None:
     response = env.client.post("/loads", files=files, headers=env.headers("admin"))
     assert response.status_code == status, response.text
+
+
+def test_upload_file_and_field_counts_at_their_limits(env: Env) -> None:
+    h = env.headers("admin")
+    files = [("files", HEADER_ONLY)] + [("files", (f"extra{i}.csv", b"code,name\n")) for i in range(99)]
+    assert len(files) == routes_loads.MAX_FILES == 100
+    over = env.client.post("/loads", files=[*files, ("files", ("one_more.csv", b"code,name\n"))], headers=h)
+    assert over.status_code == 400 and "Too many files" in over.json()["detail"], over.text  # the 101st file
+    fields = {f"f{i}": "x" for i in range(20)}
+    assert env.client.post("/loads", files=[("files", HEADER_ONLY)], data=fields, headers=h).status_code == 200
+    too_many = env.client.post("/loads", files=[("files", HEADER_ONLY)], data={**fields, "f20": "x"}, headers=h)
+    assert too_many.status_code == 400 and "Too many fields" in too_many.json()["detail"], too_many.text
 
 
 def test_upload_needs_multipart(env: Env) -> None:
@@ -573,8 +602,14 @@ def test_single_user_mode_until_a_key_exists(env: Env, tmp_path: Path) -> None:
                        ).status_code == 403
     assert client.post("/query", json={"cypher": "RETURN 1 AS x"}, headers={"Origin": "http://127.0.0.1"}
                        ).status_code == 200
+    # a session cookie left from before (ended, expired or never ours) is as good as none: still the local user
+    stale = {"Cookie": "icpmap_session=stale-session-id"}
+    assert client.get(f"/places/{PLACE}", headers=stale).status_code == 200
+    assert client.get("/", headers=stale, follow_redirects=False).status_code == 200
     key_file.create("first", "viewer")
     assert client.get(f"/places/{PLACE}").status_code == 401
+    assert client.get(f"/places/{PLACE}", headers=stale).status_code == 401
+    assert client.get("/", headers=stale, follow_redirects=False).status_code == 303  # to sign in
 
 
 def _icpmap(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -179,6 +179,11 @@ def test_upload_problems_show_hostile_values_as_text(hostile: Hostile) -> None:
 def test_error_pages_and_sign_in_show_hostile_text_as_text(hostile: Hostile) -> None:
     missing = hostile.client.get("/dashboard/places/E99999999", headers=hostile.headers)
     assert missing.status_code == 404 and "E99999999" in missing.text
+    # an error's detail quotes what was sent: a date in the page's URL
+    bad_date = hostile.client.get(f"/dashboard/places/{PLACE}", params={"as_at": marker("as_at", "d")},
+                                  headers=hostile.headers)
+    assert bad_date.status_code == 400 and RAW not in bad_date.text
+    assert "got &#39;&lt;i data-x=&#34;as_at&#34;&gt;d&lt;/i&gt;&#39;." in bad_date.text
     login = hostile.client.get('/login?next=/x"><i data-x="next">')
     assert login.status_code == 200 and RAW not in login.text
     assert 'value="/x&#34;&gt;&lt;i data-x=&#34;next&#34;&gt;"' in login.text
@@ -267,3 +272,23 @@ def test_xlsx_neutralises_every_formula_start_including_carriage_return() -> Non
 def test_neutralise_each_start(start: str) -> None:
     assert tabular.neutralise(start + "x") == "'" + start + "x"
     assert tabular.neutralise("x" + start) == "x" + start
+
+
+def test_a_hostile_place_code_is_text_in_the_overview(tmp_path: Path) -> None:
+    """A Place's code is not checked against a pattern on load (only a page's URL is): the ICS
+    overview, which lists every Place in each of its tables (the timeline's too), shows it as text."""
+    from . import fixtures_reports as fx
+
+    code = marker("place", "P")
+    tables = {"ics": (["code", "name"], [["ICSQ", "Q ICS"]]),
+              "places": (["code", "name", "ics_code"], [[code, "Q", "ICSQ"]])}
+    with open_store(tmp_path / "db", engine="ladybug") as store:
+        load_paths(store, [fx.write_fixture(tmp_path / "in", tables)])
+        app = create_app(store, allow_anonymous=True, keys_path=tmp_path / "keys.json", audit=tmp_path / "a.jsonl")
+        with TestClient(app, base_url="http://127.0.0.1") as client:
+            page = client.get("/dashboard/overview")
+    assert page.status_code == 200 and RAW not in page.text
+    timeline = _sections(page.text)["timeline"]
+    header, *rows = _cells(timeline)
+    assert header[0] == "Place" and len(rows) == 4  # the four milestones the graph can evidence
+    assert all(row[0] == "&lt;i data-x=&#34;place&#34;&gt;P&lt;/i&gt;" for row in rows)

@@ -64,6 +64,25 @@ def test_unsigned_known_answers(fixture_store):
     assert rows(fixture_store, "unsigned") == fx.UNSIGNED
 
 
+def test_unsigned_lists_every_core_member_of_an_agreement_nobody_is_listed_on(store, tmp_path):
+    q = "E09000099"
+    tables = {
+        "ics": (["code", "name"], [["ICSQ", "Q ICS"]]),
+        "places": (["code", "name", "ics_code"], [[q, "Q", "ICSQ"]]),
+        "organisations": (["code", "name", "sector", "statutory"], [
+            ["QB", "Q Borough", "local_authority", "true"], ["QA", "Q Acute", "nhs_trust", "true"]]),
+        "boards": (["code", "name", "kind", "place_code", "ics_code", "parent_board_code"], [
+            ["PPB-Q", "Q Partnership Board", "place_partnership_board", q, "", ""]]),
+        "memberships": (["organisation_code", "board_code", "role", "from", "to"], [
+            ["QB", "PPB-Q", "core", "2020-01-01", ""], ["QA", "PPB-Q", "core", "2020-01-01", ""]]),
+        "agreements": (["code", "title", "kind", "place_code", "effective_from"], [
+            ["MOU-Q", "Q MOU", "mou", q, "2021-09-01"]]),
+    }
+    load_paths(store, [fx.write_fixture(tmp_path / "no-listings", tables)])
+    assert rows(store, "unsigned") == [[q, "MOU-Q", "QA", "Q Acute", "no_signature_row"],
+                                       [q, "MOU-Q", "QB", "Q Borough", "no_signature_row"]]
+
+
 def test_unsigned_for_one_place_and_an_earlier_date(fixture_store):
     assert rows(fixture_store, "unsigned", place=fx.BETA) == [r for r in fx.UNSIGNED if r[0] == fx.BETA]
     assert rows(fixture_store, "unsigned", place=fx.ALPHA, as_at="2021-01-01") == fx.UNSIGNED_ALPHA_2021
@@ -80,6 +99,17 @@ def test_coterminosity_defaults_to_patients_at_place_level(fixture_store):
     assert result.columns[:6] == ["pcn_code", "pcn_name", "main_footprint", "share", "footprints", "coterminous"]
     assert result.options["by"] == "patients" and result.options["level"] == "place"
     assert result.rows == fx.COTERMINOSITY_PATIENTS
+
+
+def test_coterminosity_by_patients_when_no_registrations_are_loaded(store, tmp_path):
+    """Nothing to count: every PCN in scope is listed, none claimed coterminous (and no error)."""
+    files = {name: table for name, table in fx.FILES.items() if name != "registrations"}
+    load_paths(store, [fx.write_fixture(tmp_path / "no-registrations", files)])
+    in_scope = [r[:2] for r in fx.COTERMINOSITY_PRACTICES]  # PCN Five's only practice opens after AS_AT
+    for level in ("place", "neighbourhood"):
+        got = rows(store, "coterminosity", by="patients", level=level)
+        assert got == [[code, name, None, None, 0, False, 0, 0, 0] for code, name in in_scope], level
+    assert run_report(store, "coterminosity", as_at=AS_AT).options["by"] == "practices"  # the default then
 
 
 def test_coterminosity_by_practices(fixture_store):
