@@ -240,3 +240,17 @@ def test_opening_a_store_a_killed_load_left_puts_the_saved_store_back(tmp_path: 
         assert not undo.exists()
     finally:
         store.close()
+
+
+def test_close_all_closes_every_database_and_frees_its_lock(tmp_path: Path) -> None:
+    """`icpmap`'s fast exit (cli.exit_now) closes the stores through close_all: it must not fail,
+    and a store it closed can be opened again at once (its lock released)."""
+    first = open_store(tmp_path / "db", engine="ladybug")
+    first.write("CREATE (:Place {code: 'E06000001', name: 'Hartlepool'})")
+    ladybug_store.close_all()
+    assert not ladybug_store._DATABASES and not ladybug_store._LOCKS
+    again = open_store(tmp_path / "db", engine="ladybug")
+    try:
+        assert again.read("MATCH (p:Place) RETURN p.name").scalar() == "Hartlepool"
+    finally:
+        again.close()
