@@ -561,7 +561,7 @@ class LadybugStore(Store):
 
 
 def close_all() -> None:
-    """Close every Database of this process (tests, and before forking a loader)."""
+    """Close every Database of this process and free its locks (cli.exit_now, at the end of a command)."""
     with _DATABASES_LOCK:
         for db in _DATABASES.values():
             if not db.is_closed:

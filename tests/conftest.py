@@ -248,7 +248,7 @@ def _neo4j_rank(item: pytest.Item) -> int:
 NEO4J_MODULES = frozenset({
     "test_store", "test_neo4j_store", "test_queries", "test_reports", "test_reports_sample",
     "test_report_boundaries", "test_changes", "test_changes_scope", "test_totals",
-    "test_load", "test_load_rules", "test_load_nhs", "test_control_chars", "test_hostile_input",
+    "test_load", "test_load_rules", "test_load_nhs", "test_intake_load", "test_store_units", "test_control_chars", "test_hostile_input",
     "test_roundtrip", "test_forget_audit", "test_safety_units", "test_api", "test_neo4j_user_query", "test_attacks",
     "test_attack_fuzz", "test_crash_safety", "test_concurrency", "test_bench_smoke", "test_papers",
     "test_engine_regressions", "test_report_scopes",

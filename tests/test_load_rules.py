@@ -268,6 +268,18 @@ def test_incoming_references(base: Store, tmp_path: Path) -> None:
     assert rows(base, "MATCH (c:Commissioning) RETURN c.value_gbp") == [[1000000.0]]
 
 
+def test_an_incoming_set_is_replaced_for_the_rows_in_the_file_only(base: Store, tmp_path: Path) -> None:
+    """A commissioning row states its partners (the set of incoming CONTRIBUTES_TO): a later file
+    that restates one row's set leaves every other row's set alone (found by mutation testing:
+    fetching the existing set for any end, not the file's, went unnoticed)."""
+    head = "code,name,kind,place_code,value_gbp,partner_codes\n"
+    load_paths(base, [write(tmp_path / "a", {"commissioning.csv": head + "C1,BCF,pooled_budget,E08000012,1,99A;LCC\n"
+                                                                      "C2,IBCF,pooled_budget,E08000012,2,LCC\n"})])
+    load_paths(base, [write(tmp_path / "b", {"commissioning.csv": head + "C1,BCF,pooled_budget,E08000012,1,99A\n"})])
+    got = sorted(rows(base, "MATCH (o:Organisation)-[:CONTRIBUTES_TO]->(c:Commissioning) RETURN c.code, o.code"))
+    assert got == [["C1", "99A"], ["C2", "LCC"]]
+
+
 def test_membership_history(base: Store, tmp_path: Path) -> None:
     first = {
         "pcns.csv": "code,name\nU1,PCN One\nU2,PCN Two\n",
@@ -292,6 +304,20 @@ def test_link_rows_are_upserted_by_identity(base: Store, tmp_path: Path) -> None
     report = load_paths(base, [write(tmp_path / "b", files)])
     assert report.table("MEMBER_OF (Organisation->Board)").updated == 1
     assert base.counts()["MEMBER_OF"] == 3
+
+
+def test_an_upsert_changes_only_the_row_of_its_identity(base: Store, tmp_path: Path) -> None:
+    """Two memberships of one organisation on one board, told apart by `from`: a later file that
+    ends one of them leaves the other as it was (found by mutation testing: the update's `from`
+    condition dropped went unnoticed)."""
+    head = "organisation_code,board_code,role,from,to\n"
+    load_paths(base, [write(tmp_path / "a", {"memberships.csv": head + "LCC,HWB-L,core,2013-04-01,2019-03-31\n"
+                                                                  "LCC,HWB-L,wider,2019-04-01,\n"})])
+    report = load_paths(base, [write(tmp_path / "b", {"memberships.csv": head + "LCC,HWB-L,wider,2019-04-01,2024-03-31\n"})])
+    assert report.table("MEMBER_OF (Organisation->Board)").updated == 1
+    got = sorted(rows(base, "MATCH (:Organisation {code: 'LCC'})-[m:MEMBER_OF]->(:Board {code: 'HWB-L'}) "
+                            "RETURN m.from, m.to, m.role"))
+    assert got == [[dt.date(2013, 4, 1), dt.date(2019, 3, 31), "core"], [dt.date(2019, 4, 1), dt.date(2024, 3, 31), "wider"]]
 
 
 # -- several inputs, any order --------------------------------------------------------------

@@ -259,3 +259,44 @@ def test_a_sampled_area_is_scored_on_its_sample_and_says_so(tool):
     assert "5 (5 + 0), sample of 5 of 40 mutants" in row
     assert "80.0% (95% CI 37.5%–96.4%)" in row  # the interval as kept: 0.3755-0.9638
     assert "a sample of 5 of 40 mutants (seed 3)" in row
+
+
+# -- mutmut's copies left half-written by a stopped run -----------------------------------------
+
+
+def _copies(tmp_path, copy_text: str, times: tuple[int, int, int], meta_text: str = "{}") -> tuple:
+    """A source module, mutmut's copy of it and the copy's .meta, with these mtimes."""
+    import os
+
+    source, copy = tmp_path / "src.py", tmp_path / "copy.py"
+    meta = tmp_path / "copy.py.meta"
+    source.write_text("class LadybugStore:\n    pass\n")
+    copy.write_text(copy_text)
+    meta.write_text(meta_text)
+    for path, t in zip((source, copy, meta), times, strict=True):
+        os.utime(path, (t, t))
+    return source, copy, meta
+
+
+def test_a_complete_or_not_yet_mutated_copy_is_kept(tmp_path):
+    from tools.mutation.pymut import drop_damaged_copy
+
+    whole = "class LadybugStore:\n    pass\n\nx = 1\n"
+    source, copy, _ = _copies(tmp_path, whole, (100, 200, 201))  # written, then its .meta
+    assert not drop_damaged_copy(source, copy) and copy.exists()
+    source, copy, _ = _copies(tmp_path, whole, (100, 100, 50))  # a plain copy (same mtime): mutmut's to mutate
+    assert not drop_damaged_copy(source, copy) and copy.exists()
+
+
+def test_a_copy_cut_short_is_deleted_so_mutmut_writes_it_again(tmp_path):
+    from tools.mutation.pymut import drop_damaged_copy
+
+    cut = "def f():\n    return 1\n\nclass Ladyb"
+    source, copy, meta = _copies(tmp_path, cut, (100, 300, 200))  # written after its last .meta
+    assert drop_damaged_copy(source, copy)
+    assert not copy.exists() and meta.exists()  # the verdicts in the .meta are kept
+    source, copy, meta = _copies(tmp_path, cut, (100, 200, 201))  # the .meta newer, the copy still broken
+    assert drop_damaged_copy(source, copy) and not copy.exists()
+    source, copy, meta = _copies(tmp_path, "x = 1\n", (100, 200, 201), meta_text='{"exit_code_by')
+    assert drop_damaged_copy(source, copy)
+    assert not copy.exists() and not meta.exists()  # a .meta cut short too is of no use

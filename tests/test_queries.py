@@ -9,6 +9,9 @@ import pytest
 
 from icpmap import cypher
 from icpmap.cypher import Query, QueryError, parse
+from icpmap.sample import SAMPLE_DIR
+
+from .conftest import ENGINES, open_engine_store
 
 SUBSET_BREAKERS = {
     r"\[:(FOR|IN)\b": "quote the FOR/IN relationship types with backticks",
@@ -20,6 +23,18 @@ SUBSET_BREAKERS = {
     r"\bsplit\s*\(": "split() is not available on LadybugDB",
     r"\[\s*-?\d+\s*\]": "list indexing is 1-based on LadybugDB",
 }
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def sample_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The bundled sample, loaded once for this module (its tests only read it): loading it for
+    each of the library's queries made the module, and each mutant of the read path, minutes long."""
+    from icpmap.loaders import load_paths
+
+    store = open_engine_store(request.param, tmp_path_factory.mktemp("queries") / "db")
+    load_paths(store, [SAMPLE_DIR])
+    yield store
+    store.close()
 
 
 def test_library_has_the_foundation_queries():

@@ -130,7 +130,7 @@ def test_second_process_gets_a_clear_message(tmp_path):
         )
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                              env=child_env("ladybug"))
-        assert "BUSY" in out.stdout and "in use by another process" in out.stdout
+        assert f"BUSY The store at {tmp_path / 'db'} is in use by another process" in out.stdout
     finally:
         store.close()
     # released: the next opener gets it

@@ -73,7 +73,41 @@ def prepare(area: str, spec: dict) -> Path:
         import shutil
 
         shutil.copytree(where / "src", where / "mutants" / "src", copy_function=shutil.copy2)
+    for file in spec.get("python", []):
+        drop_damaged_copy(where / "src" / "icpmap" / file, mutants / file)
     return where
+
+
+def drop_damaged_copy(source: Path, copy: Path) -> bool:
+    """Delete mutmut's mutated copy of a module when a stopped run left it half-written, so
+    mutmut writes it again. Returns whether it did.
+
+    mutmut writes the copy, then its `.meta`; on the next run it trusts any copy newer than
+    its source as complete. A run stopped while writing (a deadline, Ctrl-C) leaves a copy cut
+    short: a module missing its later classes (`cannot import name 'LadybugStore'`), in every
+    run after, until the copy is deleted. A complete copy parses and is older than its `.meta`."""
+    import ast
+
+    if not copy.exists() or not source.exists() or copy.stat().st_mtime <= source.stat().st_mtime:
+        return False  # absent, or a plain copy mutmut has yet to mutate
+    meta = copy.with_name(copy.name + ".meta")
+    damaged = not meta.exists() or meta.stat().st_mtime < copy.stat().st_mtime
+    if not damaged:
+        try:
+            ast.parse(copy.read_bytes())
+            json.loads(meta.read_text(encoding="utf-8"))
+        except (SyntaxError, ValueError):
+            damaged = True
+    if damaged:
+        print(f"   {copy.name}: mutmut's copy was left half-written by a stopped run; it is made again",
+              flush=True)
+        copy.unlink()
+        if meta.exists():
+            try:
+                json.loads(meta.read_text(encoding="utf-8"))
+            except ValueError:
+                meta.unlink()  # cut short too: its verdicts are lost, the mutants run again
+    return damaged
 
 
 GENERATE = """
