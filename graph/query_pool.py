@@ -113,6 +113,7 @@ class WorkerPool:
         self._idle: list[Worker] = []
         self._busy: set[Worker] = set()
         self._starting = 0
+        self._starting_on: list[str] = []  # the source of each worker starting (its files must stay)
         self._lock = threading.Condition()
         self._closed = False
         self._current: str | None = None  # the source of the latest acquire
@@ -126,12 +127,16 @@ class WorkerPool:
         ok = worker.wait_ready()
         with self._lock:
             self._starting -= 1
-            if ok and not self._closed:
+            self._starting_on.remove(source)
+            superseded = self._current is not None and source != self._current
+            if ok and not self._closed and not superseded:
                 self._idle.append(worker)
             else:
-                if not ok:
+                if not ok and not superseded:  # one on a superseded snapshot does not count
                     self.failure = worker.failure
                 worker.kill()
+                if superseded and not self._closed:
+                    self._sources_in_use(self._current)  # its snapshot may go now
             self._lock.notify_all()
 
     def _top_up(self, source: str, background: bool = True) -> None:
@@ -139,6 +144,7 @@ class WorkerPool:
         missing = self.size - len(self._idle) - len(self._busy) - self._starting
         for _ in range(max(0, missing)):
             self._starting += 1
+            self._starting_on.append(source)
             if background:
                 threading.Thread(target=self._start_one, args=(source,), daemon=True).start()
             else:
@@ -160,8 +166,13 @@ class WorkerPool:
         for w in stale:
             self._idle.remove(w)
             w.kill()
-        if stale and self._on_sources is not None:
-            self._on_sources({w.source for w in (*self._idle, *self._busy)} | {source})
+        if stale:
+            self._sources_in_use(source)
+
+    def _sources_in_use(self, current: str) -> None:
+        """Tell the owner which sources workers have open or are opening: the others may go."""
+        if self._on_sources is not None:
+            self._on_sources({w.source for w in (*self._idle, *self._busy)} | set(self._starting_on) | {current})
 
     def _acquire(self, wait_s: float) -> Worker:
         """An idle worker on the current source: waits `wait_s` for a busy one, longer for one starting."""
@@ -196,8 +207,7 @@ class WorkerPool:
                 worker.kill()
                 if not self._closed and self._current is not None:
                     self._top_up(self._current)
-                    if self._on_sources is not None:
-                        self._on_sources({w.source for w in (*self._idle, *self._busy)} | {self._current})
+                    self._sources_in_use(self._current)
             self._lock.notify_all()
 
     # -- queries ------------------------------------------------------------------------------

@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from .base import Context, Report, count
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from .settings import ReportSettings
 
 COLUMNS = ("organisation_code", "organisation_name", "boards", "places", "betweenness")
@@ -19,6 +19,8 @@ BLOCK = 256  # sources whose shortest paths are followed together (memory: nodes
 
 def _spread(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """The positions starts[i], starts[i] + 1, ... (counts[i] of them) for every i, end to end."""
+    import numpy as np
+
     offsets = np.cumsum(counts) - counts
     return np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
 
@@ -32,6 +34,8 @@ def _brandes(ptr: np.ndarray, nbrs: np.ndarray, sources: list[int]) -> np.ndarra
     algorithm run for a block of sources at once, level by level, on arrays of (node, source)
     pairs: the same sums as one breadth-first search per source, in numpy instead of Python.
     """
+    import numpy as np
+
     n = len(ptr) - 1
     deg = np.diff(ptr)
     bc = np.zeros(n)
@@ -74,6 +78,8 @@ def _brandes(ptr: np.ndarray, nbrs: np.ndarray, sources: list[int]) -> np.ndarra
 
 def _components(ptr: np.ndarray, nbrs: np.ndarray) -> np.ndarray:
     """Per node, the smallest node of its connected component (every node has a neighbour)."""
+    import numpy as np
+
     label = np.arange(len(ptr) - 1)
     while True:
         lowest = np.minimum(label, np.minimum.reduceat(label[nbrs], ptr[:-1]))
@@ -92,6 +98,8 @@ def betweenness(edges: list[tuple[str, str]], settings: ReportSettings) -> dict[
     with a fixed seed (`betweenness_samples` in all, shared in proportion to size), as
     networkx does with `k`: repeatable, and seconds instead of minutes at England scale.
     """
+    import numpy as np
+
     orgs = sorted({org for org, _ in edges})
     boards = sorted({board for _, board in edges})
     out: dict[str, float] = dict.fromkeys(orgs, 0.0)

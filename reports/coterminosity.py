@@ -5,13 +5,14 @@ from __future__ import annotations
 import itertools
 import weakref
 from collections import defaultdict
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .. import cypher
 from ..graph.store import Result, StoreError
 from .base import COMMON, Context, Option, Report, ReportError, cache_key, count, sorted_list
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PCN_COLUMNS = (
     "pcn_code", "pcn_name", "main_footprint", "share", "footprints", "coterminous", "main_count", "total", "unknown",
@@ -121,6 +122,7 @@ class _FlatTotals:
     """The practices' totals (report-practice-patients) as arrays, for adding them up per PCN."""
 
     def __init__(self, rows: list[list[Any]]) -> None:
+        import numpy as np  # here, not at the top: `icpmap reports` lists reports without numpy
 
         self.at = {r[0]: i for i, r in enumerate(rows)}  # practice code -> its row
         self.size = np.array([len(r[1] or ()) for r in rows], dtype=np.int64)
@@ -134,6 +136,8 @@ class _FlatTotals:
     def add_up(self, pairs: list[tuple[str, str]]) -> list[list[Any]]:
         """Per (level, PCN, footprint), the patients of the PCN's practices in `pairs` (pcn, practice):
         rows with patients, sorted."""
+        import numpy as np
+
         if not pairs:
             return []
         practice = np.array([self.at[p] for _, p in pairs], dtype=np.int64)
@@ -154,6 +158,7 @@ class _FlatTotals:
 def _codes(values: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     """Each value's code and the distinct values, codes in sorted order (a blank last, as
     ORDER BY puts nulls)."""
+    import numpy as np
     import pandas as pd
 
     codes, uniques = pd.factorize(np.array(values, dtype=object), sort=True, use_na_sentinel=False)
