@@ -121,3 +121,19 @@ def test_place_members_lists_current_members_only(sample_store):
     assert {r["organisation_code"] for r in rows if r["role"] == "core"} == core
     roles = [r["role"] for r in rows]
     assert roles == sorted(roles)  # core first
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_counts_names_every_label_with_its_count_even_when_none(engine: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`icpmap run counts` on an empty store lists each label with 0 (a plain MATCH would drop the row)."""
+    store = open_engine_store(engine, tmp_path / "db")
+    try:
+        rows = store.read(cypher.get("counts").text).rows
+        store.write("CREATE (:Place {code: 'E06000001', name: 'Hartlepool'})")
+        after = store.read(cypher.get("counts").text).rows
+    finally:
+        store.close()
+    nodes = {name: count for kind, name, count in rows if kind == "node"}
+    assert set(nodes) >= {"ICS", "Place", "Neighbourhood", "PCN", "Practice", "Organisation", "Board", "Person"}
+    assert set(nodes.values()) == {0}
+    assert {name: count for kind, name, count in after if kind == "node"}["Place"] == 1

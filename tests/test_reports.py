@@ -384,3 +384,14 @@ def test_every_report_on_an_empty_store(store, tmp_path):
 
     paths = write_report_pack(store, tmp_path / "pack")
     assert paths[-1].name == PACK_NAME and len(paths) == len(REPORTS) + 1
+
+
+@pytest.mark.parametrize("name, options", [
+    ("breadth", {}), ("unsigned", {}), ("missing-links", {}), ("place-leads", {}), ("assurance", {}),
+    ("brokers", {}), ("coterminosity", {"by": "practices"}), ("coterminosity", {"by": "patients"}),
+    ("coterminosity", {"by": "patients", "level": "neighbourhood"}), ("coterminosity", {"view": "neighbourhoods"}),
+])
+def test_the_one_ics_gives_what_every_ics_gives(fixture_store, name, options):
+    """The fixture's Places are all in ICS1: naming it changes no row (and there are rows)."""
+    every = rows(fixture_store, name, **options)
+    assert every and rows(fixture_store, name, ics="ICS1", **options) == every
