@@ -439,3 +439,45 @@ def test_dated_reports_for_the_place_and_its_ics_are_the_whole_answer(signing_st
     assert whole
     assert rows(signing_store, name, D, ics="ICSY") == whole
     assert rows(signing_store, name, D, place=Y) == whole
+
+
+# Two ICSs, a Place in each; organisations on a Place's board, on an ICS-wide board, or both.
+TWO_ICS = {
+    "ics": (["code", "name"], [["ICSA", "A ICS"], ["ICSB", "B ICS"]]),
+    "places": (["code", "name", "ics_code"], [["E09000101", "Ay", "ICSA"], ["E09000102", "Bee", "ICSB"]]),
+    "organisations": (["code", "name", "sector", "statutory"], [
+        ["PLACE-A", "On Ay's board", "local_authority", "true"],
+        ["ICS-A", "On A ICS's board only", "voluntary", "false"],
+        ["ICS-B", "On B ICS's board only", "housing", "false"],
+        ["PLACE-B", "On Bee's board", "nhs_trust", "true"],
+    ]),
+    "boards": (["code", "name", "kind", "place_code", "ics_code", "parent_board_code"], [
+        ["PPB-A", "Ay Partnership Board", "place_partnership_board", "E09000101", "", ""],
+        ["PPB-B", "Bee Partnership Board", "place_partnership_board", "E09000102", "", ""],
+        ["ICP-A", "A ICS Partnership", "ics_partnership", "", "ICSA", ""],
+        ["ICP-B", "B ICS Partnership", "ics_partnership", "", "ICSB", ""],
+    ]),
+    "memberships": (["organisation_code", "board_code", "role", "from", "to"], [
+        ["PLACE-A", "PPB-A", "core", "2020-01-01", ""],
+        ["ICS-A", "ICP-A", "core", "2020-01-01", ""],
+        ["ICS-B", "ICP-B", "core", "2020-01-01", ""],
+        ["PLACE-B", "PPB-B", "core", "2020-01-01", ""],
+    ]),
+}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_brokers_of_an_ics_are_those_on_its_places_boards_and_its_own(engine, tmp_path, open_store_for) -> None:
+    store = open_store_for(engine, tmp_path / "db")
+    try:
+        load_paths(store, [fx.write_fixture(tmp_path / "in", TWO_ICS)])
+
+        def brokers(**options: str) -> list[str]:
+            return [r[0] for r in run_report(store, "brokers", settings=ReportSettings(), as_at=D, **options).rows]
+
+        assert sorted(brokers()) == ["ICS-A", "ICS-B", "PLACE-A", "PLACE-B"]
+        assert sorted(brokers(ics="ICSA")) == ["ICS-A", "PLACE-A"]
+        assert sorted(brokers(ics="ICSB")) == ["ICS-B", "PLACE-B"]
+        assert brokers(place="E09000101") == ["PLACE-A"]
+    finally:
+        store.close()
