@@ -481,3 +481,66 @@ def test_brokers_of_an_ics_are_those_on_its_places_boards_and_its_own(engine, tm
         assert brokers(place="E09000101") == ["PLACE-A"]
     finally:
         store.close()
+
+
+# One Place, Pea, around D: PCN UP1's practices join and leave on D and a day either side;
+# PCN UP2's only practice left the day before D. Each practice's patients live in Pea.
+P = "E09000103"
+PCN_DATES = {
+    "ics": (["code", "name"], [["ICSP", "Pea ICS"]]),
+    "places": (["code", "name", "ics_code"], [[P, "Pea", "ICSP"]]),
+    "neighbourhoods": (["code", "name", "place_code"], [["NB-P", "Pea Central", P]]),
+    "pcns": (["code", "name", "neighbourhood_codes"], [["UP1", "Pea One PCN", ""], ["UP2", "Pea Two PCN", ""]]),
+    "practices": (["code", "name", "pcn_code", "postcode", "place_code", "from", "to", "lat", "lon"], [
+        ["PSTART", "Joins on D", "UP1", "", P, "2024-06-01", "", "", ""],
+        ["PEND", "Leaves on D", "UP1", "", P, "2020-01-01", "2024-06-01", "", ""],
+        ["PEARLY", "Left the day before D", "UP1", "", P, "2020-01-01", "2024-05-31", "", ""],
+        ["PLATE", "Joins the day after D", "UP1", "", P, "2024-06-02", "", "", ""],
+        ["PGONE", "UP2's only practice, left the day before D", "UP2", "", P, "2020-01-01", "2024-05-31", "", ""],
+    ]),
+    "areas": (["code", "name", "kind", "place_code", "neighbourhood_code", "geometry"],
+              [["E01990101", "Pea 01", "lsoa", P, "NB-P", ""]]),
+    "registrations": (["practice_code", "area_code", "patients"], [
+        ["PSTART", "E01990101", "100"], ["PEND", "E01990101", "200"], ["PEARLY", "E01990101", "400"],
+        ["PLATE", "E01990101", "800"], ["PGONE", "E01990101", "1600"],
+    ]),
+}
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def pcn_dates_store(request, tmp_path_factory, open_store_for):
+    store = open_store_for(request.param, tmp_path_factory.mktemp("pcn-dates") / "db")
+    load_paths(store, [fx.write_fixture(tmp_path_factory.mktemp("pcn-dates-in"), PCN_DATES)])
+    yield store
+    store.close()
+
+
+def _query(store, name: str, **given):
+    from icpmap import cypher
+
+    q = cypher.get(name)
+    return sorted(tuple(r) for r in store.read(q.text, q.bind(given)).rows)
+
+
+@pytest.mark.parametrize("as_at, practices", [
+    (BEFORE, {("UP1", "PEND"), ("UP1", "PEARLY"), ("UP2", "PGONE")}),
+    (D, {("UP1", "PSTART"), ("UP1", "PEND")}),
+    (AFTER, {("UP1", "PSTART"), ("UP1", "PLATE")}),
+])
+def test_pcn_practices_and_patients_on_the_date_and_a_day_either_side(pcn_dates_store, as_at, practices) -> None:
+    patients = {"PSTART": 100, "PEND": 200, "PEARLY": 400, "PLATE": 800, "PGONE": 1600}
+    assert set(_query(pcn_dates_store, "report-pcn-practices", as_at=as_at)) == practices
+    assert set(_query(pcn_dates_store, "report-pcn-practices", as_at=as_at, place=P)) == practices
+    per_pcn: dict[str, int] = {}
+    for pcn, practice in practices:
+        per_pcn[pcn] = per_pcn.get(pcn, 0) + patients[practice]
+    at_place = sorted(("place", pcn, P, n) for pcn, n in per_pcn.items())
+    at_nb = sorted(("neighbourhood", pcn, "NB-P", n) for pcn, n in per_pcn.items())
+    assert _query(pcn_dates_store, "report-coterminosity-patients", as_at=as_at) == sorted(at_nb + at_place)
+    live = _query(pcn_dates_store, "report-coterminosity-patients-live", as_at=as_at, level="place")
+    assert [(pcn, fp, n) for pcn, fp, n in live] == [row[1:] for row in at_place]
+    for scope in ({}, {"place": P}):
+        assert _query(pcn_dates_store, "report-coterminosity-practices", as_at=as_at, **scope) == sorted(
+            (pcn, P, sum(1 for c, _ in practices if c == pcn)) for pcn in per_pcn)
+    # a PCN is the Place's while one of its practices there is a member (UP2 leads no neighbourhood)
+    assert _query(pcn_dates_store, "report-place-pcns", as_at=as_at) == sorted((P, pcn) for pcn in per_pcn)
