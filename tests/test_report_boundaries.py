@@ -459,6 +459,7 @@ TWO_ICS = {
     ]),
     "memberships": (["organisation_code", "board_code", "role", "from", "to"], [
         ["PLACE-A", "PPB-A", "core", "2020-01-01", ""],
+        ["PLACE-A", "PPB-A", "wider", "2023-01-01", ""],  # a second membership of the same board
         ["ICS-A", "ICP-A", "core", "2020-01-01", ""],
         ["ICS-B", "ICP-B", "core", "2020-01-01", ""],
         ["PLACE-B", "PPB-B", "core", "2020-01-01", ""],
@@ -479,6 +480,9 @@ def test_brokers_of_an_ics_are_those_on_its_places_boards_and_its_own(engine, tm
         assert sorted(brokers(ics="ICSA")) == ["ICS-A", "PLACE-A"]
         assert sorted(brokers(ics="ICSB")) == ["ICS-B", "PLACE-B"]
         assert brokers(place="E09000101") == ["PLACE-A"]
+        # two memberships of one board: one board, and the stronger role
+        assert _query(store, "place-members", place="E09000101", as_at=D) == [
+            ("PLACE-A", "On Ay's board", "local_authority", True, "core", 1)]
     finally:
         store.close()
 
