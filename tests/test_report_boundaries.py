@@ -548,3 +548,13 @@ def test_pcn_practices_and_patients_on_the_date_and_a_day_either_side(pcn_dates_
             (pcn, P, sum(1 for c, _ in practices if c == pcn)) for pcn in per_pcn)
     # a PCN is the Place's while one of its practices there is a member (UP2 leads no neighbourhood)
     assert _query(pcn_dates_store, "report-place-pcns", as_at=as_at) == sorted((P, pcn) for pcn in per_pcn)
+
+
+@pytest.mark.parametrize("as_at, core, earliest", [
+    (BEFORE, ["END", "EARLY", "SIGNED", "LISTED"], dt.date(2020, 1, 1)),
+    (D, ["START", "END", "SIGNED", "LISTED"], dt.date(2020, 1, 1)),
+    (AFTER, ["START", "LATE", "SIGNED", "LISTED"], dt.date(2020, 1, 1)),
+])
+def test_icp_core_since_counts_the_core_memberships_of_the_day(boundary_store, as_at, core, earliest) -> None:
+    """Zed's ICP board is PPB-Z (so HWB-Z's member is not counted); every membership there is dated."""
+    assert _query(boundary_store, "report-icp-core-since", as_at=as_at) == [(Z, len(core), earliest, 0)]
