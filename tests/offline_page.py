@@ -5,6 +5,8 @@ warning and dialog; the page is ready when its script sets `window.icpmap.ready`
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 LOCAL = ("file:", "data:", "blob:")
@@ -47,3 +49,13 @@ def open_page(browser, path: Path, timeout: float = 30.0) -> Opened:
             raise AssertionError(f"{path.name} was not ready in {timeout} s; problems: {problems}")
         page.wait_for_timeout(20)
     return Opened(page, attempts, problems, time.monotonic() - started)
+
+
+@contextmanager
+def opened_page(browser, path: Path, timeout: float = 30.0) -> Iterator[Opened]:
+    """`open_page`, closed again when the block ends (however it ends)."""
+    opened = open_page(browser, path, timeout)
+    try:
+        yield opened
+    finally:
+        opened.page.context.close()

@@ -18,7 +18,7 @@ from icpmap.visualise import build_graph, write_diagram
 from icpmap.visualise.style import ADDED_COLOUR, REMOVED_COLOUR
 
 from . import fixtures_changes as fx
-from .offline_page import open_page
+from .offline_page import opened_page
 
 pytestmark = pytest.mark.browser
 HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
@@ -52,8 +52,7 @@ SIGNATURE = ("Organisation:O-CONT", "Agreement:MOU-N", "signed")  # signed on 20
 
 def test_an_ended_membership_is_drawn_before_its_end_and_not_after(browser, page_path):
     path, _ = page_path
-    o = open_page(browser, path)
-    try:
+    with opened_page(browser, path) as o:
         edge = o.js("(k) => window.icpmap.edgeId(k[0], k[1], k[2])", list(MEMBERSHIP))
         assert edge and o.js("() => window.icpmap.time.date()") == "2024-06-01"  # the page's own date
         assert o.js("(id) => window.icpmap.edges.get(id).hidden", edge) is True  # ended before 2024-06-01
@@ -77,14 +76,11 @@ def test_an_ended_membership_is_drawn_before_its_end_and_not_after(browser, page
         assert stops.index(after) == stops.index(before) + 1
         assert o.js("() => document.getElementById('time-slider').getAttribute('aria-valuetext')") == after
         assert o.attempts == [] and o.problems == [] and o.js("() => window.icpmap.errors") == []
-    finally:
-        o.page.context.close()
 
 
 def test_compare_mode_colours_an_added_signature_green(browser, page_path):
     path, _ = page_path
-    o = open_page(browser, path)
-    try:
+    with opened_page(browser, path) as o:
         signed = o.js("(k) => window.icpmap.edgeId(k[0], k[1], k[2])", list(SIGNATURE))
         unsigned = o.js("(k) => window.icpmap.edgeId(k[0], k[1], 'not_signed')", list(SIGNATURE))
         o.js("() => window.icpmap.time.setDate('2024-03-31')")
@@ -108,15 +104,12 @@ def test_compare_mode_colours_an_added_signature_green(browser, page_path):
         assert o.js("(id) => window.icpmap.edges.get(id).color.color", signed) != ADDED_COLOUR
         assert o.js("(id) => window.icpmap.edges.get(id).hidden", left) is True
         assert o.attempts == [] and o.problems == []
-    finally:
-        o.page.context.close()
 
 
 def test_compare_mode_looks_come_back_after_a_focus_is_cleared(browser, page_path):
     """Focusing fades everything; clearing it must put compare mode's own looks back, not plain ones."""
     path, _ = page_path
-    o = open_page(browser, path)
-    try:
+    with opened_page(browser, path) as o:
         signed = o.js("(k) => window.icpmap.edgeId(k[0], k[1], k[2])", list(SIGNATURE))
         o.js("() => window.icpmap.time.setDate('2024-03-31')")
         assert o.js("() => window.icpmap.time.compare('2024-03-01')") == "2024-03-01"
@@ -138,28 +131,22 @@ def test_compare_mode_looks_come_back_after_a_focus_is_cleared(browser, page_pat
         assert o.js("() => document.getElementById('time-status').textContent") == ""
         assert set(o.js("(ids) => ids.map(id => window.icpmap.nodes.get(id).opacity)", unchanged)) == {1}
         assert o.attempts == [] and o.problems == []
-    finally:
-        o.page.context.close()
 
 
 def test_edge_id_finds_the_link_of_the_kind_asked(browser, page_path):
     path, graph = page_path
-    o = open_page(browser, path)
-    try:
+    with opened_page(browser, path) as o:
         src, dst, _ = SIGNATURE
         for kind in ("signed", "not_signed"):
             expected = [f"e{i}" for i, e in enumerate(graph.edges) if (e.source, e.target, e.kind) == (src, dst, kind)]
             assert len(expected) == 1
             assert o.js("(k) => window.icpmap.edgeId(k[0], k[1], k[2])", [src, dst, kind]) == expected[0]
         assert o.js("(k) => window.icpmap.edgeId(k[0], k[1], 'member_core')", [src, dst]) is None
-    finally:
-        o.page.context.close()
 
 
 def test_a_name_from_an_earlier_date_shows_as_text(browser, page_path):
     path, graph = page_path
-    o = open_page(browser, path)
-    try:
+    with opened_page(browser, path) as o:
         node = "Organisation:O-GONE"
         assert o.js("(id) => window.icpmap.nodes.get(id).hidden", node) is True  # gone by 2024-06-01
         o.js("() => window.icpmap.time.setDate(window.icpmap.time.stops.find(d => d >= '2021-01-01'))")
@@ -172,8 +159,6 @@ def test_a_name_from_an_earlier_date_shows_as_text(browser, page_path):
         assert o.js("() => document.title") == graph.title
         assert o.js("() => document.querySelectorAll('img').length") == 0
         assert o.attempts == [] and o.problems == []
-    finally:
-        o.page.context.close()
 
 
 @pytest.fixture(scope="module")
@@ -191,8 +176,7 @@ def ics_page_path(tmp_path_factory: pytest.TempPathFactory, open_store_for) -> P
 
 
 def test_the_ics_diagram_slider_moves_its_ics_level_board(browser, ics_page_path):
-    o = open_page(browser, ics_page_path)
-    try:
+    with opened_page(browser, ics_page_path) as o:
         joined = o.js("() => window.icpmap.edgeId('Organisation:O-ICB9', 'Board:ICP-9', 'member_core')")
         left = o.js("() => window.icpmap.edgeId('Organisation:O-S1', 'Board:ICP-9', 'member_wider')")
         assert joined and left and o.js("() => window.icpmap.nodes.get('Board:ICP-8')") is None  # not this ICS's
@@ -209,5 +193,3 @@ def test_the_ics_diagram_slider_moves_its_ics_level_board(browser, ics_page_path
         assert hidden("2024-03-31") == [False, False]  # O-S1's last day
         assert hidden("2024-04-01") == [False, True]
         assert o.attempts == [] and o.problems == [] and o.js("() => window.icpmap.errors") == []
-    finally:
-        o.page.context.close()

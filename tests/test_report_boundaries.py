@@ -69,10 +69,16 @@ BOUNDARY = {
 }
 
 
+def _loaded(engine: str, tmp_path_factory, open_store_for, name: str, files: dict):  # type: ignore[no-untyped-def]
+    """A new store of `engine` holding the fixture `files` (written as CSV and loaded)."""
+    store = open_store_for(engine, tmp_path_factory.mktemp(name) / "db")
+    load_paths(store, [fx.write_fixture(tmp_path_factory.mktemp(f"{name}-in"), files)])
+    return store
+
+
 @pytest.fixture(scope="module", params=ENGINES)
 def boundary_store(request, tmp_path_factory, open_store_for):
-    store = open_store_for(request.param, tmp_path_factory.mktemp("boundary") / "db")
-    load_paths(store, [fx.write_fixture(tmp_path_factory.mktemp("boundary-in"), BOUNDARY)])
+    store = _loaded(request.param, tmp_path_factory, open_store_for, "boundary", BOUNDARY)
     yield store
     store.close()
 
@@ -310,8 +316,7 @@ SIGNING = {
 
 @pytest.fixture(scope="module")
 def signing_store(tmp_path_factory, open_store_for):
-    store = open_store_for("ladybug", tmp_path_factory.mktemp("signing") / "db")
-    load_paths(store, [fx.write_fixture(tmp_path_factory.mktemp("signing-in"), SIGNING)])
+    store = _loaded("ladybug", tmp_path_factory, open_store_for, "signing", SIGNING)
     yield store
     store.close()
 
@@ -513,8 +518,7 @@ PCN_DATES = {
 
 @pytest.fixture(scope="module", params=ENGINES)
 def pcn_dates_store(request, tmp_path_factory, open_store_for):
-    store = open_store_for(request.param, tmp_path_factory.mktemp("pcn-dates") / "db")
-    load_paths(store, [fx.write_fixture(tmp_path_factory.mktemp("pcn-dates-in"), PCN_DATES)])
+    store = _loaded(request.param, tmp_path_factory, open_store_for, "pcn-dates", PCN_DATES)
     yield store
     store.close()
 
