@@ -14,7 +14,9 @@ RUNS runs of a new process (the operating system's file cache is warm after the 
   NHS Digital publishes it, which creates its practices and areas) and into a store holding the
   rest of England (the contract file), each against a `python -c "import pandas;
   pandas.read_csv(FILE)"` process reading the same file; target <= 3x, and the load's peak RSS
-  (the child's own `ru_maxrss`) under 1 GB.
+  (the child's own `ru_maxrss`) under 1 GB. Beside them, the floor of such a load
+  (`reference/load_floor.py`: the pandas read, then the engine's COPY and commit, nothing checked),
+  against the same read: what the engine itself costs.
 
 icpmap's modules are compiled to bytecode first, as `pip install` leaves an installed package
 (`compile_bytecode`). The load average before and after is reported too: these machines are shared.
@@ -201,18 +203,21 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         # -- the registrations load ------------------------------------------------------------
         counter = iter(range(10_000))
 
-        def fresh(base: Path | None, file: Path) -> Any:
+        def fresh(base: Path | None, command: list[str], file: Path) -> Any:
             def argv() -> list[str]:
                 target = root / f"load-{next(counter)}"
                 if base is not None:
                     _copy_store(base, target)
-                return [*cmd, "--db", str(target), "load", "-q", str(file)]
+                if command == cmd:
+                    return [*cmd, "--db", str(target), "load", "-q", str(file)]
+                return [*command, str(target), str(file)]
             return argv
 
+        floor = [*python, str(REFERENCE / "load_floor.py")]
         for label, base, file in (("into an empty store (the file as NHS Digital publishes it)", None, paths["nhs"]),
                                   ("into a store holding the rest of England", paths["rest"],
                                    paths["data"] / "registrations.csv")):
-            got = interleaved({"icpmap": fresh(base, file),
+            got = interleaved({"icpmap": fresh(base, cmd, file), "floor": fresh(base, floor, file),
                                "pandas": [*python, "-c", f"import pandas; pandas.read_csv({str(file)!r})"]}, runs)
             value, reference = median(got["icpmap"]), median(got["pandas"])
             target = root / "rss"
@@ -227,6 +232,9 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                              quick or ratio_ok))
             rows.append(_row("peak RSS of that load (the child's ru_maxrss)", rss, "MB", None,
                              f"< {LOAD_RSS_TARGET_MB} MB", rss < LOAD_RSS_TARGET_MB))
+            rows.append(_row(f"the floor of that load: read {file.name} with pandas, COPY its rows into the store, "
+                             f"commit, nothing checked (benchmarks/reference/load_floor.py), median of {runs} "
+                             "processes; reference the same pandas read", median(got["floor"]), "s", reference))
             for path in root.glob("load-*"):
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
     finally:

@@ -87,24 +87,14 @@ def load(
 
     Every load, refused or not, is recorded in the load audit (`icpmap loads`) with the files'
     SHA-256, the counts and the local user's name."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from ..loaders import LoadError, intake
     from ..safety import audit
 
     with state.store() as store:
         trail = audit.default_path(store.location)
         try:
-            with Progress(
-                TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                console=err_console.rich, transient=True, disable=quiet,
-            ) as bar:
-                task = bar.add_task("Reading files", total=None)
-
-                def progress(what: str, done: int, total: int) -> None:
-                    bar.update(task, description=what, completed=done, total=total)
-
-                report = intake.load(store, paths, progress=progress, ics=ics)
+            # quiet: no progress bar, and rich's progress module is not even imported
+            report = intake.load(store, paths, ics=ics) if quiet else _load_showing_progress(store, paths, ics)
         except LoadError as exc:
             audit.record_load(trail, paths, error=exc)
             err_console.print(Text(f"Nothing was loaded: {exc.total} problem{'s' if exc.total != 1 else ''}.", style="bold red"))
@@ -124,3 +114,21 @@ def load(
         f"{report.created} created, {report.updated} updated, {report.deleted} removed"
     )
     console.print(Text(f"Loaded {len(report.files)} file(s) into {label} in {report.seconds:.1f}s: {verdict}."))
+
+
+def _load_showing_progress(store: Any, paths: list[Path], ics: str | None) -> LoadReport:
+    """`intake.load` with a transient progress bar on stderr."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..loaders import intake
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+        console=err_console.rich, transient=True,
+    ) as bar:
+        task = bar.add_task("Reading files", total=None)
+
+        def progress(what: str, done: int, total: int) -> None:
+            bar.update(task, description=what, completed=done, total=total)
+
+        return intake.load(store, paths, progress=progress, ics=ics)

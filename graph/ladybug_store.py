@@ -273,6 +273,9 @@ class LadybugTx(Tx):
         )
         out: dict[str, Any] = {}
         for end, (label, key) in (("src", src), ("dst", dst)):
+            if not len(rows):  # none stored (a first load): no end to name
+                out[end] = pd.Categorical.from_codes(np.zeros(0, dtype=np.int64), categories=pd.Index([], dtype=object))
+                continue
             nodes = self.fetch_frame(f"MATCH (n:{q(label)}) RETURN offset(id(n)) AS o, n.{q(key)} AS k")
             offsets = nodes["o"].to_numpy(dtype=np.int64)
             at = rows[f"~{end}"].to_numpy(dtype=np.int64)

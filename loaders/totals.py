@@ -86,17 +86,20 @@ def totals(regs: pd.DataFrame, fps: pd.DataFrame) -> dict[str, pd.DataFrame]:
     Integer codes throughout: each area's footprint is looked up once, not once per registration."""
     practices = pd.Categorical(regs["src"])
     areas = pd.Categorical(regs["dst"])
-    patients = pd.to_numeric(regs["patients"]).fillna(0).to_numpy(dtype=np.int64)
+    patients = _counts(regs["patients"])
     out = {}
     for level in LEVELS:
         of_area = pd.Categorical(fps[level].reindex(areas.categories).fillna(UNKNOWN).to_numpy(dtype=object))
         names = of_area.categories.to_numpy(dtype=object)
         width = len(names) + 1
         footprint = of_area.codes.astype(np.int64)[areas.codes] if len(areas) else np.zeros(0, dtype=np.int64)
-        key = practices.codes.astype(np.int64) * width + footprint  # < practices x footprints: a few million
-        sums = np.bincount(key, weights=patients) if len(key) else np.zeros(0)
-        keys = np.flatnonzero(sums)
-        sums = sums[keys].astype(np.int64)  # exact: every sum is far below 2**53
+        key = practices.codes.astype(np.int64) * width + footprint
+        # Summed over the keys that occur (a hash), in key order: a count per possible key
+        # (practices x footprints, ten million at the neighbourhood level) costs more.
+        codes, keys = pd.factorize(key, sort=True)
+        sums = np.bincount(codes, weights=patients, minlength=len(keys)) if len(key) else np.zeros(0)
+        given = sums != 0
+        keys, sums = keys[given], sums[given].astype(np.int64)  # exact: every sum is far below 2**53
         frame = pd.DataFrame({
             "practice": practices.categories.to_numpy(dtype=object)[keys // width],
             "footprint": names[keys % width],
@@ -104,6 +107,18 @@ def totals(regs: pd.DataFrame, fps: pd.DataFrame) -> dict[str, pd.DataFrame]:
         })
         out[level] = frame
     return out
+
+
+def _counts(values: pd.Series) -> np.ndarray:
+    """Patient counts as int64, missing as 0 (Python ints from a contract file: no parse of each)."""
+    if values.dtype == np.int64:
+        return values.to_numpy()
+    if values.dtype == object:
+        try:
+            return values.to_numpy().astype(np.int64)
+        except (TypeError, ValueError):  # a missing count, or numbers as text
+            pass
+    return pd.to_numeric(values).fillna(0).to_numpy(dtype=np.int64)
 
 
 def write(tx: Tx, dialect: Dialect, by_level: dict[str, pd.DataFrame]) -> None:

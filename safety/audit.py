@@ -87,13 +87,23 @@ def entries(path: Path, limit: int = 100) -> list[dict[str, Any]]:
 # -- entries for loads made outside the service ---------------------------------------------------
 
 
-def file_entries(paths: Sequence[Path | str]) -> list[dict[str, Any]]:
-    """Each input file (folders expanded as the loader does) with its size and SHA-256."""
+def file_entries(paths: Sequence[Path | str], hashed: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Each input file (folders expanded as the loader does) with its size and SHA-256.
+
+    `hashed`: the files the loader has read, by name, whose SHA-256 it took as it read them:
+    they are not read again (a registrations file is 75 MB)."""
     from ..loaders.problems import Problems
     from ..loaders.read import expand
 
     out = []
     for path in expand(paths, Problems()):
+        if hashed and str(path) in hashed:
+            try:
+                size = path.stat().st_size
+            except OSError:
+                continue
+            out.append({"name": str(path), "bytes": size, "sha256": None, "rows": None})
+            continue
         digest, size = hashlib.sha256(), 0
         try:
             with path.open("rb") as handle:
@@ -120,10 +130,10 @@ def _by_file(report: Any) -> dict[str, tuple[int, str]]:
 def load_entry(paths: Sequence[Path | str], *, by: str, via: str, report: Any = None, error: Any = None,
                key_id: str | None = None, files: Iterable[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The audit entry of one load: `report` (a LoadReport) when it loaded, `error` (a LoadError) when refused."""
-    listed = list(files) if files is not None else file_entries(paths)
+    loaded = _by_file(report) if report is not None else {}
+    listed = list(files) if files is not None else file_entries(paths, loaded)
     entry: dict[str, Any] = {"id": new_id(), "at": now(), "by": by, "via": via, "key_id": key_id, "files": listed}
     if report is not None:
-        loaded = _by_file(report)
         for f in listed:
             if f["name"] in loaded:  # what the loader read, hashed as it read it
                 f["rows"], f["sha256"] = loaded[f["name"]]

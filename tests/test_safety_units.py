@@ -108,6 +108,11 @@ def test_file_entries_hash_each_file_whole(tmp_path: Path) -> None:
         {"name": str(folder / "b.csv"), "bytes": 0, "sha256": hashlib.sha256(b"").hexdigest(), "rows": None},
         {"name": str(single), "bytes": 5, "sha256": hashlib.sha256(b"code\n").hexdigest(), "rows": None},
     ]
+    # a file the loader hashed as it read it is not read again: its digest comes from the load
+    assert audit.file_entries([folder], hashed={str(folder / "a.csv"): (1, "s1")}) == [
+        {"name": str(folder / "a.csv"), "bytes": len(big), "sha256": None, "rows": None},
+        {"name": str(folder / "b.csv"), "bytes": 0, "sha256": hashlib.sha256(b"").hexdigest(), "rows": None},
+    ]
 
 
 def test_rows_per_file_add_up_a_workbooks_sheets() -> None:

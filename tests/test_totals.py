@@ -142,3 +142,26 @@ def test_reports_use_the_live_query_when_a_store_has_no_totals(store: Store) -> 
     load_paths(store, [SAMPLE_DIR / "milestones.csv"])  # any load puts the totals back
     assert _rows(store, "report-patient-totals")[0][0] > 0
     assert run_report(store, "coterminosity", by="patients", as_at=AS_ATS[0]).rows == expected
+
+
+def test_totals_sum_each_practice_and_footprint_whatever_form_the_counts_take() -> None:
+    """Counts as numpy integers (a published file), Python ints (the partnership's own file) or text
+    with a blank (read back from a store) give the same totals; a footprint summing to 0 is left out."""
+    import numpy as np
+    import pandas as pd
+
+    from icpmap.loaders import totals
+
+    footprints = pd.DataFrame({"place": ["P2", "P1", "P1"], "neighbourhood": ["N9", "N1", "unknown"]},
+                              index=pd.Index(["A1", "A2", "A3"], dtype=object))
+    regs = {"src": ["X", "X", "Y", "Y", "Z", "X"], "dst": ["A1", "A2", "A2", "A9", "A3", "A3"]}
+    counts = [5, 7, 2, 3, 0, 1]
+    forms = (np.array(counts, dtype=np.int64), pd.Series(counts, dtype=object),
+             pd.Series([str(c) if c else None for c in counts], dtype=object))
+    got = [totals.totals(pd.DataFrame({**regs, "patients": form}), footprints) for form in forms]
+    place = [["X", "P1", 8], ["X", "P2", 5], ["Y", "P1", 2], ["Y", "unknown", 3]]
+    neighbourhood = [["X", "N1", 7], ["X", "N9", 5], ["X", "unknown", 1], ["Y", "N1", 2], ["Y", "unknown", 3]]
+    for by_level in got:
+        assert by_level["place"].values.tolist() == place
+        assert by_level["neighbourhood"].values.tolist() == neighbourhood
+        assert by_level["place"]["patients"].dtype == np.int64
