@@ -294,7 +294,9 @@ class _Reading(Reads):
 
     def __init__(self, store: LadybugStore, conn: ladybug.Connection) -> None:
         self.engine, self.location = store.engine, store.location
+        self._store = store
         self._conn = conn
+        self._threads = -1  # the engine threads set on the connection (-1: not known here)
         self.failed = False
         self.closed = False
 
@@ -306,6 +308,10 @@ class _Reading(Reads):
             raise StoreError("This read transaction of the store is closed.")
         if timeout:
             self._conn.set_query_timeout(int(timeout * 1000))
+        threads = self._store._threads_now()  # others may have started or ended since the last read
+        if threads != self._threads:
+            self._conn.set_max_threads_for_exec(threads)
+            self._threads = threads
         try:
             return _fetch(self._conn.execute(*dialect.ladybug_plannable(cypher, params or {})), max_rows)
         except RuntimeError as exc:
@@ -359,13 +365,12 @@ class LadybugStore(Store):
             raise StoreBusy("The store is too busy to run this query now; try again shortly.")
         with self._count_lock:
             self._reading += 1
-            alone = self._reading == 1
         try:
             try:
                 conn = self._idle.get_nowait()
             except queue.Empty:
                 conn = self._new_conn()
-            conn.set_max_threads_for_exec(0 if alone else SHARED_READ_THREADS)
+            conn.set_max_threads_for_exec(self._threads_now())
             try:
                 yield conn
             finally:
@@ -374,6 +379,10 @@ class LadybugStore(Store):
             with self._count_lock:
                 self._reading -= 1
             self._reader_slots.release()
+
+    def _threads_now(self) -> int:
+        """Engine threads for a read starting now: every core when it runs alone, else one."""
+        return 0 if self._reading <= 1 else SHARED_READ_THREADS
 
     def schema_gaps(self) -> list[str]:
         """The model's tables and properties this store lacks (a store made by an earlier icpmap)."""
