@@ -9,6 +9,7 @@ clear "in use by another process" message.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import queue
 import threading
@@ -189,18 +190,24 @@ def _release(path: str) -> None:
                 os.close(lock)
 
 
+# Values the engine returns that are plain already (`plain` gives them back as they are),
+# by exact type: a set lookup per value instead of a call.
+_AS_IS = frozenset((str, int, float, bool, type(None), dt.date, dt.datetime))
+
+
 def _fetch(result: Any, max_rows: int | None = None) -> Result:
     """Read a result as plain values; with `max_rows`, stop there and mark it truncated."""
     if isinstance(result, list):  # several statements: keep the last result
         result = result[-1]
     columns = list(result.get_column_names())
+    count = result.get_num_tuples()  # so each row costs one call, not a has_next() and a get_next()
+    truncated = max_rows is not None and count > max_rows
+    if truncated:
+        count = max_rows
+    get_next = result.get_next
     rows = []
-    truncated = False
-    while result.has_next():
-        if max_rows is not None and len(rows) >= max_rows:
-            truncated = True
-            break
-        rows.append([plain(v) for v in result.get_next()])
+    for _ in range(count):
+        rows.append([v if type(v) in _AS_IS else plain(v) for v in get_next()])
     result.close()
     return Result(columns, rows, truncated)
 
