@@ -113,7 +113,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.store = store
-    app.state.cache = Cache(settings.cache_ttl_s, enabled=cache)
+    app.state.cache = Cache(settings.cache_ttl_s, enabled=cache, concurrency=_computing_limit(is_neo4j))
 
     errors.install(app)
     from . import pages, routes_api, routes_loads, routes_maps, routes_papers, routes_reports
@@ -129,6 +129,29 @@ def create_app(
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=crosssite.allowed_hosts(allowed_hosts))
     app.add_middleware(EdgeMiddleware, upload_paths=UPLOAD_PATHS, upload_limit=max_upload_bytes)
     return app
+
+
+def run_server(application: FastAPI, host: str, port: int, log_level: str = "info") -> None:
+    """Serve `application` under uvicorn as `icpmap serve` does: one process, its access log at
+    `info`. The API benchmarks run it through here too, so they measure what users get."""
+    import uvicorn
+
+    uvicorn.run(application, host=host, port=port, log_level=log_level, proxy_headers=False,
+                server_header=False, date_header=True)
+
+
+def _computing_limit(is_neo4j: bool) -> int | None:
+    """How many answers the service computes at once; the rest wait, in order of arrival.
+
+    The embedded engine runs in this process with a few read connections (`READERS`): more
+    requests than that in the threadpool at once only wait there for a connection, contend
+    for the GIL, and may overtake each other (a 32-client run's p95). Neo4j works elsewhere:
+    its reads are left to the threadpool."""
+    if is_neo4j:
+        return None
+    from ..graph.ladybug_store import READERS
+
+    return READERS
 
 
 def _neo4j_configured() -> bool:

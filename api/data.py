@@ -21,8 +21,14 @@ MISSING = object()
 
 
 class Cache:
-    def __init__(self, ttl_s: float | None = None, max_entries: int = 512, enabled: bool = True) -> None:
+    """Finished answers by key. `concurrency` caps the misses `aget` computes at once (None: the
+    threadpool's own limit); the rest wait their turn in the event loop, first come first served."""
+
+    def __init__(self, ttl_s: float | None = None, max_entries: int = 512, enabled: bool = True,
+                 concurrency: int | None = None) -> None:
         self.enabled = enabled
+        self.concurrency = concurrency
+        self._limiters: dict[int, Any] = {}  # one per event loop (id(loop)): anyio's limiter is bound to one
         self.ttl_s = ttl_s
         self.max_entries = max_entries
         self.generation = 0
@@ -43,9 +49,23 @@ class Cache:
         hit = self.peek(key)
         if hit is not MISSING:
             return hit
-        from starlette.concurrency import run_in_threadpool
+        import anyio.to_thread
 
-        return await run_in_threadpool(self.get, key, compute)
+        return await anyio.to_thread.run_sync(self.get, key, compute, limiter=self._limiter())
+
+    def _limiter(self) -> Any:
+        """The limiter of the running event loop (None: the threadpool's default)."""
+        if self.concurrency is None:
+            return None
+        import asyncio
+
+        import anyio
+
+        loop = id(asyncio.get_running_loop())
+        limiter = self._limiters.get(loop)
+        if limiter is None:
+            self._limiters = {loop: (limiter := anyio.CapacityLimiter(self.concurrency))}  # an old loop's goes
+        return limiter
 
     def get(self, key: Any, compute: Callable[[], T]) -> T:
         """The answer for `key`, computing it once however many callers ask at the same time."""

@@ -39,11 +39,11 @@ TARGET_P95_MS = 100.0
 CPU_BUDGET_MS = 20.0
 
 SERVER = """
-import sys, uvicorn
-from icpmap.api.app import create_app
+import sys
+from icpmap.api.app import create_app, run_server
 db, keys, audit, port, cache = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] == "1"
 app = create_app(db=db, keys_path=keys, audit=audit, cache=cache)
-uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+run_server(app, "127.0.0.1", port)  # as `icpmap serve` runs it, access log included
 """
 
 

@@ -4,12 +4,16 @@ benchmarks run it: ready once /health answers, stopped (and its stderr returned)
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+ACCESS_LOG = re.compile(r'^INFO: +\S+ - "')  # uvicorn's line per request, e.g. INFO:  127.0.0.1:5 - "GET / HTTP/1.1" 200 OK
 
 
 def free_port() -> int:
@@ -26,8 +30,10 @@ class ChildServer:
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if engine == "neo4j" or not k.startswith("ICPMAP_NEO4J")}
         argv = [a.replace("{port}", str(self.port)) for a in args]
+        # stderr to a file: the access log writes a line per request, which would fill a pipe
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by stop()
         self.proc = subprocess.Popen([sys.executable, "-c", script, *argv], env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                     stdout=subprocess.DEVNULL, stderr=self._stderr)
         deadline = time.monotonic() + start_timeout
         while True:
             try:
@@ -48,7 +54,7 @@ class ChildServer:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> str:
-        """Stop the server; returns what it wrote on stderr (tracebacks would be there)."""
+        """Stop the server; returns what it wrote on stderr but its access log (tracebacks would be there)."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -56,7 +62,12 @@ class ChildServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        return self.proc.stderr.read().decode("utf-8", "replace") if self.proc.stderr else ""
+        if self._stderr.closed:
+            return ""
+        self._stderr.seek(0)
+        lines = self._stderr.read().decode("utf-8", "replace").splitlines(keepends=True)
+        self._stderr.close()
+        return "".join(line for line in lines if not ACCESS_LOG.match(line))
 
     def __enter__(self) -> ChildServer:
         return self

@@ -50,9 +50,7 @@ def serve(
     With no active API key this is single-user mode (you are the admin, no key asked),
     allowed only on a loopback address. Create keys with `icpmap keys create`.
     """
-    import uvicorn
-
-    from ..api.app import create_app
+    from ..api.app import create_app, run_server
 
     keys = _key_file()
     single_user = not keys.has_active()
@@ -70,8 +68,7 @@ def serve(
     mode = "single-user mode (no key needed on this computer)" if single_user else f"API keys from {keys.path}"
     console.print(Text(f"icpmap serving on http://{shown}:{port}/ — {mode}. Ctrl+C stops it."))
     try:
-        uvicorn.run(application, host=host, port=port, log_level=log_level, proxy_headers=False,
-                    server_header=False, date_header=True)
+        run_server(application, host, port, log_level)
     finally:
         store.close()
 

@@ -9,6 +9,7 @@ clear "in use by another process" message.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import queue
 import threading
@@ -189,18 +190,24 @@ def _release(path: str) -> None:
                 os.close(lock)
 
 
+# Values the engine returns that are plain already (`plain` gives them back as they are),
+# by exact type: a set lookup per value instead of a call.
+_AS_IS = frozenset((str, int, float, bool, type(None), dt.date, dt.datetime))
+
+
 def _fetch(result: Any, max_rows: int | None = None) -> Result:
     """Read a result as plain values; with `max_rows`, stop there and mark it truncated."""
     if isinstance(result, list):  # several statements: keep the last result
         result = result[-1]
     columns = list(result.get_column_names())
+    count = result.get_num_tuples()  # so each row costs one call, not a has_next() and a get_next()
+    truncated = max_rows is not None and count > max_rows
+    if truncated:
+        count = max_rows
+    get_next = result.get_next
     rows = []
-    truncated = False
-    while result.has_next():
-        if max_rows is not None and len(rows) >= max_rows:
-            truncated = True
-            break
-        rows.append([plain(v) for v in result.get_next()])
+    for _ in range(count):
+        rows.append([v if type(v) in _AS_IS else plain(v) for v in get_next()])
     result.close()
     return Result(columns, rows, truncated)
 
@@ -297,7 +304,9 @@ class _Reading(Reads):
 
     def __init__(self, store: LadybugStore, conn: ladybug.Connection) -> None:
         self.engine, self.location = store.engine, store.location
+        self._store = store
         self._conn = conn
+        self._threads = -1  # the engine threads set on the connection (-1: not known here)
         self.failed = False
         self.closed = False
 
@@ -309,6 +318,10 @@ class _Reading(Reads):
             raise StoreError("This read transaction of the store is closed.")
         if timeout:
             self._conn.set_query_timeout(int(timeout * 1000))
+        threads = self._store._threads_now()  # others may have started or ended since the last read
+        if threads != self._threads:
+            self._conn.set_max_threads_for_exec(threads)
+            self._threads = threads
         try:
             return _fetch(self._conn.execute(*dialect.ladybug_plannable(cypher, params or {})), max_rows)
         except RuntimeError as exc:
@@ -362,13 +375,12 @@ class LadybugStore(Store):
             raise StoreBusy("The store is too busy to run this query now; try again shortly.")
         with self._count_lock:
             self._reading += 1
-            alone = self._reading == 1
         try:
             try:
                 conn = self._idle.get_nowait()
             except queue.Empty:
                 conn = self._new_conn()
-            conn.set_max_threads_for_exec(0 if alone else SHARED_READ_THREADS)
+            conn.set_max_threads_for_exec(self._threads_now())
             try:
                 yield conn
             finally:
@@ -377,6 +389,10 @@ class LadybugStore(Store):
             with self._count_lock:
                 self._reading -= 1
             self._reader_slots.release()
+
+    def _threads_now(self) -> int:
+        """Engine threads for a read starting now: every core when it runs alone, else one."""
+        return 0 if self._reading <= 1 else SHARED_READ_THREADS
 
     def schema_gaps(self) -> list[str]:
         """The model's tables and properties this store lacks (a store made by an earlier icpmap)."""

@@ -238,3 +238,45 @@ def test_a_removed_key_file_takes_every_key_with_it(tmp_path) -> None:  # type: 
     (tmp_path / "keys.json").unlink()
     assert keys.verify(first_key) is None and keys.verify(second_key) is None
     assert not keys.has_active() and keys.records() == []
+
+
+# -- the answer cache: misses computed a few at a time, in order of arrival --------------------------------
+
+
+def test_cache_computes_at_most_its_concurrency_at_once_first_come_first_served() -> None:
+    import asyncio
+    import threading
+    import time
+
+    from icpmap.api.data import Cache
+
+    def run(concurrency: int) -> tuple[list[int], int, list[int]]:
+        cache = Cache(enabled=False, concurrency=concurrency)  # off: every call computes (as after a load)
+        lock = threading.Lock()
+        running, most, started = [0], [0], []
+
+        def compute(n: int) -> int:
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+                started.append(n)
+            time.sleep(0.02)
+            with lock:
+                running[0] -= 1
+            return n * 10
+
+        async def main() -> list[int]:
+            calls = []
+            for n in range(8):
+                calls.append(asyncio.ensure_future(cache.aget(("k", n), lambda n=n: compute(n))))
+                await asyncio.sleep(0.002)  # each call waits for its turn before the next is made
+            return list(await asyncio.gather(*calls))
+
+        answers = asyncio.run(main())
+        assert asyncio.run(main()) == answers  # a second event loop gets a limiter of its own
+        return answers, most[0], started
+
+    answers, most, _ = run(2)
+    assert answers == [n * 10 for n in range(8)] and most == 2
+    answers, most, started = run(1)
+    assert most == 1 and started == list(range(8)) * 2  # the waiting ones go in the order they came
