@@ -46,6 +46,11 @@ FILES_READ = {  # the input files each report reads, for the pandas floor
                   "endorsements", "plans", "commissioning", "neighbourhoods", "pcns", "practices"],
     "timeline": ["agreements", "signatures", "memberships", "boards", "roles"],
     "brokers": ["memberships", "boards", "organisations"],
+    "changes": ["memberships", "boards", "organisations", "agreements", "signatures", "board_links", "roles"],
+    # each period's breadth, unsigned, assurance and coterminosity by patients
+    "progress": ["boards", "memberships", "organisations", "agreements", "signatures", "board_links", "roles",
+                 "endorsements", "plans", "commissioning", "neighbourhoods", "pcns", "practices", "areas",
+                 "registrations"],
 }
 
 
