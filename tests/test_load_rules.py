@@ -497,3 +497,43 @@ def test_an_ambiguous_reference_is_reported(base: Store, tmp_path: Path) -> None
     files["roles.csv"] = "person_id,role,target_code,from\nPER-1,place_lead,E08000012,2021-01-01\n"
     load_paths(base, [write(tmp_path / "b", files)])  # a code that is only a Place is fine
     assert rows(base, "MATCH (:Person)-[h:HOLDS]->(p:Place) RETURN p.code, h.role") == [["E08000012", "place_lead"]]
+
+
+def test_two_editions_in_one_load_each_practice_from_its_newest(store: Store, tmp_path: Path) -> None:
+    """Two editions of the registrations in one load: a practice the newer edition states keeps
+    only the newer edition's areas (not the union of both), a practice only the older edition
+    states keeps the older one's. The newer file is listed first, so the edition date decides."""
+    head = "PUBLICATION,EXTRACT_DATE,PRACTICE_CODE,PRACTICE_NAME,LSOA_CODE,SEX,NUMBER_OF_PATIENTS\n"
+    write(tmp_path, {
+        "a-registrations-2024-04.csv": head + "GP_PRAC_PAT_LIST,01APR2024,N82001,ONE,E01006514,ALL,100\n",
+        "b-registrations-2024-01.csv": head + ("GP_PRAC_PAT_LIST,01JAN2024,N82001,ONE,E01006512,ALL,120\n"
+                                               "GP_PRAC_PAT_LIST,01JAN2024,N82001,ONE,E01006513,ALL,5\n"
+                                               "GP_PRAC_PAT_LIST,01JAN2024,N82002,TWO,E01006512,ALL,40\n"),
+    })
+    load_paths(store, [tmp_path])
+    got = sorted(rows(store, "MATCH (p:Practice)-[r:REGISTERS]->(a:Area) RETURN p.code, a.code, r.patients"))
+    assert got == [["N82001", "E01006514", 100], ["N82002", "E01006512", 40]]
+
+
+def test_a_snapshot_membership_given_its_start_and_then_ended_by_unallocated(store: Store, tmp_path: Path) -> None:
+    """A membership first seen in a practice map (no start) gets its start from a dated row: the
+    stored row is replaced, which the report counts as one update (not a create); a later map
+    that puts the practice in no PCN (`U` / `Unallocated`) ends it the day before its date."""
+    from icpmap.loaders.report import TableCounts
+
+    header = ("PUBLICATION,EXTRACT_DATE,PRACTICE_CODE,PRACTICE_NAME,PRACTICE_POSTCODE,PCN_CODE,PCN_NAME,CCG_CODE,"
+              "CCG_NAME,STP_CODE,STP_NAME\n")
+    write(tmp_path, {
+        "map-2020.csv": header + "GP,01-Sep-20,P1,ONE,L1 1AA,U1,PCN ONE,99A,NHS LIVERPOOL CCG,QYG,C&M\n",
+        "practices.csv": "code,name,pcn_code,from,to\nP1,ONE,U1,2019-07-01,\n",
+        "map-2022.csv": header + "GP,01-Jan-22,P1,ONE,L1 1AA,U,Unallocated,99A,NHS LIVERPOOL CCG,QYG,C&M\n",
+    })
+    member_of = "MATCH (:Practice)-[m:MEMBER_OF]->(p:PCN) RETURN p.code, m.from, m.to, m.from_extract, m.to_extract"
+    load_paths(store, [tmp_path / "map-2020.csv"])
+    assert rows(store, member_of) == [["U1", None, None, dt.date(2020, 9, 1), None]]
+    report = load_paths(store, [tmp_path / "practices.csv"])
+    assert report.table("MEMBER_OF (Practice->PCN)") == TableCounts(
+        "MEMBER_OF (Practice->PCN)", "relationship", rows_read=1, created=0, updated=1, unchanged=0, deleted=0)
+    assert rows(store, member_of) == [["U1", dt.date(2019, 7, 1), None, None, None]]
+    load_paths(store, [tmp_path / "map-2022.csv"])
+    assert rows(store, member_of) == [["U1", dt.date(2019, 7, 1), dt.date(2021, 12, 31), None, dt.date(2022, 1, 1)]]
