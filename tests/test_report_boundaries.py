@@ -584,6 +584,30 @@ def test_pcn_practices_and_patients_on_the_date_and_a_day_either_side(pcn_dates_
     assert _query(pcn_dates_store, "report-place-pcns", as_at=as_at) == sorted((P, pcn) for pcn in per_pcn)
 
 
+def test_an_agreement_nobody_is_listed_on_reports_every_core_member(tmp_path, open_store_for) -> None:
+    """An agreement with no signature rows at all: each current core member of its Place is
+    reported as having no signature row (a wider member and a former core member are not)."""
+    x = "E09000105"
+    files = {
+        "ics": (["code", "name"], [["ICSX", "Ex ICS"]]),
+        "places": (["code", "name", "ics_code"], [[x, "Ex", "ICSX"]]),
+        "organisations": (["code", "name", "sector", "statutory"], [
+            ["X-CORE", "Core member", "local_authority", "true"], ["X-WIDE", "Wider member", "voluntary", "false"],
+            ["X-GONE", "Left before D", "housing", "false"]]),
+        "boards": (["code", "name", "kind", "place_code"], [["PPB-X", "Ex Board", "place_partnership_board", x]]),
+        "memberships": (["organisation_code", "board_code", "role", "from", "to"], [
+            ["X-CORE", "PPB-X", "core", "2020-01-01", ""], ["X-WIDE", "PPB-X", "wider", "2020-01-01", ""],
+            ["X-GONE", "PPB-X", "core", "2020-01-01", "2024-05-31"]]),
+        "agreements": (["code", "title", "kind", "place_code", "effective_from"], [["MOU-X", "Ex MOU", "mou", x, ""]]),
+    }
+    store = open_store_for("ladybug", tmp_path / "db")
+    try:
+        load_paths(store, [fx.write_fixture(tmp_path / "in", files)])
+        assert rows(store, "unsigned", D) == [[x, "MOU-X", "X-CORE", "Core member", "no_signature_row"]]
+    finally:
+        store.close()
+
+
 def _epraccur_row(code: str, name: str, status: str, close: str) -> str:
     """One headerless epraccur row of a GP practice (prescribing setting 4) opened 2004-04-01."""
     cells = [code, name, "Y62", "QYG", "1 HIGH ST", "", "", "LIVERPOOL", "", "L1 1AA", "20040401", close,
@@ -615,6 +639,11 @@ def test_a_pcn_whose_only_practice_closes_on_d_is_left_out_from_d(tmp_path, open
                        D: [("UQ2", "Queue Two PCN")], AFTER: [("UQ2", "Queue Two PCN")]}
         assert _query(store, "report-pcn-practices", as_at=BEFORE, place=q) == [("UQ1", "N82001"), ("UQ2", "N82002")]
         assert _query(store, "report-pcn-practices", as_at=D, place=q) == [("UQ2", "N82002")]
+        # by patients in a store with no registrations (the loader kept no totals, rightly): each
+        # PCN covered, with no patients and so no main footprint
+        assert rows(store, "coterminosity", BEFORE, by="patients") == [
+            ["UQ1", "Queue One PCN", None, None, 0, False, 0, 0, 0],
+            ["UQ2", "Queue Two PCN", None, None, 0, False, 0, 0, 0]]
     finally:
         store.close()
 
