@@ -537,3 +537,20 @@ def test_a_snapshot_membership_given_its_start_and_then_ended_by_unallocated(sto
     assert rows(store, member_of) == [["U1", dt.date(2019, 7, 1), None, None, None]]
     load_paths(store, [tmp_path / "map-2022.csv"])
     assert rows(store, member_of) == [["U1", dt.date(2019, 7, 1), dt.date(2021, 12, 31), None, dt.date(2022, 1, 1)]]
+
+
+def test_a_large_reload_reads_the_stored_nodes_in_one_scan_and_diffs_them_exactly(store: Store, tmp_path: Path) -> None:
+    """From 2,000 keys of a label (loaders/write.py SCAN_KEYS) the stored nodes are read in one
+    scan, not looked up by key: a re-load of 2,000 organisations with one renamed and one new
+    updates one, creates one and leaves 1,999 alone, as the key lookups would."""
+    head = "code,name,sector,statutory\n"
+    body = [f"ORG{i:04d},Organisation {i},voluntary,false\n" for i in range(2000)]
+    load_paths(store, [write(tmp_path / "a", {"organisations.csv": head + "".join(body)})])
+    body[7] = "ORG0007,Renamed Organisation,voluntary,false\n"
+    again = write(tmp_path / "b", {"organisations.csv": head + "".join(body) + "NEW,New Organisation,housing,true\n"})
+    counts = load_paths(store, [again]).table("Organisation")
+    assert (counts.rows_read, counts.created, counts.updated, counts.unchanged) == (2001, 1, 1, 1999)
+    assert rows(store, "MATCH (o:Organisation) WHERE o.code IN ['ORG0007', 'ORG0008', 'NEW'] "
+                       "RETURN o.code, o.name, o.sector ORDER BY o.code") == [
+        ["NEW", "New Organisation", "housing"], ["ORG0007", "Renamed Organisation", "voluntary"],
+        ["ORG0008", "Organisation 8", "voluntary"]]
