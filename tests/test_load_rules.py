@@ -554,3 +554,19 @@ def test_a_large_reload_reads_the_stored_nodes_in_one_scan_and_diffs_them_exactl
                        "RETURN o.code, o.name, o.sector ORDER BY o.code") == [
         ["NEW", "New Organisation", "housing"], ["ORG0007", "Renamed Organisation", "voluntary"],
         ["ORG0008", "Organisation 8", "voluntary"]]
+
+
+def test_a_later_file_without_a_column_keeps_what_is_stored_there(base: Store, tmp_path: Path) -> None:
+    """A signature first loaded with `added_on`, then by a file that has no `added_on` column and
+    gives the signing date: the date is set, `added_on` is kept (a column the file does not have
+    says nothing about it)."""
+    first = {
+        "agreements.csv": "code,title,kind,place_code\nMOU-L,Liverpool MOU,mou,E08000012\n",
+        "signatures.csv": "agreement_code,organisation_code,signed_on,added_on\nMOU-L,LCC,,2021-01-01\n",
+    }
+    load_paths(base, [write(tmp_path / "a", first)])
+    later = {"signatures.csv": "agreement_code,organisation_code,signed_on\nMOU-L,LCC,2024-06-01\n"}
+    report = load_paths(base, [write(tmp_path / "b", later)])
+    assert report.table("PARTY_TO (Organisation->Agreement)").updated == 1
+    assert rows(base, "MATCH (o:Organisation)-[s:PARTY_TO]->(a:Agreement) RETURN o.code, a.code, s.signed_on, s.added_on") == [
+        ["LCC", "MOU-L", dt.date(2024, 6, 1), dt.date(2021, 1, 1)]]
