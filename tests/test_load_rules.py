@@ -90,8 +90,8 @@ def test_impossible_date(base: Store, tmp_path: Path) -> None:
 def test_duplicate_key_with_conflicting_values(base: Store, tmp_path: Path) -> None:
     folder = write(tmp_path / "in", {"ics.csv": "code,name\nQYG,Cheshire and Merseyside\nQOP,Greater Manchester\nQYG,Something Else\n"})
     (p,) = refused(base, [folder])
-    assert where(p) == ("ics.csv", 4, "name")
-    assert "row 2" in p.message
+    assert (where(p), p.value) == (("ics.csv", 4, "name"), "Something Else")
+    assert p.message == "ICS 'QYG' is given a different name on row 2 ('Cheshire and Merseyside')"
 
 
 def test_duplicate_key_with_the_same_values_is_fine(base: Store, tmp_path: Path) -> None:
@@ -570,3 +570,14 @@ def test_a_later_file_without_a_column_keeps_what_is_stored_there(base: Store, t
     assert report.table("PARTY_TO (Organisation->Agreement)").updated == 1
     assert rows(base, "MATCH (o:Organisation)-[s:PARTY_TO]->(a:Agreement) RETURN o.code, a.code, s.signed_on, s.added_on") == [
         ["LCC", "MOU-L", dt.date(2024, 6, 1), dt.date(2021, 1, 1)]]
+
+
+def test_a_practice_placed_by_the_partnerships_file_is_located_by_contract(base: Store, tmp_path: Path) -> None:
+    """practices.csv's place_code is the contract's word on where a practice is: its LOCATED_IN
+    says `located_by: contract` (the column has no such field; it is the default), and a practice
+    with no place_code is located nowhere."""
+    files = {"practices.csv": "code,name,pcn_code,place_code\nP1,Placed,,E08000012\nP2,Not placed,,\n"}
+    load_paths(base, [write(tmp_path / "a", files)])
+    assert rows(base, "MATCH (pr:Practice) OPTIONAL MATCH (pr)-[l:LOCATED_IN]->(p:Place) "
+                      "RETURN pr.code, p.code, l.located_by ORDER BY pr.code") == [
+        ["P1", "E08000012", "contract"], ["P2", None, None]]
