@@ -264,6 +264,14 @@ def test_a_component_of_exactly_the_limit_is_exact_and_not_counted_as_large() ->
                                     "S2": 4 / 6 * rescale(5), "S3": 0.0}, rel=1e-9, abs=1e-12)
 
 
+def test_an_organisation_and_a_board_alone_are_on_no_path_even_when_everything_is_estimated() -> None:
+    """Two organisations each alone with its board (components of two nodes, on no shortest path
+    between others): betweenness 0, also with `betweenness_exact_max_nodes` 0 (every component
+    estimated), where a pair must not be taken for a component to sample."""
+    pairs = [("O1", "B1"), ("O2", "B2")]
+    assert betweenness(pairs, ReportSettings(betweenness_exact_max_nodes=0)) == {"O1": 0.0, "O2": 0.0}
+
+
 # -- signatures and board links at their date boundaries ---------------------------------------------------
 
 Y = "E09000027"
