@@ -265,7 +265,7 @@ def test_close_all_closes_every_database_and_frees_its_lock(tmp_path: Path) -> N
 def test_reads_give_plain_python_for_decimals_and_nested_lists(tmp_path: Path) -> None:
     """LadybugDB returns DECIMAL values as Decimal: a whole one reads as an int, a fraction as a
     float (never cut to an int), and inside a list of lists each item is converted too."""
-    store = open_store(str(tmp_path / "db"))
+    store = open_store(tmp_path / "db", engine="ladybug")
     try:
         row = store.read("RETURN CAST(1.5 AS DECIMAL(4, 2)) AS half, CAST(3 AS DECIMAL(4, 2)) AS whole, "
                          "[[1, 2], [3]] AS nested, [[CAST(2.25 AS DECIMAL(4, 2))]] AS deep").rows[0]
@@ -295,3 +295,22 @@ def test_a_read_only_open_that_must_recover_under_another_reader_is_refused_as_b
         assert undo.exists()
     finally:
         os.close(other)
+
+
+def test_plain_converts_neo4j_durations_and_points_without_a_server() -> None:
+    """What the Neo4j driver returns for a duration and a spatial point, made plain (no server:
+    the driver's own value types): a duration without months is a timedelta, its nanoseconds
+    cut (not rounded) to microseconds; one with months keeps its ISO text, as a timedelta cannot
+    hold a month; a point (a tuple) is a list of its coordinates."""
+    import datetime as dt
+
+    import neo4j.spatial
+    import neo4j.time
+
+    from icpmap.graph.store import plain
+
+    assert plain(neo4j.time.Duration(days=3, hours=1, nanoseconds=1_500_999)) == dt.timedelta(
+        days=3, hours=1, microseconds=1500)
+    assert plain(neo4j.time.Duration(months=2, days=1)) == "P2M1D"
+    assert plain(neo4j.spatial.CartesianPoint((1.5, 2.0))) == [1.5, 2.0]
+    assert plain([neo4j.time.Duration(days=1)]) == [dt.timedelta(days=1)]
