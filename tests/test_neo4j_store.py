@@ -199,6 +199,17 @@ def test_dates_round_trip_as_python_dates(neo: Neo4jStore) -> None:
 
 
 @needs_server
+def test_a_path_reads_as_its_nodes_and_relationships_properties(neo: Neo4jStore) -> None:
+    """A Neo4j path (what LadybugDB gives as a dict) reads as plain Python: its nodes' and its
+    relationships' properties, in path order."""
+    neo.write("CREATE (:Organisation {code: 'O1', name: 'One'})-[:MEMBER_OF {role: 'core', `from`: date('2021-04-01')}]->"
+              "(:Board {code: 'B1', name: 'Board'})")
+    [[path]] = neo.read("MATCH p = (:Organisation)-[:MEMBER_OF]->(:Board) RETURN p").rows
+    assert path == {"nodes": [{"code": "O1", "name": "One"}, {"code": "B1", "name": "Board"}],
+                    "rels": [{"role": "core", "from": dt.date(2021, 4, 1)}]}
+
+
+@needs_server
 def test_execute_write_is_all_or_nothing(neo: Neo4jStore) -> None:
     neo.write("CREATE (:ICS {code: $code})", {"code": "QE1"})
     before = neo.counts()

@@ -245,6 +245,33 @@ def test_small_components_are_exact_and_large_ones_a_scaled_estimate() -> None:
     assert estimate == betweenness(edges, ReportSettings(betweenness_exact_max_nodes=50, betweenness_samples=90))
 
 
+def test_a_component_of_exactly_the_limit_is_exact_and_not_counted_as_large() -> None:
+    """`betweenness_exact_max_nodes` is the largest component computed exactly: a path of five
+    nodes at a limit of five is exact (S2 lies on the shortest paths of 4 of the other 6 pairs:
+    S1-SB2, S1-S3, SB1-SB2, SB1-S3; 4 / 6), and beside a large component it takes no share of
+    the pivots: the large component's estimate is the one it has alone, rescaled to the bigger
+    graph (48 + 5 nodes)."""
+    path = [("S1", "SB1"), ("S2", "SB1"), ("S2", "SB2"), ("S3", "SB2")]
+    at_limit = ReportSettings(betweenness_exact_max_nodes=5, betweenness_samples=10)
+    assert betweenness(path, at_limit) == pytest.approx({"S1": 0.0, "S2": 4 / 6, "S3": 0.0}, rel=1e-12)
+    large = _edges(40, 8, 20, seed=3)  # one component of 48 nodes: 10 pivots (9 if the path counted as large)
+    alone, beside = betweenness(large, at_limit), betweenness(large + path, at_limit)
+
+    def rescale(n: int) -> float:  # networkx's normalisation, 2 / ((n - 1)(n - 2)), from n nodes to 53
+        return (n - 1) * (n - 2) / (52 * 51)
+
+    assert beside == pytest.approx({**{o: v * rescale(48) for o, v in alone.items()}, "S1": 0.0,
+                                    "S2": 4 / 6 * rescale(5), "S3": 0.0}, rel=1e-9, abs=1e-12)
+
+
+def test_an_organisation_and_a_board_alone_are_on_no_path_even_when_everything_is_estimated() -> None:
+    """Two organisations each alone with its board (components of two nodes, on no shortest path
+    between others): betweenness 0, also with `betweenness_exact_max_nodes` 0 (every component
+    estimated), where a pair must not be taken for a component to sample."""
+    pairs = [("O1", "B1"), ("O2", "B2")]
+    assert betweenness(pairs, ReportSettings(betweenness_exact_max_nodes=0)) == {"O1": 0.0, "O2": 0.0}
+
+
 # -- signatures and board links at their date boundaries ---------------------------------------------------
 
 Y = "E09000027"
@@ -304,6 +331,8 @@ SIGNING = {
         ["PER-Y2", "place_lead", Y, "2024-06-02", ""],
         ["PER-Y1", "member", "PCF-Y", "2020-01-01", "2024-05-31"],
         ["PER-Y2", "member", "PCF-Y", "2024-06-02", ""],
+        ["PER-Y1", "comms_link", Y, "2020-01-01", "2024-06-01"],  # Wye's comms link until D,
+        ["PER-Y2", "comms_link", Y, "2024-06-02", ""],  # then from the day after D
     ]),
     "endorsements": (["organisation_code", "person_id", "endorsed_on"], [
         ["S-BEFORE", "PER-Y1", "2024-05-31"],
@@ -373,6 +402,15 @@ def test_agreement_signatures_count_listings_and_signatures_from_their_day(signi
     assert (got["agreement_code"], got["listed"], got["signed"], got["last_signed_on"]) == ("MOU-Y", listed, signed,
                                                                                            last)
     assert got["effective_from"] == dt.date(2021, 9, 1)
+
+
+@pytest.mark.parametrize("as_at", [BEFORE, D, AFTER])
+def test_a_comms_link_counts_from_its_first_day_to_its_last(signing_store, as_at) -> None:
+    """The engagement rule's comms links: PER-Y1's ends on D (it counts on D), PER-Y2's starts the
+    day after, so Wye has exactly one on each of the three days (two would mean an end ignored)."""
+    ctx = Context(signing_store, ReportSettings(), None, as_at)
+    [facts] = ctx.records("report-assurance-facts", beyond_sectors=["-"])
+    assert (facts["place_code"], facts["comms_links"]) == (Y, 1)
 
 
 # -- report options: each spelling and each bound -------------------------------------------------------
@@ -552,6 +590,70 @@ def test_pcn_practices_and_patients_on_the_date_and_a_day_either_side(pcn_dates_
             (pcn, P, sum(1 for c, _ in practices if c == pcn)) for pcn in per_pcn)
     # a PCN is the Place's while one of its practices there is a member (UP2 leads no neighbourhood)
     assert _query(pcn_dates_store, "report-place-pcns", as_at=as_at) == sorted((P, pcn) for pcn in per_pcn)
+
+
+def test_an_agreement_nobody_is_listed_on_reports_every_core_member(tmp_path, open_store_for) -> None:
+    """An agreement with no signature rows at all: each current core member of its Place is
+    reported as having no signature row (a wider member and a former core member are not)."""
+    x = "E09000105"
+    files = {
+        "ics": (["code", "name"], [["ICSX", "Ex ICS"]]),
+        "places": (["code", "name", "ics_code"], [[x, "Ex", "ICSX"]]),
+        "organisations": (["code", "name", "sector", "statutory"], [
+            ["X-CORE", "Core member", "local_authority", "true"], ["X-WIDE", "Wider member", "voluntary", "false"],
+            ["X-GONE", "Left before D", "housing", "false"]]),
+        "boards": (["code", "name", "kind", "place_code"], [["PPB-X", "Ex Board", "place_partnership_board", x]]),
+        "memberships": (["organisation_code", "board_code", "role", "from", "to"], [
+            ["X-CORE", "PPB-X", "core", "2020-01-01", ""], ["X-WIDE", "PPB-X", "wider", "2020-01-01", ""],
+            ["X-GONE", "PPB-X", "core", "2020-01-01", "2024-05-31"]]),
+        "agreements": (["code", "title", "kind", "place_code", "effective_from"], [["MOU-X", "Ex MOU", "mou", x, ""]]),
+    }
+    store = open_store_for("ladybug", tmp_path / "db")
+    try:
+        load_paths(store, [fx.write_fixture(tmp_path / "in", files)])
+        assert rows(store, "unsigned", D) == [[x, "MOU-X", "X-CORE", "Core member", "no_signature_row"]]
+    finally:
+        store.close()
+
+
+def _epraccur_row(code: str, name: str, status: str, close: str) -> str:
+    """One headerless epraccur row of a GP practice (prescribing setting 4) opened 2004-04-01."""
+    cells = [code, name, "Y62", "QYG", "1 HIGH ST", "", "", "LIVERPOOL", "", "L1 1AA", "20040401", close,
+             status, "B", "99A", "20130401", "", "0151", "", "", "", "0", "", "99A", "", "4", ""]
+    return ",".join(cells) + "\n"
+
+
+def test_a_pcn_whose_only_practice_closes_on_d_is_left_out_from_d(tmp_path, open_store_for) -> None:
+    """A practice is open until the day before its close date: PCN UQ1's only practice closes on
+    D, so the coterminosity report covers UQ1 the day before D and no longer on D; UQ2's stays.
+    UQ2's practice is its member with no start date (a member all along), which puts UQ2 in the
+    Place's scope too."""
+    q = "E09000104"
+    files = {
+        "ics": (["code", "name"], [["ICSQ", "Queue ICS"]]),
+        "places": (["code", "name", "ics_code"], [[q, "Queue", "ICSQ"]]),
+        "pcns": (["code", "name"], [["UQ1", "Queue One PCN"], ["UQ2", "Queue Two PCN"]]),
+        "practices": (["code", "name", "pcn_code", "place_code", "from"], [
+            ["N82001", "Closes on D", "UQ1", q, "2020-01-01"], ["N82002", "Stays open", "UQ2", q, ""]]),
+    }
+    folder = fx.write_fixture(tmp_path / "in", files)
+    (folder / "epraccur.csv").write_text(_epraccur_row("N82001", "CLOSES", "C", "20240601")
+                                         + _epraccur_row("N82002", "STAYS", "A", ""))
+    store = open_store_for("ladybug", tmp_path / "db")
+    try:
+        load_paths(store, [folder])
+        got = {as_at: _query(store, "report-coterminosity-pcns", as_at=as_at) for as_at in (BEFORE, D, AFTER)}
+        assert got == {BEFORE: [("UQ1", "Queue One PCN"), ("UQ2", "Queue Two PCN")],
+                       D: [("UQ2", "Queue Two PCN")], AFTER: [("UQ2", "Queue Two PCN")]}
+        assert _query(store, "report-pcn-practices", as_at=BEFORE, place=q) == [("UQ1", "N82001"), ("UQ2", "N82002")]
+        assert _query(store, "report-pcn-practices", as_at=D, place=q) == [("UQ2", "N82002")]
+        # by patients in a store with no registrations (the loader kept no totals, rightly): each
+        # PCN covered, with no patients and so no main footprint
+        assert rows(store, "coterminosity", BEFORE, by="patients") == [
+            ["UQ1", "Queue One PCN", None, None, 0, False, 0, 0, 0],
+            ["UQ2", "Queue Two PCN", None, None, 0, False, 0, 0, 0]]
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize("as_at, core, earliest", [

@@ -4,6 +4,7 @@ writable store, and the plan check's own refusal. Real engines, no mocks."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -259,3 +260,57 @@ def test_close_all_closes_every_database_and_frees_its_lock(tmp_path: Path) -> N
         assert again.read("MATCH (p:Place) RETURN p.name").scalar() == "Hartlepool"
     finally:
         again.close()
+
+
+def test_reads_give_plain_python_for_decimals_and_nested_lists(tmp_path: Path) -> None:
+    """LadybugDB returns DECIMAL values as Decimal: a whole one reads as an int, a fraction as a
+    float (never cut to an int), and inside a list of lists each item is converted too."""
+    store = open_store(tmp_path / "db", engine="ladybug")
+    try:
+        row = store.read("RETURN CAST(1.5 AS DECIMAL(4, 2)) AS half, CAST(3 AS DECIMAL(4, 2)) AS whole, "
+                         "[[1, 2], [3]] AS nested, [[CAST(2.25 AS DECIMAL(4, 2))]] AS deep").rows[0]
+        assert row == [1.5, 3, [[1, 2], [3]], [[2.25]]]
+        assert [type(v) for v in row[:2]] == [float, int]
+    finally:
+        store.close()
+
+
+def test_a_read_only_open_that_must_recover_under_another_reader_is_refused_as_busy(tmp_path: Path) -> None:
+    """A killed load left its undo file, and another process reads the store (a shared hold on
+    the lock beside it): a read-only open cannot put the store back under that reader, so it is
+    refused as busy, naming the store, and the undo file is left for a later open."""
+    from icpmap.graph import StoreBusy, portable
+
+    db = tmp_path / "db"
+    open_store(db, engine="ladybug").close()
+    other = os.open(f"{db}.icpmap-lock", os.O_RDWR)  # another open file description: another process's hold
+    try:
+        portable.lock(other, shared=True)
+        undo = Path(f"{db}{ladybug_store.UNDO_SUFFIX}")
+        undo.write_bytes(b"")
+        with pytest.raises(StoreBusy) as refused:
+            open_store(db, engine="ladybug", read_only=True)
+        assert str(refused.value) == (f"The store at {db} is in use by another process; close the other icpmap "
+                                      "command or service and try again.")
+        assert undo.exists()
+    finally:
+        os.close(other)
+
+
+def test_plain_converts_neo4j_durations_and_points_without_a_server() -> None:
+    """What the Neo4j driver returns for a duration and a spatial point, made plain (no server:
+    the driver's own value types): a duration without months is a timedelta, its nanoseconds
+    cut (not rounded) to microseconds; one with months keeps its ISO text, as a timedelta cannot
+    hold a month; a point (a tuple) is a list of its coordinates."""
+    import datetime as dt
+
+    import neo4j.spatial
+    import neo4j.time
+
+    from icpmap.graph.store import plain
+
+    assert plain(neo4j.time.Duration(days=3, hours=1, nanoseconds=1_500_999)) == dt.timedelta(
+        days=3, hours=1, microseconds=1500)
+    assert plain(neo4j.time.Duration(months=2, days=1)) == "P2M1D"
+    assert plain(neo4j.spatial.CartesianPoint((1.5, 2.0))) == [1.5, 2.0]
+    assert plain([neo4j.time.Duration(days=1)]) == [dt.timedelta(days=1)]
