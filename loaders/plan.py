@@ -263,13 +263,8 @@ def _link_group(t: Typed, spec: LinkFile) -> RelGroup | None:
     )
 
 
-def null_safe(values: pd.Series) -> pd.Series:
-    """A column usable as a merge key where None equals None."""
-    return values.astype(object).where(values.notna(), "\x00")
-
-
 def rank_of(group: RelGroup) -> int:
     return _rank(group.typed)
 
 
-__all__ = ["NodeSet", "Plan", "RelGroup", "build", "null_safe", "rank_of"]
+__all__ = ["NodeSet", "Plan", "RelGroup", "build", "rank_of"]
