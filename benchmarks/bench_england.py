@@ -427,7 +427,11 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         work.mkdir()
         generated = generate(data, scale=scale, seed=0)
         rows, embedded = load_rows(data, work, generated, scale, quick)
-        rows += neo4j_rows(data, embedded, scale)
+        try:
+            rows += neo4j_rows(data, embedded, scale)
+        except RuntimeError as exc:  # the server refused or died: say so beside the embedded rows, not instead of them
+            last = str(exc).strip().splitlines()[-1]
+            rows.append(_row(f"Neo4j: FAILED: {last}", None, "", target="a result", ok=False))
     rows.append(_row(f"load average (1 min) before / after; {os.cpu_count()} cores; whole benchmark "
                      f"{time.perf_counter() - started:.0f} s", f"{load_before:.2f} / {os.getloadavg()[0]:.2f}", ""))
     return rows
