@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from icpmap.graph import Store
-from icpmap.loaders import LoadError, Problem, load_paths
+from icpmap.loaders import LoadError, LoadReport, Problem, load_paths
 
 BASE = {
     "ics.csv": "code,name\nQYG,Cheshire and Merseyside\n",
@@ -33,6 +33,12 @@ def write(folder: Path, files: dict[str, str], encoding: str = "utf-8") -> Path:
 
 def rows(store: Store, cypher: str) -> list[list]:
     return store.read(cypher).rows
+
+
+def load_again(store: Store, tmp_path: Path, first: dict[str, str], later: dict[str, str]) -> LoadReport:
+    """Load the files of `first`, then those of `later` over them; the second load's report."""
+    load_paths(store, [write(tmp_path / "a", first)])
+    return load_paths(store, [write(tmp_path / "b", later)])
 
 
 def refused(store: Store, paths: list[Path]) -> list[Problem]:
@@ -285,9 +291,8 @@ def test_membership_history(base: Store, tmp_path: Path) -> None:
         "pcns.csv": "code,name\nU1,PCN One\nU2,PCN Two\n",
         "practices.csv": "code,name,pcn_code,from,to\nP1,Surgery,U1,2019-07-01,\n",
     }
-    load_paths(base, [write(tmp_path / "a", first)])
     moved = {"practices.csv": "code,name,pcn_code,from,to\nP1,Surgery,U1,2019-07-01,2021-03-31\nP1,Surgery,U2,2021-04-01,\n"}
-    report = load_paths(base, [write(tmp_path / "b", moved)])
+    report = load_again(base, tmp_path, first, moved)
     got = sorted(rows(base, "MATCH (:Practice)-[m:MEMBER_OF]->(p:PCN) RETURN p.code, m.from, m.to"))
     assert got == [["U1", dt.date(2019, 7, 1), dt.date(2021, 3, 31)], ["U2", dt.date(2021, 4, 1), None]]
     counts = report.table("MEMBER_OF (Practice->PCN)")
@@ -564,9 +569,8 @@ def test_a_later_file_without_a_column_keeps_what_is_stored_there(base: Store, t
         "agreements.csv": "code,title,kind,place_code\nMOU-L,Liverpool MOU,mou,E08000012\n",
         "signatures.csv": "agreement_code,organisation_code,signed_on,added_on\nMOU-L,LCC,,2021-01-01\n",
     }
-    load_paths(base, [write(tmp_path / "a", first)])
     later = {"signatures.csv": "agreement_code,organisation_code,signed_on\nMOU-L,LCC,2024-06-01\n"}
-    report = load_paths(base, [write(tmp_path / "b", later)])
+    report = load_again(base, tmp_path, first, later)
     assert report.table("PARTY_TO (Organisation->Agreement)").updated == 1
     assert rows(base, "MATCH (o:Organisation)-[s:PARTY_TO]->(a:Agreement) RETURN o.code, a.code, s.signed_on, s.added_on") == [
         ["LCC", "MOU-L", dt.date(2024, 6, 1), dt.date(2021, 1, 1)]]
