@@ -28,7 +28,7 @@ class Cache:
                  concurrency: int | None = None) -> None:
         self.enabled = enabled
         self.concurrency = concurrency
-        self._limiters: dict[int, Any] = {}  # one per event loop (id(loop)): anyio's limiter is bound to one
+        self._loop_limiter: tuple[int, Any] | None = None  # (id of its event loop, limiter): anyio's is bound to one loop
         self.ttl_s = ttl_s
         self.max_entries = max_entries
         self.generation = 0
@@ -62,10 +62,9 @@ class Cache:
         import anyio
 
         loop = id(asyncio.get_running_loop())
-        limiter = self._limiters.get(loop)
-        if limiter is None:
-            self._limiters = {loop: (limiter := anyio.CapacityLimiter(self.concurrency))}  # an old loop's goes
-        return limiter
+        if self._loop_limiter is None or self._loop_limiter[0] != loop:  # the first loop, or a new one
+            self._loop_limiter = (loop, anyio.CapacityLimiter(self.concurrency))
+        return self._loop_limiter[1]
 
     def get(self, key: Any, compute: Callable[[], T]) -> T:
         """The answer for `key`, computing it once however many callers ask at the same time."""

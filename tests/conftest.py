@@ -74,17 +74,16 @@ def required(kind: str) -> bool:
     return os.environ.get(f"ICPMAP_REQUIRE_{kind.upper()}", "").strip() not in ("", "0")
 
 
-# Skips for want of something the environment does not promise: a test marked `neo4j` that skips
-# because the shared data is absent is not a Neo4j skip, even where Neo4j is required.
-_EXCUSED_SKIPS: set[str] = set()
+class NotPromised(pytest.skip.Exception):
+    """A skip for want of something the environment does not promise: a test marked `neo4j`
+    that skips because the shared data is absent is not a Neo4j skip, even where Neo4j is required."""
 
 
 def require(kind: str, reason: str) -> None:
     """Skip the calling test for want of `kind`, or fail it where `kind` is required."""
     if required(kind):
         pytest.fail(f"{reason} (ICPMAP_REQUIRE_{kind.upper()}=1 says it must be here)", pytrace=False)
-    _EXCUSED_SKIPS.add(reason)
-    pytest.skip(reason)
+    raise NotPromised(reason)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -94,9 +93,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     report = outcome.get_result()
     if report.skipped and not hasattr(report, "wasxfail"):
         kinds = [k for k in REQUIRABLE if item.get_closest_marker(k) is not None and required(k)]
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        if kinds and not any(reason.endswith(excused) for excused in _EXCUSED_SKIPS):
+        if kinds and not (call.excinfo is not None and isinstance(call.excinfo.value, NotPromised)):
             report.outcome = "failed"
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
             report.longrepr = f"skipped, but ICPMAP_REQUIRE_{kinds[0].upper()}=1: {reason}"
 
 
