@@ -20,9 +20,13 @@ How the `Store` interface maps onto the driver, and why:
   which is the main defence for user-written Cypher; on a cluster or Aura, READ
   mode also routes the read to a reader. A query timeout is the transaction's
   timeout (`unit_of_work(timeout=...)`): the server stops the query.
-- Writes run as managed write transactions (`execute_write`): all or nothing, and
-  retried by the driver after a transient failure (leader switch, deadlock, lost
-  connection), so a write function must start from scratch each time it is called.
+- Writes run as write transactions (`execute_write`): all or nothing, and tried again
+  after a transient failure (leader switch, deadlock, lost connection) for up to
+  `RETRY_TIME`, as the driver's managed transactions are, so a write function must start
+  from scratch each time it is called. The retries are icpmap's own, not the driver's:
+  Neo4j reports a transaction over its memory limits as a transient error, which the
+  driver would run again in full, and a refused load of a million rows must fail at once
+  with a message saying what to do (`_translate`).
   Each first takes icpmap's write lock (`dialect.NEO4J_WRITE_LOCK`: one node it
   updates), so icpmap's writers take turns across processes, as on LadybugDB: two
   loads at once would otherwise diff against the same state and both write.
@@ -43,7 +47,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import random
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -78,6 +84,20 @@ CONNECTION_TIMEOUT = 10.0
 # load of all of England takes minutes on a busy 2-core machine.
 WRITE_TIMEOUT = float(os.environ.get("ICPMAP_NEO4J_WRITE_TIMEOUT") or 3600)
 
+# How long a write is tried again after a transient failure, counted from the first failure
+# (the driver's own default for managed transactions), and the first pause between tries.
+RETRY_TIME = 30.0
+RETRY_DELAY = 1.0
+
+# A transaction over one of the server's memory limits: transient errors to the driver, but
+# running the same transaction again needs the same memory, so icpmap never retries them.
+_MEMORY_CODES = frozenset({
+    "Neo.TransientError.General.MemoryPoolOutOfMemoryError",  # db.memory.transaction.max, *.total.max
+    "Neo.TransientError.General.TransactionOutOfMemoryError",  # db.memory.transaction.max
+    "Neo.TransientError.General.TransactionMemoryLimit",  # server.memory.off_heap.transaction_max_size
+    "Neo.TransientError.General.OutOfMemoryError",  # the heap itself
+})
+
 # Per read query text, its columns when it can be read as one record, else None
 # (`Neo4jStore._collectable`); up to this many texts.
 _SHAPES: dict[str, list[str] | None] = {}
@@ -104,6 +124,8 @@ SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 # failed and will be retried") without a handler of its own, so Python would print
 # its warnings on stderr; an application that configures logging still sees them.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
+log = logging.getLogger(__name__)  # execute_write's retries, silent unless logging is configured
+log.addHandler(logging.NullHandler())
 
 # Server errors that mean the database or server itself takes no writes. (A write in
 # a READ transaction is Neo.ClientError.Statement.AccessMode.)
@@ -246,6 +268,14 @@ def _translate(exc: Neo4jError | DriverError, uri: str, timeout: float | None = 
     if code in _TIMEOUT_CODES or (code == "Neo.ClientError.Transaction.Terminated" and "timeout" in message.lower()):
         limit = f" of {timeout:g} s" if timeout else ""
         return StoreError(f"The query ran past its time limit{limit} and Neo4j stopped it.")
+    if code in _MEMORY_CODES:
+        return StoreError(
+            f"The transaction needs more memory than the Neo4j server at {uri} allows one transaction, "
+            f"so the server stopped it and nothing was written ({message}). Load the largest file in a "
+            "load of its own, or give the server more memory: a larger heap and higher "
+            "db.memory.transaction.max and dbms.memory.transaction.total.max (docs/neo4j.md, "
+            "'Memory and time limits')."
+        )
     if isinstance(exc, IncompleteCommit):
         return StoreError(
             f"The connection to Neo4j at {uri} was lost while committing; the write may or may not "
@@ -257,6 +287,9 @@ def _translate(exc: Neo4jError | DriverError, uri: str, timeout: float | None = 
 
 
 def _retryable(exc: Neo4jError | DriverError) -> bool:
+    """Whether running the transaction again may succeed: never after a memory refusal."""
+    if (getattr(exc, "code", "") or "") in _MEMORY_CODES:
+        return False
     try:
         return bool(exc.is_retryable())
     except Exception:  # pragma: no cover - defensive
@@ -282,9 +315,9 @@ def _fetch(result: neo4j.Result, max_rows: int | None = None) -> Result:
 class Neo4jTx(Tx):
     """An open transaction (managed or explicit). Results are read in full by `run`.
 
-    In a managed transaction an error the driver may retry (a transient error, a lost
-    connection) is passed through untouched, so the driver can run the transaction
-    function again; any other error becomes a `StoreError` at once.
+    In a managed transaction (`execute_write`'s) an error worth retrying (a transient
+    error, a lost connection; not a memory refusal) is passed through untouched, so the
+    transaction can be run again; any other error becomes a `StoreError` at once.
     """
 
     def __init__(
@@ -503,24 +536,39 @@ class Neo4jStore(Store):
         return neo4j_user_query.run(self, cypher, params, limits)
 
     def execute_write(self, work: Callable[[Tx], T]) -> T:
-        """Run `work(tx)` in one managed write transaction, all or nothing.
+        """Run `work(tx)` in one write transaction, all or nothing.
 
-        The driver calls `work` again after a transient failure, so `work` must
-        start from scratch each time and have no other side effects.
+        After a transient failure `work` is called again in a new transaction (for up to
+        `RETRY_TIME` after the first failure), so it must start from scratch each time and
+        have no other side effects. A memory refusal is not transient here (`_retryable`).
         """
         self._refuse_writes()
-
-        @neo4j.unit_of_work(timeout=WRITE_TIMEOUT)
-        def attempt(tx: neo4j.ManagedTransaction) -> T:
-            wrapped = Neo4jTx(tx, self._uri, managed=True)
-            wrapped.run(dialect.NEO4J_WRITE_LOCK)
-            return work(wrapped)
-
-        with self._session(read=False) as session:
+        first_failure: float | None = None
+        delay = RETRY_DELAY
+        while True:
             try:
-                return session.execute_write(attempt)
+                return self._write_once(work)
             except (Neo4jError, DriverError) as exc:
-                raise _translate(exc, self._uri) from None
+                now = time.monotonic()
+                first_failure = now if first_failure is None else first_failure
+                if not _retryable(exc) or now - first_failure > RETRY_TIME:
+                    raise _translate(exc, self._uri) from None
+                log.warning("Neo4j write failed, trying again in %.1f s: %s", delay, _message(exc))
+            time.sleep(delay * random.uniform(0.8, 1.2))
+            delay *= 2
+
+    def _write_once(self, work: Callable[[Tx], T]) -> T:
+        """One try of `execute_write`: a retryable error comes out untranslated."""
+        with self._session(read=False) as session:
+            tx = session.begin_transaction(timeout=WRITE_TIMEOUT)
+            try:
+                wrapped = Neo4jTx(tx, self._uri, managed=True)
+                wrapped.run(dialect.NEO4J_WRITE_LOCK)
+                result = work(wrapped)
+                tx.commit()
+                return result
+            finally:
+                self._rollback(tx)  # only closes a committed transaction
 
     @contextmanager
     def transaction(self) -> Iterator[Neo4jTx]:

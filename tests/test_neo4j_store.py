@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 
 import neo4j.time
 import pytest
+from neo4j.exceptions import Neo4jError
 
 from icpmap.graph import neo4j_store, open_store
 from icpmap.graph.config import Neo4jSettings
@@ -235,6 +236,59 @@ def test_execute_write_is_all_or_nothing(neo: Neo4jStore) -> None:
         tx.run("CREATE (:Place {code: $code})", {"code": "E1"})
         raise RuntimeError("explicit transaction rolled back")
     assert neo.counts() == before
+
+
+# What Neo4j 5.26 answered when the all-or-nothing load of every England file (68,813 nodes,
+# 1,139,605 relationships) went past the bundled server's transaction limits (2300m), at commit.
+_MEMORY_REFUSAL = (
+    "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+    "The allocation of an extra 48.1 MiB would use more than the limit 2.2 GiB. Currently using 2.2 GiB. "
+    "dbms.memory.transaction.total.max threshold reached",
+)
+
+
+def _server_error(code: str, message: str) -> Neo4jError:
+    """The driver's exception for a server's failure, built as the driver builds it from the reply
+    (a memory refusal cannot be provoked cheaply: the limits are the server's, over 2 GB)."""
+    return Neo4jError._hydrate_neo4j(code=code, message=message)
+
+
+@needs_server
+def test_a_memory_refusal_is_one_clear_error_at_once(neo: Neo4jStore) -> None:
+    """The driver would run a transaction over the memory limits again in full (a transient
+    error to it): a refused load of a million rows must fail once, saying what to do."""
+    calls = []
+
+    def refused(tx: Tx) -> None:
+        calls.append(1)
+        tx.run("CREATE (:ICS {code: $code})", {"code": "QE9"})
+        raise _server_error(*_MEMORY_REFUSAL)
+
+    started = time.monotonic()
+    with pytest.raises(StoreError) as caught:
+        neo.execute_write(refused)
+    assert len(calls) == 1 and time.monotonic() - started < neo4j_store.RETRY_DELAY
+    text = str(caught.value)
+    assert "more memory than the Neo4j server" in text and "nothing was written" in text
+    assert "dbms.memory.transaction.total.max threshold reached" in text  # the server's own words
+    assert "load of its own" in text and "docs/neo4j.md" in text
+    assert _count(neo, "ICS") == 0
+
+
+@needs_server
+def test_a_transient_failure_is_tried_again_from_scratch(neo: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(neo4j_store, "RETRY_DELAY", 0.01)
+    calls = []
+
+    def deadlocked_once(tx: Tx) -> int:
+        calls.append(1)
+        tx.run("CREATE (:ICS {code: $code})", {"code": f"QE{len(calls)}"})
+        if len(calls) == 1:
+            raise _server_error("Neo.TransientError.Transaction.DeadlockDetected", "a deadlock, for the test")
+        return len(calls)
+
+    assert neo.execute_write(deadlocked_once) == 2
+    assert neo.read("MATCH (n:ICS) RETURN n.code AS code").rows == [["QE2"]]  # the first try rolled back
 
 
 @needs_server
