@@ -11,7 +11,8 @@
 #   eval "$(tools/neo4j/neo4j.sh up)"    # then icpmap and `make test` use it
 #
 # Settings (environment): ICPMAP_NEO4J_PORT (Bolt port, 7687), ICPMAP_NEO4J_HOME (its
-# folder, ${TMPDIR:-/tmp}/icpmap-neo4j-PORT), ICPMAP_NEO4J_HEAP (-Xmx, 2g),
+# folder, ${TMPDIR:-/tmp}/icpmap-neo4j-PORT), ICPMAP_NEO4J_HEAP (-Xmx, 3g; the transaction
+# memory limits of neo4j.conf follow it: tx_limit_mib below),
 # ICPMAP_NEO4J_START_TIMEOUT (seconds to wait for Bolt, 300), ICPMAP_NEO4J_JAVA_OPTS (more
 # JVM options, after ours), ICPMAP_NEO4J_OWNER_PID (the server stops itself when that
 # process ends: .ci/run gives its own, so a killed run leaves no server). Messages go to stderr,
@@ -21,7 +22,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PORT="${ICPMAP_NEO4J_PORT:-7687}"
 STATE="${ICPMAP_NEO4J_HOME:-${TMPDIR:-/tmp}/icpmap-neo4j-$PORT}"
-HEAP="${ICPMAP_NEO4J_HEAP:-2g}"
+HEAP="${ICPMAP_NEO4J_HEAP:-3g}"
 START_TIMEOUT="${ICPMAP_NEO4J_START_TIMEOUT:-300}"
 MARKER="$STATE/.icpmap-neo4j"   # only a folder holding this is ever deleted by `down`
 PIDFILE="$STATE/server.pid"
@@ -31,6 +32,33 @@ say() { echo "neo4j: $*" >&2; }
 die() { say "$*"; exit 1; }
 
 case "$PORT" in ''|*[!0-9]*) die "ICPMAP_NEO4J_PORT must be a port number, not '$PORT'." ;; esac
+case "$HEAP" in [0-9]*[0-9gGmM]) ;; *) die "ICPMAP_NEO4J_HEAP must be a size such as 3g or 3072m, not '$HEAP'." ;; esac
+case "${HEAP%[gGmM]}" in *[!0-9]*) die "ICPMAP_NEO4J_HEAP must be a size such as 3g or 3072m, not '$HEAP'." ;; esac
+
+heap_mib() {  # the heap in MiB (3g, 3072m, or bytes)
+  local n="${HEAP%[gGmM]}"
+  case "$HEAP" in *[gG]) echo $((n * 1024)) ;; *[mM]) echo "$n" ;; *) echo $((n / 1048576)) ;; esac
+}
+
+tx_limit_mib() {
+  # What all transactions together may hold (neo4j.conf's three transaction memory limits):
+  # the heap less 768 MiB, which a commit needs beyond what the limits track (measured: a
+  # transaction tracked at 1.7 GiB of heap stopped a 2 GiB heap; docs/neo4j.md), but never
+  # under 2300 MiB, what the all-or-nothing load of the 1,000,000 England registrations needs
+  # (2.1 GiB): on a 2 GiB heap that load still commits and all of England at once is refused,
+  # though a transaction nearly all on the heap could then still run it out.
+  local limit=$(($(heap_mib) - 768))
+  [ "$limit" -ge 2300 ] || limit=2300
+  echo "$limit"
+}
+
+write_conf() {  # neo4j.conf with the transaction memory limits for this heap, into the folder
+  local limit
+  limit="$(tx_limit_mib)"
+  sed -E "s/^(db\.memory\.transaction\.max|db\.memory\.transaction\.total\.max|dbms\.memory\.transaction\.total\.max)=.*/\1=${limit}m/" \
+    "$HERE/neo4j.conf" > "$STATE/neo4j.conf"
+  echo "$limit"
+}
 
 port_answers() {  # something accepts TCP connections on 127.0.0.1:PORT
   timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT" 2>/dev/null
@@ -109,16 +137,17 @@ up() {
   if [ ! -s "$STATE/password" ]; then  # chosen at the first start, kept for restarts of this folder
     (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=\n' > "$STATE/password")
   fi
-  local classpath
+  local classpath limit
   classpath="$HERE/target/classes:$(cat "$HERE/target/classpath.txt")"
-  say "starting Neo4j 5.26 Community on bolt://127.0.0.1:$PORT (heap $HEAP, folder $STATE)"
+  limit="$(write_conf)"
+  say "starting Neo4j 5.26 Community on bolt://127.0.0.1:$PORT (heap $HEAP, transactions ${limit} MiB, folder $STATE)"
   # setsid: the server outlives this script and make; its own process group.
   setsid nohup java \
     -Xms256m "-Xmx$HEAP" -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+ExitOnOutOfMemoryError \
     --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true \
     -Dlog4j2.disable.jmx=true -Djdk.nio.maxCachedBufferSize=1024 ${ICPMAP_NEO4J_JAVA_OPTS:-} \
-    -cp "$classpath" icpmap.Neo4jServer "$STATE/home" "$PORT" "$STATE/password" "$HERE/neo4j.conf" \
+    -cp "$classpath" icpmap.Neo4jServer "$STATE/home" "$PORT" "$STATE/password" "$STATE/neo4j.conf" \
     >"$LOG" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" > "$PIDFILE"
