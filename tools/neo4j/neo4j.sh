@@ -45,8 +45,8 @@ tx_limit_mib() {
   # the heap less 768 MiB, which a commit needs beyond what the limits track (measured: a
   # transaction tracked at 1.7 GiB of heap stopped a 2 GiB heap; docs/neo4j.md), but never
   # under 2300 MiB, what the all-or-nothing load of the 1,000,000 England registrations needs
-  # (2.1 GiB): on a 2 GiB heap that load still commits and all of England at once is refused,
-  # though a transaction nearly all on the heap could then still run it out.
+  # (2100-2200 MiB): on a 2 GiB heap that load still commits and all of England at once is
+  # refused, though a transaction nearly all on the heap could then still run it out.
   local limit=$(($(heap_mib) - 768))
   [ "$limit" -ge 2300 ] || limit=2300
   echo "$limit"
