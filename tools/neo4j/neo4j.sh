@@ -32,8 +32,11 @@ say() { echo "neo4j: $*" >&2; }
 die() { say "$*"; exit 1; }
 
 case "$PORT" in ''|*[!0-9]*) die "ICPMAP_NEO4J_PORT must be a port number, not '$PORT'." ;; esac
-case "$HEAP" in [0-9]*[0-9gGmM]) ;; *) die "ICPMAP_NEO4J_HEAP must be a size such as 3g or 3072m, not '$HEAP'." ;; esac
-case "${HEAP%[gGmM]}" in *[!0-9]*) die "ICPMAP_NEO4J_HEAP must be a size such as 3g or 3072m, not '$HEAP'." ;; esac
+
+check_heap() {  # ICPMAP_NEO4J_HEAP is a size -Xmx takes and heap_mib reads
+  case "$HEAP" in [0-9]*[0-9gGmM]) ;; *) die "ICPMAP_NEO4J_HEAP must be a size such as 3g or 3072m, not '$HEAP'." ;; esac
+  case "${HEAP%[gGmM]}" in *[!0-9]*) die "ICPMAP_NEO4J_HEAP must be a size such as 3g or 3072m, not '$HEAP'." ;; esac
+}
 
 heap_mib() {  # the heap in MiB (3g, 3072m, or bytes)
   local n="${HEAP%[gGmM]}"
@@ -126,6 +129,7 @@ up() {
   if port_answers; then
     die "port $PORT on 127.0.0.1 is in use by another program; stop it or choose another port: ICPMAP_NEO4J_PORT=NNNN $0 up"
   fi
+  check_heap
   need_java
   build
   if [ -e "$STATE" ] && [ ! -e "$MARKER" ]; then
