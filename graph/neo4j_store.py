@@ -421,6 +421,9 @@ class Neo4jTx(Tx):
 
 class Neo4jStore(Store):
     engine = "neo4j"
+    # Each read is its own transaction and the server runs them on its own threads: a report
+    # made of several independent reads (progress's dates) gains from a few at once.
+    parallel_reads = 3
 
     def __init__(self, settings: Neo4jSettings, *, read_only: bool = False) -> None:
         self.settings = settings

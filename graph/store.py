@@ -101,6 +101,9 @@ class Reads(ABC):
 
     engine: str
     location: str
+    # How many of this object's reads may usefully run at once from threads of one process: a
+    # server works on them elsewhere, in parallel; an embedded read transaction is one connection.
+    parallel_reads: int = 1
 
     @abstractmethod
     def read(

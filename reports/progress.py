@@ -46,48 +46,60 @@ def periods(since: dt.date, until: dt.date, every: str) -> list[tuple[str, dt.da
     return out
 
 
-def build(ctx: Context) -> tuple[tuple[str, ...], list[list[Any]]]:
+def _period_rows(ctx: Context, label: str, day: dt.date) -> list[list[Any]]:
+    """Each Place's row for one period: the other reports as at `day`."""
     from .registry import run_report
 
+    def report(name: str) -> list[dict[str, Any]]:
+        result = run_report(ctx.store, name, place=ctx.place, ics=ctx.ics, as_at=day, settings=ctx.settings,
+                            cache=ctx.cache)
+        return result.records()
+
+    breadth = report("breadth")
+    outstanding = Counter(r["place_code"] for r in report("unsigned"))
+    signed: Counter[str] = Counter()
+    for r in ctx.records("report-agreement-signatures", as_at=day):
+        signed[r["place_code"]] += count(r["signed"])
+    features: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in report("assurance"):
+        features[r["place_code"]][r["status"]] += 1
+    coterminous = {r["pcn_code"]: bool(r["coterminous"]) for r in report("coterminosity")}
+    pcns: dict[str, set[str]] = defaultdict(set)
+    for r in ctx.records("report-place-pcns", as_at=day):
+        pcns[r["place_code"]].add(r["pcn_code"])
+    rows = []
+    for b in breadth:
+        place = b["place_code"]
+        mine = pcns[place]
+        good = sum(1 for c in mine if coterminous.get(c))
+        rows.append([
+            place, b["place_name"], label, day, b["members"], b["sectors"],
+            signed[place] + outstanding[place], signed[place], outstanding[place],
+            features[place]["met"], features[place]["partial"], features[place]["not_met"],
+            len(mine), good, round(good / len(mine), 3) if mine else None,
+        ])
+    return rows
+
+
+def build(ctx: Context) -> tuple[tuple[str, ...], list[list[Any]]]:
     until = ctx.options.get("to_date") or ctx.as_at
     since = ctx.options.get("from_date") or year_before(until)
     every = ctx.options.get("every") or "quarter"
     if since > until:
         raise ReportError(f"--from ({since.isoformat()}) is after --to ({until.isoformat()}).")
     ctx.options.update(from_date=since, to_date=until, every=every)
-    rows = []
     dates = periods(since, until, every)
     if len(dates) > 1:
         share_totals(ctx)  # coterminosity at each date adds up the practices' totals read once
-    for label, day in dates:
+    workers = min(len(dates), ctx.store.parallel_reads)
+    if workers > 1:  # a server: its dates' reads at once (the cache takes each key once, or twice)
+        from concurrent.futures import ThreadPoolExecutor
 
-        def report(name: str, day: dt.date = day) -> list[dict[str, Any]]:
-            result = run_report(ctx.store, name, place=ctx.place, ics=ctx.ics, as_at=day, settings=ctx.settings,
-                                cache=ctx.cache)
-            return result.records()
-
-        breadth = report("breadth")
-        outstanding = Counter(r["place_code"] for r in report("unsigned"))
-        signed: Counter[str] = Counter()
-        for r in ctx.records("report-agreement-signatures", as_at=day):
-            signed[r["place_code"]] += count(r["signed"])
-        features: dict[str, Counter[str]] = defaultdict(Counter)
-        for r in report("assurance"):
-            features[r["place_code"]][r["status"]] += 1
-        coterminous = {r["pcn_code"]: bool(r["coterminous"]) for r in report("coterminosity")}
-        pcns: dict[str, set[str]] = defaultdict(set)
-        for r in ctx.records("report-place-pcns", as_at=day):
-            pcns[r["place_code"]].add(r["pcn_code"])
-        for b in breadth:
-            place = b["place_code"]
-            mine = pcns[place]
-            good = sum(1 for c in mine if coterminous.get(c))
-            rows.append([
-                place, b["place_name"], label, day, b["members"], b["sectors"],
-                signed[place] + outstanding[place], signed[place], outstanding[place],
-                features[place]["met"], features[place]["partial"], features[place]["not_met"],
-                len(mine), good, round(good / len(mine), 3) if mine else None,
-            ])
+        with ThreadPoolExecutor(workers, thread_name_prefix="icpmap-progress") as pool:
+            parts = list(pool.map(lambda period: _period_rows(ctx, *period), dates))
+    else:
+        parts = [_period_rows(ctx, label, day) for label, day in dates]
+    rows = [row for part in parts for row in part]
     rows.sort(key=lambda r: (r[0], r[3]))
     return COLUMNS, rows
 
