@@ -562,16 +562,8 @@ class Neo4jStore(Store):
 
     def _write_once(self, work: Callable[[Tx], T]) -> T:
         """One try of `execute_write`: a retryable error comes out untranslated."""
-        with self._session(read=False) as session:
-            tx = session.begin_transaction(timeout=WRITE_TIMEOUT)
-            try:
-                wrapped = Neo4jTx(tx, self._uri, managed=True)
-                wrapped.run(dialect.NEO4J_WRITE_LOCK)
-                result = work(wrapped)
-                tx.commit()
-                return result
-            finally:
-                self._rollback(tx)  # only closes a committed transaction
+        with self._write_tx(managed=True) as tx:
+            return work(tx)
 
     @contextmanager
     def transaction(self) -> Iterator[Neo4jTx]:
@@ -580,24 +572,26 @@ class Neo4jStore(Store):
         Not retried after a transient failure: prefer `execute_write`.
         """
         self._refuse_writes()
+        try:
+            with self._write_tx(managed=False) as tx:
+                yield tx
+        except (Neo4jError, DriverError) as exc:  # from its start or its commit (`Neo4jTx` translates the rest)
+            raise _translate(exc, self._uri) from None
+
+    @contextmanager
+    def _write_tx(self, managed: bool) -> Iterator[Neo4jTx]:
+        """A write transaction that first takes icpmap's write lock, committed when the block ends
+        and rolled back if it raises; the driver's errors from its start and commit come out as
+        they are (`execute_write` retries some, `transaction` translates them)."""
         with self._session(read=False) as session:
+            tx = session.begin_transaction(timeout=WRITE_TIMEOUT)
             try:
-                tx = session.begin_transaction(timeout=WRITE_TIMEOUT)
-            except (Neo4jError, DriverError) as exc:
-                raise _translate(exc, self._uri) from None
-            try:
-                wrapped = Neo4jTx(tx, self._uri, managed=False)
+                wrapped = Neo4jTx(tx, self._uri, managed=managed)
                 wrapped.run(dialect.NEO4J_WRITE_LOCK)
                 yield wrapped
-            except BaseException:
-                self._rollback(tx)
-                raise
-            try:
                 tx.commit()
-            except (Neo4jError, DriverError) as exc:
-                raise _translate(exc, self._uri) from None
             finally:
-                tx.close()
+                self._rollback(tx)  # only closes a committed transaction
 
     @staticmethod
     def _rollback(tx: neo4j.Transaction) -> None:
