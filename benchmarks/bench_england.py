@@ -243,8 +243,8 @@ def child_neo4j_registrations(data: str) -> dict[str, Any]:
             zip(regs["practice_code"], regs["area_code"], regs["patients"], strict=True)]
     settings = Neo4jSettings.from_env()
     assert settings is not None
-    out: dict[str, Any] = {"plain": [], "icpmap": [], "plain_count": [], "count": [], "created": [],
-                           "rows": len(rows), "heap_mb": heap}
+    out: dict[str, Any] = {"plain": [], "icpmap": [], "plain_count": [], "count": [], "rows": len(rows),
+                           "heap_mb": heap}
     with (driver_module.GraphDatabase.driver(settings.uri, auth=(settings.user, settings.password)) as driver,
           driver.session(database=settings.database) as session):
 
@@ -265,10 +265,9 @@ def child_neo4j_registrations(data: str) -> dict[str, Any]:
             try:
                 assert store.counts()["REGISTERS"] == 0
                 started = time.perf_counter()
-                report = load_paths(store, [data_dir / REGISTRATIONS])
+                load_paths(store, [data_dir / REGISTRATIONS])
                 out["icpmap"].append(time.perf_counter() - started)
                 out["count"].append(store.counts()["REGISTERS"])
-                out["created"].append(report.created)
             finally:
                 store.close()
 
@@ -420,14 +419,17 @@ def neo4j_rows(data: Path, embedded: dict, scale: str = "england") -> list[dict[
     speedup = plain / icpmap
     heap = regs["heap_mb"]
     heap_ok = heap is not None and heap <= NEO4J_HEAP_TARGET_MB
-    each = "; each run " + ", ".join(f"{t:.1f}" for t in regs["plain"])
+
+    def each(times: list[float]) -> str:
+        return "each run " + ", ".join(f"{t:.1f}" for t in times) + " s"
+
     rows += [
         _row(f"Neo4j: plain loader (raw driver, UNWIND ... MERGE, {PLAIN_BATCH:,}-row batches each committed) of "
-             f"{regs['rows']:,} registrations into a store holding the rest (reference; median{each} s)", plain, "s",
+             f"{regs['rows']:,} registrations into a store holding the rest (reference; median; {each(regs['plain'])})", plain, "s",
              ok=all(n == regs["rows"] for n in regs["plain_count"])),
         _row(f"Neo4j: icpmap's load of the same registrations, one all-or-nothing transaction "
-             f"({regs['rows'] / icpmap:,.0f}/s; median; each run " + ", ".join(f"{t:.1f}" for t in regs["icpmap"])
-             + f" s, alternating with the plain loader); server heap max {f'{heap:,.0f} MB' if heap else 'unknown'}; "
+             f"({regs['rows'] / icpmap:,.0f}/s; median; {each(regs['icpmap'])}, alternating with the plain loader); "
+             f"server heap max {f'{heap:,.0f} MB' if heap else 'unknown'}; "
              "reference the plain loader", icpmap, "s", plain,
              target=f">= {NEO4J_SPEEDUP_TARGET:g}x faster, heap <= {NEO4J_HEAP_TARGET_MB} MB"
              + ("" if full else " (full size only)"),
