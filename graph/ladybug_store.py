@@ -9,7 +9,6 @@ clear "in use by another process" message.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import queue
 import threading
@@ -24,7 +23,7 @@ import ladybug
 from . import dialect, portable, snapshot
 from .files import private_copy, tighten
 from .model import NODES, RELS
-from .store import ReadOnlyViolation, Reads, Result, Store, StoreBusy, StoreError, Tx, plain
+from .store import AS_IS, ReadOnlyViolation, Reads, Result, Store, StoreBusy, StoreError, Tx, plain
 
 _DATABASES: dict[str, ladybug.Database] = {}
 _LOCKS: dict[str, int] = {}  # path -> fd of its .icpmap-lock, flock'ed while the Database is open
@@ -190,11 +189,6 @@ def _release(path: str) -> None:
                 os.close(lock)
 
 
-# Values the engine returns that are plain already (`plain` gives them back as they are),
-# by exact type: a set lookup per value instead of a call.
-_AS_IS = frozenset((str, int, float, bool, type(None), dt.date, dt.datetime))
-
-
 def _fetch(result: Any, max_rows: int | None = None) -> Result:
     """Read a result as plain values; with `max_rows`, stop there and mark it truncated."""
     if isinstance(result, list):  # several statements: keep the last result
@@ -207,7 +201,7 @@ def _fetch(result: Any, max_rows: int | None = None) -> Result:
     get_next = result.get_next
     rows = []
     for _ in range(count):
-        rows.append([v if type(v) in _AS_IS else plain(v) for v in get_next()])
+        rows.append([v if type(v) in AS_IS else plain(v) for v in get_next()])
     result.close()
     return Result(columns, rows, truncated)
 

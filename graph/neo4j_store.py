@@ -71,7 +71,7 @@ from neo4j.exceptions import (
 
 from . import dialect
 from .config import Neo4jSettings
-from .store import ReadOnlyViolation, Result, Store, StoreError, Tx, plain
+from .store import AS_IS, ReadOnlyViolation, Result, Store, StoreError, Tx, plain, plain_rows
 
 T = TypeVar("T")
 
@@ -305,7 +305,7 @@ def _fetch(result: neo4j.Result, max_rows: int | None = None) -> Result:
         if max_rows is not None and len(rows) >= max_rows:
             truncated = True
             break
-        rows.append([plain(value) for value in record])
+        rows.append([v if type(v) in AS_IS else plain(v) for v in record])
     return Result(columns, rows, truncated)
 
 
@@ -345,7 +345,7 @@ class Neo4jTx(Tx):
                 raise
             raise _translate(exc, self._uri, self._timeout) from None
         rows = record["rows"] if record is not None else []
-        return Result(list(columns), [[plain(value) for value in row] for row in rows])
+        return Result(list(columns), plain_rows(rows))
 
     def create_rel_frame(self, rel: str, src: str, dst: str, frame: Any, batch_size: int = GROUPED_BATCH) -> None:
         """Create a relationship for each row of `frame` (columns `src`, `dst` (end keys), then

@@ -49,6 +49,9 @@ class Result:
         return self.rows[0][0] if self.rows else None
 
 
+# Values already plain (`plain` gives them back as they are), by exact type: a set lookup per
+# value instead of a call.
+AS_IS = frozenset((str, int, float, bool, type(None), dt.date, dt.datetime))
 _PLAIN = (str, bool, int, float, dt.date, type(None))
 
 
@@ -56,8 +59,10 @@ def plain(value: Any) -> Any:
     """Convert an engine value to plain Python (the engines disagree on these)."""
     if isinstance(value, _PLAIN):
         return value
-    if type(value) is list:  # a collected list: its plain items as they are, without a call each
-        return [v if isinstance(v, _PLAIN) else plain(v) for v in value]
+    if type(value) is list:  # a collected list: kept when its items are plain (checked in C), else copied
+        if AS_IS.issuperset(map(type, value)):
+            return value
+        return [v if type(v) in AS_IS else plain(v) for v in value]
     if isinstance(value, decimal.Decimal):  # Ladybug returns integer sums as Decimal
         return int(value) if value == value.to_integral_value() else float(value)
     if hasattr(type(value), "to_native"):  # neo4j.time.Date / DateTime, asked of the class: a Date's
@@ -76,6 +81,20 @@ def plain(value: Any) -> Any:
     if callable(items):
         return {k: plain(v) for k, v in items()}
     return value
+
+
+def plain_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """Rows of engine values as plain Python, column by column: a column holding only plain values
+    (most of them) is kept as it is, checked without a Python call per value."""
+    if not rows:
+        return []
+    columns = list(zip(*rows))
+    converted = False
+    for i, column in enumerate(columns):
+        if not AS_IS.issuperset(map(type, column)):
+            columns[i] = tuple(v if type(v) in AS_IS else plain(v) for v in column)
+            converted = True
+    return list(map(list, zip(*columns))) if converted else rows
 
 
 def chunks(rows: Sequence[dict[str, Any]], size: int = BATCH_SIZE) -> Iterator[Sequence[dict[str, Any]]]:

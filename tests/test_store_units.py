@@ -314,3 +314,25 @@ def test_plain_converts_neo4j_durations_and_points_without_a_server() -> None:
     assert plain(neo4j.time.Duration(months=2, days=1)) == "P2M1D"
     assert plain(neo4j.spatial.CartesianPoint((1.5, 2.0))) == [1.5, 2.0]
     assert plain([neo4j.time.Duration(days=1)]) == [dt.timedelta(days=1)]
+
+
+def test_plain_rows_converts_only_the_values_that_need_it() -> None:
+    """A collected Neo4j result made plain column by column: driver dates (alone, or inside a
+    list) become datetime.date wherever they are, a list of plain items is kept as it is, plain
+    values are untouched, and every row keeps its length and order."""
+    import datetime as dt
+
+    import neo4j.time
+
+    from icpmap.graph.store import plain_rows
+
+    assert plain_rows([]) == []
+    codes = ["a", "b"]
+    plain_only = [["P1", 3, None, 1.5, True, codes], ["P2", 0, "x", 2.0, False, []]]
+    assert plain_rows(plain_only) == [["P1", 3, None, 1.5, True, ["a", "b"]], ["P2", 0, "x", 2.0, False, []]]
+    assert plain_rows(plain_only)[0][5] is codes  # kept, not copied
+    mixed = [["P1", neo4j.time.Date(2024, 3, 31), [neo4j.time.Date(2024, 1, 1), None], "z"],
+             ["P2", None, ["y"], "w"]]
+    out = plain_rows(mixed)
+    assert out == [["P1", dt.date(2024, 3, 31), [dt.date(2024, 1, 1), None], "z"], ["P2", None, ["y"], "w"]]
+    assert type(out[0][1]) is dt.date and type(out[0][2][0]) is dt.date
