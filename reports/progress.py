@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from .base import ICS, PLACE, Context, Option, Report, ReportError, count
@@ -46,8 +47,9 @@ def periods(since: dt.date, until: dt.date, every: str) -> list[tuple[str, dt.da
     return out
 
 
-def _period_rows(ctx: Context, label: str, day: dt.date) -> list[list[Any]]:
-    """Each Place's row for one period: the other reports as at `day`."""
+def _period_rows(ctx: Context, label: str, day: dt.date, totals_read: Callable[[], Any] = lambda: None) -> list[list[Any]]:
+    """Each Place's row for one period: the other reports as at `day` (coterminosity once
+    `totals_read()` returns: the practices' totals shared by every period are in the cache)."""
     from .registry import run_report
 
     def report(name: str) -> list[dict[str, Any]]:
@@ -63,6 +65,7 @@ def _period_rows(ctx: Context, label: str, day: dt.date) -> list[list[Any]]:
     features: dict[str, Counter[str]] = defaultdict(Counter)
     for r in report("assurance"):
         features[r["place_code"]][r["status"]] += 1
+    totals_read()
     coterminous = {r["pcn_code"]: bool(r["coterminous"]) for r in report("coterminosity")}
     pcns: dict[str, set[str]] = defaultdict(set)
     for r in ctx.records("report-place-pcns", as_at=day):
@@ -89,15 +92,18 @@ def build(ctx: Context) -> tuple[tuple[str, ...], list[list[Any]]]:
         raise ReportError(f"--from ({since.isoformat()}) is after --to ({until.isoformat()}).")
     ctx.options.update(from_date=since, to_date=until, every=every)
     dates = periods(since, until, every)
-    if len(dates) > 1:
-        share_totals(ctx)  # coterminosity at each date adds up the practices' totals read once
     workers = min(len(dates), ctx.store.parallel_reads)
     if workers > 1:  # a server: its dates' reads at once (the cache takes each key once, or twice)
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(workers, thread_name_prefix="icpmap-progress") as pool:
-            parts = list(pool.map(lambda period: _period_rows(ctx, *period), dates))
+            # the practices' totals are read beside the periods' first reports, each period
+            # waiting for them only at its coterminosity
+            totals = pool.submit(share_totals, ctx)
+            parts = list(pool.map(lambda period: _period_rows(ctx, *period, totals.result), dates))
     else:
+        if len(dates) > 1:
+            share_totals(ctx)  # coterminosity at each date adds up the practices' totals read once
         parts = [_period_rows(ctx, label, day) for label, day in dates]
     rows = [row for part in parts for row in part]
     rows.sort(key=lambda r: (r[0], r[3]))
