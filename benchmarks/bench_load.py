@@ -148,7 +148,8 @@ def main() -> None:
         value = f"{row['value']:.2f} {row['unit']}"
         extra = f"  ({row['ratio']:.2f}x the floor; target {row['target']})" if row["ratio"] is not None else (
             f"  (target {row['target']})" if row["target"] else "")
-        print(f"{'ok ' if row['ok'] else 'NO '} {row['name']}: {value}{extra}")
+        verdict = {True: "ok ", False: "NO ", None: "   "}[row["ok"]]  # None: nothing to judge
+        print(f"{verdict} {row['name']}: {value}{extra}")
 
 
 if __name__ == "__main__":
