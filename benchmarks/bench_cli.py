@@ -14,7 +14,8 @@ RUNS runs of a new process (the operating system's file cache is warm after the 
   NHS Digital publishes it, which creates its practices and areas) and into a store holding the
   rest of England (the contract file), each against a `python -c "import pandas;
   pandas.read_csv(FILE)"` process reading the same file; target <= 3x, and the load's peak RSS
-  (the child's own `ru_maxrss`) under 1 GB. Beside them, the floor of such a load
+  under 1 GB (that process's own: started from a small launcher, as `ru_maxrss` would otherwise
+  count this process's memory too; benchmarks/peak_rss.py). Beside them, the floor of such a load
   (`reference/load_floor.py`: the pandas read, then the engine's COPY and commit, nothing checked),
   against the same read: what the engine itself costs.
 
@@ -37,6 +38,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from .peak_rss import peak_mb_of
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = Path(__file__).resolve().parent / "reference"
@@ -86,13 +89,8 @@ class Run:
 
 
 def _rss_mb(argv: Sequence[str]) -> float:
-    """A child's own peak RSS, from wait4 (not the maximum over every child this process had)."""
-    proc = subprocess.Popen(list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env())
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)} failed")
-    return usage.ru_maxrss / 1024
+    """A command's own peak RSS in MB, run as a user would (this process's memory is not counted)."""
+    return peak_mb_of(list(argv), env=_env())
 
 
 def interleaved(commands: dict[str, Any], runs: int) -> dict[str, list[Run]]:
@@ -230,7 +228,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                              f"processes; reference a process reading it with pandas", value, "s", reference,
                              f"<= {LOAD_RATIO_TARGET:g}x" + (" (full size only)" if quick else ""),
                              quick or ratio_ok))
-            rows.append(_row("peak RSS of that load (the child's ru_maxrss)", rss, "MB", None,
+            rows.append(_row("peak RSS of that load (the icpmap process's own, from a small launcher's wait4)", rss, "MB", None,
                              f"< {LOAD_RSS_TARGET_MB} MB", rss < LOAD_RSS_TARGET_MB))
             rows.append(_row(f"the floor of that load: read {file.name} with pandas, COPY its rows into the store, "
                              f"commit, nothing checked (benchmarks/reference/load_floor.py), median of {runs} "

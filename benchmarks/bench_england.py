@@ -43,7 +43,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -57,6 +56,8 @@ import numpy as np
 import pandas as pd
 
 from icpmap.graph.model import NODES, RELS
+
+from .peak_rss import own_peak_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 LOAD_RUNS = 3
@@ -86,19 +87,6 @@ REGISTRATIONS = "registrations.csv"
 # -- child processes ------------------------------------------------------------------------
 
 
-def _rss_mb() -> float:
-    """This process's own peak RSS. Linux keeps `ru_maxrss` across exec, so a child started by a
-    large parent (a pytest worker of 2 GB) reports the parent's; VmHWM is the child's own memory's."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024  # kB
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
-
-
 def _wipe(store: Any) -> None:
     """Delete every node of a Neo4j database, in batches (but icpmap's write lock, which each
     write makes again)."""
@@ -124,7 +112,7 @@ def child_load(db: str, data: str) -> dict[str, Any]:
         except StoreError as exc:  # e.g. more than a Neo4j server lets one transaction hold
             return {"engine": store.engine, "refused": str(exc), "seconds": time.perf_counter() - started}
         load = time.perf_counter() - started
-        rss_load = _rss_mb()
+        rss_load = own_peak_mb()
         counts = store.counts()
         started = time.perf_counter()
         second = load_paths(store, [data])
@@ -132,7 +120,7 @@ def child_load(db: str, data: str) -> dict[str, Any]:
         after = store.counts()
     finally:
         store.close()
-    return {"engine": store.engine, "load": load, "rss_load_mb": rss_load, "rss_mb": _rss_mb(),
+    return {"engine": store.engine, "load": load, "rss_load_mb": rss_load, "rss_mb": own_peak_mb(),
             "created": first.created, "counts": counts, "reload": reload, "reload_changed": second.changed,
             "reload_created": second.created, "reload_updated": second.updated, "reload_deleted": second.deleted,
             "counts_after": after}
