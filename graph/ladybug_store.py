@@ -23,7 +23,7 @@ import ladybug
 from . import dialect, portable, snapshot
 from .files import private_copy, tighten
 from .model import NODES, RELS
-from .store import AS_IS, ReadOnlyViolation, Reads, Result, Store, StoreBusy, StoreError, Tx, plain
+from .store import ReadOnlyViolation, Reads, Result, Store, StoreBusy, StoreError, Tx, plain_values
 
 _DATABASES: dict[str, ladybug.Database] = {}
 _LOCKS: dict[str, int] = {}  # path -> fd of its .icpmap-lock, flock'ed while the Database is open
@@ -201,7 +201,7 @@ def _fetch(result: Any, max_rows: int | None = None) -> Result:
     get_next = result.get_next
     rows = []
     for _ in range(count):
-        rows.append([v if type(v) in AS_IS else plain(v) for v in get_next()])
+        rows.append(plain_values(get_next()))
     result.close()
     return Result(columns, rows, truncated)
 

@@ -71,7 +71,7 @@ from neo4j.exceptions import (
 
 from . import dialect
 from .config import Neo4jSettings
-from .store import AS_IS, ReadOnlyViolation, Result, Store, StoreError, Tx, plain, plain_rows
+from .store import ReadOnlyViolation, Result, Store, StoreError, Tx, plain, plain_rows, plain_values
 
 T = TypeVar("T")
 
@@ -305,7 +305,7 @@ def _fetch(result: neo4j.Result, max_rows: int | None = None) -> Result:
         if max_rows is not None and len(rows) >= max_rows:
             truncated = True
             break
-        rows.append([v if type(v) in AS_IS else plain(v) for v in record])
+        rows.append(list(plain_values(record)))
     return Result(columns, rows, truncated)
 
 

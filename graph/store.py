@@ -50,19 +50,17 @@ class Result:
 
 
 # Values already plain (`plain` gives them back as they are), by exact type: a set lookup per
-# value instead of a call.
+# value instead of a call (`plain` itself also takes their subclasses).
 AS_IS = frozenset((str, int, float, bool, type(None), dt.date, dt.datetime))
-_PLAIN = (str, bool, int, float, dt.date, type(None))
+_PLAIN = tuple(AS_IS)
 
 
 def plain(value: Any) -> Any:
     """Convert an engine value to plain Python (the engines disagree on these)."""
     if isinstance(value, _PLAIN):
         return value
-    if type(value) is list:  # a collected list: kept when its items are plain (checked in C), else copied
-        if AS_IS.issuperset(map(type, value)):
-            return value
-        return [v if type(v) in AS_IS else plain(v) for v in value]
+    if type(value) is list:  # a collected list
+        return plain_values(value)
     if isinstance(value, decimal.Decimal):  # Ladybug returns integer sums as Decimal
         return int(value) if value == value.to_integral_value() else float(value)
     if hasattr(type(value), "to_native"):  # neo4j.time.Date / DateTime, asked of the class: a Date's
@@ -83,18 +81,22 @@ def plain(value: Any) -> Any:
     return value
 
 
+def plain_values(values: Sequence[Any]) -> Sequence[Any]:
+    """`values` made plain: the same sequence when every value is plain already (checked in C,
+    without a Python call per value), else a list of each one made plain."""
+    if AS_IS.issuperset(map(type, values)):
+        return values
+    return [v if type(v) in AS_IS else plain(v) for v in values]
+
+
 def plain_rows(rows: list[list[Any]]) -> list[list[Any]]:
     """Rows of engine values as plain Python, column by column: a column holding only plain values
-    (most of them) is kept as it is, checked without a Python call per value."""
-    if not rows:
-        return []
+    (most of them) is kept as it is."""
     columns = list(zip(*rows))
-    converted = False
-    for i, column in enumerate(columns):
-        if not AS_IS.issuperset(map(type, column)):
-            columns[i] = tuple(v if type(v) in AS_IS else plain(v) for v in column)
-            converted = True
-    return list(map(list, zip(*columns))) if converted else rows
+    made = [plain_values(column) for column in columns]
+    if all(m is c for m, c in zip(made, columns, strict=True)):
+        return rows
+    return list(map(list, zip(*made)))
 
 
 def chunks(rows: Sequence[dict[str, Any]], size: int = BATCH_SIZE) -> Iterator[Sequence[dict[str, Any]]]:
